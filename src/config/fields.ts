@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { ALL_TIERS, DEDICATED_TIERS } from "../atlas/cluster-tiers";
+import { OFFERED_MONGODB_VERSIONS } from "../atlas/mongodb-versions";
+import { ATLAS_AWS_REGIONS } from "../atlas/regions";
+import { privateCidrProblem } from "../network/private-cidr";
+
+/*
+ * Leaf fields of an environment file. Each `.describe()` text says what is allowed: error
+ * messages quote it and the README's schema table is generated from it, so the two cannot drift.
+ */
+
+/** Builds an AWS resource id schema (`vpc-`, `subnet-`, `sg-` followed by 8 or 17 hex digits). */
+function awsId(prefix: string): z.ZodString {
+  return z
+    .string()
+    .regex(new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`), { error: `must look like ${prefix}-0123456789abcdef0` })
+    .describe(`an AWS id: "${prefix}-" followed by 8 or 17 lower-case hex digits`);
+}
+
+export const vpcId = awsId("vpc");
+export const subnetId = awsId("subnet");
+export const securityGroupId = awsId("sg");
+
+export const privateCidr = z
+  .string()
+  .superRefine((cidr, ctx) => {
+    const problem = privateCidrProblem(cidr);
+    if (problem) ctx.addIssue({ code: "custom", message: problem, input: cidr });
+  })
+  .describe("an IPv4 CIDR block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, in canonical form");
+
+export const awsRegion = z.enum(ATLAS_AWS_REGIONS).describe(`an AWS region Atlas runs in: ${ATLAS_AWS_REGIONS.join(", ")}`);
+
+export const clusterTier = z
+  .enum(ALL_TIERS as [string, ...string[]])
+  .describe(`a dedicated Atlas tier: ${DEDICATED_TIERS.join(", ")} (M10 is the smallest)`);
+
+export const dedicatedTier = z.enum(DEDICATED_TIERS).describe(`a dedicated Atlas tier: ${DEDICATED_TIERS.join(", ")}`);
+
+export const mongoDbMajorVersion = z
+  .enum(OFFERED_MONGODB_VERSIONS)
+  .describe(`a MongoDB major version Atlas offers: ${OFFERED_MONGODB_VERSIONS.join(", ")}`);
+
+export const environmentName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,15}$/, { error: "must be lower-case letters, digits and hyphens, starting with a letter" })
+  .describe("1-16 lower-case letters, digits or hyphens, starting with a letter; equal to the file name");
+
+export const atlasProjectName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _().-]{0,63}$/, { error: "must be 1-64 letters, digits, spaces or _().-" })
+  .describe("1-64 characters: letters, digits, spaces and _ ( ) . -, starting with a letter or digit");
+
+export const atlasClusterName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, { error: "must be 1-64 ASCII letters, digits or hyphens" })
+  .describe("1-64 ASCII letters, digits or hyphens, starting with a letter or digit");
+
+// MongoDB naming restrictions (Linux): no /\. "$ or NUL in a database name, and fewer than 64 bytes.
+export const databaseName = z
+  .string()
+  .min(1)
+  .refine((name) => !/[/\\. "$\u0000]/.test(name), { error: 'must not contain / \\ . " $, a space or NUL' })
+  .refine((name) => Buffer.byteLength(name, "utf8") < 64, { error: "must be shorter than 64 bytes" })
+  .describe('a MongoDB database name: 1-63 bytes, none of / \\ . " $, space or NUL');
+
+export const databaseUsername = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: "must be 1-64 letters, digits or ._-" })
+  .describe("1-64 letters, digits, dots, underscores or hyphens, starting with a letter or digit");
+
+export const secretName = z
+  .string()
+  .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { error: "must be 1-512 characters from A-Z a-z 0-9 / _ + = . @ -" })
+  .describe("a Secrets Manager name: 1-512 characters from A-Z a-z 0-9 / _ + = . @ -");
+
+export const s3BucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be 3-63 lower-case letters, digits, dots or hyphens" })
+  .describe("an S3 bucket name: 3-63 lower-case letters, digits, dots or hyphens");
+
+/** A whole number in [min, max], described as such. */
+export function wholeNumber(min: number, max: number, unit: string): z.ZodNumber {
+  return z.number().int().min(min).max(max).describe(`a whole number of ${unit} from ${min} to ${max}`);
+}
+
+/** A whole number of at least 1, the only bound Atlas documents for backup retentions and the restore window. */
+export function positiveWholeNumber(unit: string): z.ZodNumber {
+  return z.number().int().min(1).describe(`a whole number of ${unit}, 1 or more`);
+}

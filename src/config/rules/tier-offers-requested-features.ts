@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { tierRefusal, type ClusterTier, type TierFeature } from "../../atlas/cluster-tiers";
+import * as field from "../fields";
+import { defineRule } from "./config-rule";
+
+/**
+ * The cluster tier must offer every feature the environment requests. PrivateLink, a backup
+ * schedule and a pinned MongoDB version are always requested by this product; point-in-time
+ * restore when `backup.pointInTimeRestore` is on.
+ */
+export const tierOffersRequestedFeatures = defineRule({
+  id: "tier-offers-requested-features",
+  reads: z.looseObject({
+    atlas: z.looseObject({ tier: field.clusterTier.default("M10") }),
+    backup: z.looseObject({ pointInTimeRestore: z.boolean().default(true) }).prefault({}),
+  }),
+  check({ atlas, backup }) {
+    const requested: TierFeature[] = ["privateLink", "cloudBackupSchedule", "pinnedVersion"];
+    if (backup.pointInTimeRestore) requested.push("pointInTimeRestore");
+    const refusal = tierRefusal(atlas.tier as ClusterTier, requested);
+    return refusal ? [{ path: ["atlas", "tier"], value: atlas.tier, message: refusal }] : [];
+  },
+});

@@ -1,0 +1,32 @@
+import { ProjectIpAccessList } from "@cdktf/provider-mongodbatlas/lib/project-ip-access-list";
+import { Construct } from "constructs";
+
+/** Inputs of {@link AccessList}. */
+export interface AccessListProps {
+  readonly projectId: string;
+  /** Private CIDR blocks; each becomes one entry. */
+  readonly cidrs: readonly string[];
+  /** Shown in the Atlas UI next to each entry. */
+  readonly comment: string;
+}
+
+/**
+ * The Atlas IP access list. PrivateLink traffic does not need it (Atlas admits private endpoints
+ * on its own); these entries admit traffic routed through VPC peering from the listed ranges.
+ */
+export class AccessList extends Construct {
+  readonly entries: ProjectIpAccessList[];
+
+  constructor(scope: Construct, id: string, props: AccessListProps) {
+    super(scope, id);
+    // One address per CIDR (not per position), so reordering the list never replaces an entry.
+    this.entries = props.cidrs.map(
+      (cidr) =>
+        new ProjectIpAccessList(this, `access_list_${cidr.replace(/[./]/g, "_")}`, {
+          projectId: props.projectId,
+          cidrBlock: cidr,
+          comment: props.comment,
+        }),
+    );
+  }
+}

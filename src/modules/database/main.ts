@@ -1,0 +1,127 @@
+import { Project } from "@cdktf/provider-mongodbatlas/lib/project";
+import { TerraformLocal, Token } from "cdktf";
+import { Construct } from "constructs";
+import { atlasRegionName } from "../../atlas/regions";
+import { privateCidrProblem } from "../../network/private-cidr";
+import { AccessList } from "./access-list";
+import { BackupSchedule } from "./backup";
+import { DatabaseCluster } from "./cluster";
+import { ConnectionSecret } from "./connection-secret";
+import { DatabaseUser } from "./database-user";
+import { PrivateLink } from "./private-link";
+import { DATABASE_DEFAULTS, type DatabaseModuleProps } from "./variables";
+
+/**
+ * The database of the audio pipeline: an Atlas project with a dedicated replica set reached
+ * only over AWS PrivateLink, an application user, continuous backups, and the connection
+ * secret the application reads. The CDKTF counterpart of terraform/modules/database/main.tf.
+ */
+export class DatabaseModule extends Construct {
+  readonly project: Project;
+  readonly cluster: DatabaseCluster;
+  readonly privateLink: PrivateLink;
+  readonly user: DatabaseUser;
+  readonly accessList: AccessList;
+  readonly backup: BackupSchedule;
+  readonly connectionSecret: ConnectionSecret;
+  /** Private-endpoint SRV strings Atlas published for this stack's VPC endpoint (a list expression). */
+  readonly privateSrvConnectionStrings: TerraformLocal;
+  readonly databaseName: string;
+  readonly collectionNames: readonly string[];
+
+  constructor(scope: Construct, id: string, props: DatabaseModuleProps) {
+    super(scope, id);
+    const region = props.region ?? DATABASE_DEFAULTS.region;
+    const projectName = props.projectName ?? DATABASE_DEFAULTS.projectName;
+    const backupPolicy = { ...DATABASE_DEFAULTS.backup, ...props.backup };
+    this.databaseName = props.databaseName ?? DATABASE_DEFAULTS.databaseName;
+    this.collectionNames = props.collectionNames;
+    const username = props.databaseUsername ?? DATABASE_DEFAULTS.databaseUsername;
+    const namePrefix = `${projectName}-${props.environment}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-");
+    const tags = { Project: projectName, Environment: props.environment, ManagedBy: "cdktf" };
+    const accessListCidrs = props.accessListCidrs ?? [props.vpcCidr];
+    this.node.addValidation({ validate: () => networkProblems(props, accessListCidrs) });
+
+    this.project = new Project(this, "project", {
+      name: projectName,
+      orgId: props.atlasOrgId,
+      tags,
+      withDefaultAlertsSettings: true,
+    });
+    const projectId = this.project.id;
+
+    this.privateLink = new PrivateLink(this, "private_link", {
+      projectId,
+      region,
+      namePrefix,
+      vpcId: props.vpcId,
+      subnetIds: props.privateSubnetIds,
+      clientSecurityGroups: props.clientSecurityGroups,
+    });
+
+    this.cluster = new DatabaseCluster(this, "cluster", {
+      projectId,
+      name: props.clusterName,
+      atlasRegion: atlasRegionName(region),
+      tier: props.clusterTier ?? DATABASE_DEFAULTS.clusterTier,
+      mongoDbMajorVersion: props.mongoDbMajorVersion ?? DATABASE_DEFAULTS.mongoDbMajorVersion,
+      electableNodes: props.electableNodes ?? DATABASE_DEFAULTS.electableNodes,
+      terminationProtection: props.terminationProtection ?? DATABASE_DEFAULTS.terminationProtection,
+      pointInTimeRestore: backupPolicy.pointInTimeRestore,
+      retainBackupsAfterClusterDeletion: backupPolicy.retainBackupsAfterClusterDeletion,
+      diskAutoScaling: props.diskAutoScaling ?? DATABASE_DEFAULTS.diskAutoScaling,
+      computeAutoScaling: props.computeAutoScaling && {
+        ...props.computeAutoScaling,
+        scaleDown: props.computeAutoScaling.scaleDown ?? DATABASE_DEFAULTS.computeScaleDown,
+      },
+      tags,
+      dependsOn: [this.privateLink.endpointService],
+    });
+    const clusterName = this.cluster.cluster.name;
+
+    this.backup = new BackupSchedule(this, "backup", { projectId, clusterName, policy: backupPolicy });
+
+    this.accessList = new AccessList(this, "access_list", {
+      projectId,
+      cidrs: accessListCidrs,
+      comment: `Private ranges of ${props.vpcId} (${props.environment}); PrivateLink does not need these entries`,
+    });
+
+    this.user = new DatabaseUser(this, "user", { projectId, clusterName, username, databaseName: this.databaseName });
+
+    // Of all private endpoints on the cluster, keep the SRV string of the one this stack created.
+    this.privateSrvConnectionStrings = new TerraformLocal(
+      this,
+      "private_srv_connection_strings",
+      `\${[for endpoint in flatten(${this.cluster.cluster.fqn}.connection_strings[*].private_endpoint) : endpoint.srv_connection_string if contains(endpoint.endpoints[*].endpoint_id, ${this.privateLink.vpcEndpoint.id})]}`,
+    );
+
+    this.connectionSecret = new ConnectionSecret(this, "connection_secret", {
+      name: props.connectionSecretName ?? DATABASE_DEFAULTS.connectionSecretName,
+      recoveryWindowDays: props.secretRecoveryWindowDays ?? DATABASE_DEFAULTS.secretRecoveryWindowDays,
+      namePrefix,
+      environment: props.environment,
+      clusterName,
+      databaseName: this.databaseName,
+      username: this.user.user.username,
+      password: this.user.password.result,
+      privateSrvConnectionStrings: this.privateSrvConnectionStrings.asList,
+    });
+  }
+}
+
+/** Checks the network inputs a caller of the module could get wrong; config files are checked earlier. */
+function networkProblems(props: DatabaseModuleProps, accessListCidrs: readonly string[]): string[] {
+  const problems: string[] = [];
+  if (props.privateSubnetIds.length === 0) problems.push("privateSubnetIds: needs at least one subnet, got none");
+  if (Object.keys(props.clientSecurityGroups).length === 0) {
+    problems.push("clientSecurityGroups: needs at least one client security group, got none");
+  }
+  for (const [field, cidrs] of [["vpcCidr", [props.vpcCidr]], ["accessListCidrs", accessListCidrs]] as const) {
+    for (const cidr of cidrs.filter((value) => !Token.isUnresolved(value))) {
+      const problem = privateCidrProblem(cidr);
+      if (problem) problems.push(`${field}: got "${cidr}": ${problem}`);
+    }
+  }
+  return problems;
+}

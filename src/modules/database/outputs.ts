@@ -1,0 +1,56 @@
+import { Fn, TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import type { DatabaseModule } from "./main";
+
+/**
+ * The outputs of the database module, the CDKTF counterpart of outputs.tf. None carries a
+ * password or a URI with credentials: clients read the connection secret instead.
+ */
+export class DatabaseOutputs extends Construct {
+  constructor(scope: Construct, id: string, database: DatabaseModule) {
+    super(scope, id);
+    const privateLink = database.privateLink;
+    const outputs: Record<string, { readonly value: unknown; readonly description: string }> = {
+      atlas_project_id: { value: database.project.id, description: "Id of the Atlas project." },
+      atlas_cluster_name: { value: database.cluster.cluster.name, description: "Name of the Atlas cluster." },
+      private_srv_host: {
+        value: Fn.replace(Fn.element(database.privateSrvConnectionStrings.asList, 0), "mongodb+srv://", ""),
+        description: "Private-endpoint SRV host of the cluster, without credentials; resolves only inside the VPC.",
+      },
+      atlas_private_link_id: {
+        value: privateLink.atlasEndpoint.privateLinkId,
+        description: "Id of the Atlas PrivateLink endpoint service.",
+      },
+      aws_vpc_endpoint_id: { value: privateLink.vpcEndpoint.id, description: "Id of the AWS interface VPC endpoint." },
+      private_endpoint_connection_status: {
+        value: privateLink.endpointService.awsConnectionStatus,
+        description: "Atlas view of the PrivateLink connection: AVAILABLE when clients can connect.",
+      },
+      private_endpoint_error_message: {
+        value: privateLink.endpointService.errorMessage,
+        description: "Atlas error for the PrivateLink connection, empty when healthy.",
+      },
+      private_endpoint_security_group_id: {
+        value: privateLink.securityGroup.id,
+        description: "Security group of the interface endpoint (TCP 1024-65535 from the client groups).",
+      },
+      connection_secret_arn: {
+        value: database.connectionSecret.secret.arn,
+        description: "ARN of the Secrets Manager secret holding the connection URI (grant GetSecretValue on it).",
+      },
+      connection_secret_name: { value: database.connectionSecret.secret.name, description: "Name of that secret." },
+      connection_secret_kms_key_arn: {
+        value: database.connectionSecret.key.arn,
+        description: "KMS key that encrypts the secret (grant kms:Decrypt on it to readers).",
+      },
+      database_name: { value: database.databaseName, description: "Database the application user may read and write." },
+      collection_names: {
+        value: database.collectionNames,
+        description: "Collections the seeder creates in that database.",
+      },
+    };
+    for (const [name, output] of Object.entries(outputs)) {
+      new TerraformOutput(this, name, output);
+    }
+  }
+}

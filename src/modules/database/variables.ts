@@ -1,0 +1,197 @@
+import type { DedicatedTier } from "../../atlas/cluster-tiers";
+import type { MongoDbMajorVersion } from "../../atlas/mongodb-versions";
+import type { AwsRegion } from "../../atlas/regions";
+
+/*
+ * The inputs of the database module: the CDKTF counterpart of terraform/modules/database/variables.tf.
+ * Defaults live in DATABASE_DEFAULTS so that the environment-file schema documents and applies
+ * the very same values.
+ */
+
+/** Compute auto-scaling bounds. Both ends must be in the cluster tier's family. */
+export interface ComputeAutoScaling {
+  /** Smallest tier Atlas may scale down to. */
+  readonly minTier: DedicatedTier;
+  /** Largest tier Atlas may scale up to. */
+  readonly maxTier: DedicatedTier;
+  /**
+   * Whether Atlas may scale back down after load drops.
+   * @default true
+   */
+  readonly scaleDown?: boolean;
+}
+
+/**
+ * Backup policy of the cluster: continuous backup plus snapshot retention.
+ * @see https://www.mongodb.com/docs/atlas/backup/cloud-backup/configure-backup-policy/
+ */
+export interface BackupPolicy {
+  /**
+   * Continuous cloud backup, which allows restoring to any minute of the restore window.
+   * @default true
+   */
+  readonly pointInTimeRestore?: boolean;
+  /**
+   * Point-in-time restore window. Must not exceed `hourlyRetentionDays`.
+   * @default 7
+   */
+  readonly restoreWindowDays?: number;
+  /**
+   * UTC hour at which Atlas takes the daily snapshot.
+   * @default 3
+   */
+  readonly referenceHourOfDay?: number;
+  /**
+   * Hours between hourly snapshots: 1, 2, 4, 6, 8 or 12.
+   * @default 6
+   */
+  readonly hourlyEveryHours?: number;
+  /**
+   * Days an hourly snapshot is kept. At least the restore window.
+   * @default 7
+   */
+  readonly hourlyRetentionDays?: number;
+  /**
+   * Days a daily snapshot is kept.
+   * @default 7
+   */
+  readonly dailyRetentionDays?: number;
+  /**
+   * Weeks a weekly (Saturday) snapshot is kept.
+   * @default 4
+   */
+  readonly weeklyRetentionWeeks?: number;
+  /**
+   * Months a monthly (last day) snapshot is kept.
+   * @default 3
+   */
+  readonly monthlyRetentionMonths?: number;
+  /**
+   * Keep snapshots after the cluster is deleted.
+   * @default true
+   */
+  readonly retainBackupsAfterClusterDeletion?: boolean;
+}
+
+/** Inputs of {@link DatabaseModule}. */
+export interface DatabaseModuleProps {
+  /** Environment name (dev, prod, ...): used in resource names and tags. */
+  readonly environment: string;
+  /** Atlas organization id that owns the project. Pass a Terraform variable so it is supplied at plan time. */
+  readonly atlasOrgId: string;
+  /**
+   * AWS region of the VPC and of the Atlas cluster.
+   * @default "us-east-1"
+   */
+  readonly region?: AwsRegion;
+  /**
+   * Atlas project name. Must be unique within the organization.
+   * @default "audio-pipeline"
+   */
+  readonly projectName?: string;
+  /** Atlas cluster name. */
+  readonly clusterName: string;
+  /**
+   * Dedicated cluster tier. Shared tiers cannot host PrivateLink, point-in-time restore or a pinned version.
+   * @default "M10"
+   */
+  readonly clusterTier?: DedicatedTier;
+  /**
+   * MongoDB major version.
+   * @default "7.0"
+   */
+  readonly mongoDbMajorVersion?: MongoDbMajorVersion;
+  /**
+   * Electable nodes of the replica set, spread by Atlas over three availability zones.
+   * @default 3
+   */
+  readonly electableNodes?: 3 | 5 | 7;
+  /**
+   * Atlas refuses to delete the cluster while this is on.
+   * @default true
+   */
+  readonly terminationProtection?: boolean;
+  /**
+   * Let Atlas grow storage before the disk fills.
+   * @default true
+   */
+  readonly diskAutoScaling?: boolean;
+  /**
+   * Compute auto-scaling between two tiers.
+   * @default - the tier stays fixed
+   */
+  readonly computeAutoScaling?: ComputeAutoScaling;
+  /**
+   * Database the application user may read and write.
+   * @default "audio_pipeline"
+   */
+  readonly databaseName?: string;
+  /**
+   * Name of the application's database user.
+   * @default "audio-pipeline-app"
+   */
+  readonly databaseUsername?: string;
+  /** Existing VPC the application runs in. */
+  readonly vpcId: string;
+  /** CIDR block of that VPC. Must be a private (RFC 1918) range. */
+  readonly vpcCidr: string;
+  /** Private subnets for the PrivateLink interface endpoint. Must be at least one. */
+  readonly privateSubnetIds: readonly string[];
+  /** Security groups of the database's clients, by name (e.g. api, worker). Only they reach the endpoint. */
+  readonly clientSecurityGroups: Readonly<Record<string, string>>;
+  /**
+   * CIDR blocks in the Atlas IP access list. Each must be private.
+   * @default - [vpcCidr]
+   */
+  readonly accessListCidrs?: readonly string[];
+  /**
+   * Backup policy.
+   * @default - 7-day point-in-time window; snapshots daily 7 days, weekly 4 weeks, monthly 3 months
+   */
+  readonly backup?: BackupPolicy;
+  /**
+   * Name of the Secrets Manager secret holding the connection string.
+   * @default "audio-pipeline/mongodb-uri"
+   */
+  readonly connectionSecretName?: string;
+  /**
+   * Days a deleted secret can still be restored.
+   * @default 7
+   */
+  readonly secretRecoveryWindowDays?: number;
+  /** Names of the collections the seeder creates, published as an output. */
+  readonly collectionNames: readonly string[];
+}
+
+/** The defaults of every optional input, in one place. */
+export const DATABASE_DEFAULTS = {
+  region: "us-east-1",
+  projectName: "audio-pipeline",
+  clusterTier: "M10",
+  mongoDbMajorVersion: "7.0",
+  electableNodes: 3,
+  terminationProtection: true,
+  diskAutoScaling: true,
+  computeScaleDown: true,
+  databaseName: "audio_pipeline",
+  databaseUsername: "audio-pipeline-app",
+  connectionSecretName: "audio-pipeline/mongodb-uri",
+  secretRecoveryWindowDays: 7,
+  backup: {
+    pointInTimeRestore: true,
+    restoreWindowDays: 7,
+    referenceHourOfDay: 3,
+    hourlyEveryHours: 6,
+    hourlyRetentionDays: 7,
+    dailyRetentionDays: 7,
+    weeklyRetentionWeeks: 4,
+    monthlyRetentionMonths: 3,
+    retainBackupsAfterClusterDeletion: true,
+  },
+} as const satisfies {
+  readonly region: AwsRegion;
+  readonly clusterTier: DedicatedTier;
+  readonly mongoDbMajorVersion: MongoDbMajorVersion;
+  readonly backup: Required<BackupPolicy>;
+  readonly [key: string]: unknown;
+};

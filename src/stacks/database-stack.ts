@@ -1,0 +1,115 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { MongodbatlasProvider } from "@cdktf/provider-mongodbatlas/lib/provider";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { Annotations, LocalBackend, S3Backend, TerraformVariable } from "cdktf";
+import type { Construct } from "constructs";
+import { asDedicatedTier } from "../atlas/cluster-tiers";
+import type { EnvironmentConfig } from "../config/environment-schema";
+import { DatabaseModule } from "../modules/database/main";
+import { DatabaseOutputs } from "../modules/database/outputs";
+import { COLLECTION_NAMES } from "../seed/declared-shape";
+import { StableAddressStack } from "./stable-addresses";
+
+/** The stack of one environment: `audio-pipeline-<environment>`. */
+export function stackName(environment: string): string {
+  return `audio-pipeline-${environment}`;
+}
+
+/** Inputs of {@link DatabaseStack}. */
+export interface DatabaseStackProps {
+  readonly config: EnvironmentConfig;
+  /** The environment file the config came from, for messages. */
+  readonly configFile: string;
+}
+
+// An id of only zeros and one hex digit is the committed example, not a real resource.
+const PLACEHOLDER_ID = /^(vpc|subnet|sg)-0+[0-9a-f]?$/;
+
+/**
+ * Providers, state backend and the database module for one environment. Atlas credentials
+ * come only from the provider's environment variables (MONGODB_ATLAS_PUBLIC_API_KEY,
+ * MONGODB_ATLAS_PRIVATE_API_KEY); AWS credentials from the standard AWS chain.
+ */
+export class DatabaseStack extends StableAddressStack {
+  readonly database: DatabaseModule;
+
+  constructor(scope: Construct, props: DatabaseStackProps) {
+    const { config } = props;
+    const name = stackName(config.environment);
+    super(scope, name);
+
+    new AwsProvider(this, "aws", {
+      region: config.region,
+      defaultTags: [
+        {
+          tags: { Project: config.atlas.projectName, Environment: config.environment, ManagedBy: "cdktf", Module: "database" },
+        },
+      ],
+    });
+    new MongodbatlasProvider(this, "mongodbatlas", {});
+    new RandomProvider(this, "random", {});
+
+    if (config.state) {
+      const backend = new S3Backend(this, {
+        bucket: config.state.bucket,
+        key: `${name}/terraform.tfstate`,
+        region: config.state.region ?? config.region,
+        encrypt: true,
+      });
+      // S3-native locking (Terraform 1.10+); cdktf 0.21 has no typed option for it.
+      backend.addOverride("use_lockfile", true);
+    } else {
+      // Relative to cdktf.out/stacks/<stack>: the state file sits in the project root, and no
+      // machine path ends up in the synthesized JSON.
+      new LocalBackend(this, { path: `../../../terraform.${name}.tfstate` });
+    }
+
+    const atlasOrgId = new TerraformVariable(this, "atlas_org_id", {
+      type: "string",
+      nullable: false,
+      description: "Atlas organization id (24 hex digits). Set TF_VAR_atlas_org_id at plan time; never commit it.",
+      validation: [
+        {
+          condition: '${can(regex("^[0-9a-f]{24}$", var.atlas_org_id))}',
+          errorMessage: "atlas_org_id must be the 24 hex digits of an Atlas organization id.",
+        },
+      ],
+    });
+
+    this.database = new DatabaseModule(this, "database", {
+      environment: config.environment,
+      atlasOrgId: atlasOrgId.stringValue,
+      region: config.region,
+      projectName: config.atlas.projectName,
+      clusterName: config.atlas.clusterName,
+      clusterTier: asDedicatedTier(config.atlas.tier),
+      mongoDbMajorVersion: config.atlas.mongoDbMajorVersion,
+      electableNodes: config.atlas.electableNodes,
+      terminationProtection: config.atlas.terminationProtection,
+      diskAutoScaling: config.atlas.autoScaling.diskGb,
+      computeAutoScaling: config.atlas.autoScaling.compute,
+      databaseName: config.database.name,
+      databaseUsername: config.database.username,
+      vpcId: config.network.vpcId,
+      vpcCidr: config.network.vpcCidr,
+      privateSubnetIds: config.network.privateSubnetIds,
+      clientSecurityGroups: config.network.clientSecurityGroups,
+      accessListCidrs: config.network.accessListCidrs,
+      backup: config.backup,
+      connectionSecretName: config.connectionSecret.name,
+      secretRecoveryWindowDays: config.connectionSecret.recoveryWindowDays,
+      collectionNames: COLLECTION_NAMES,
+    });
+    new DatabaseOutputs(this, "outputs", this.database);
+
+    const network = config.network;
+    const placeholders = [network.vpcId, ...network.privateSubnetIds, ...Object.values(network.clientSecurityGroups)].filter(
+      (id) => PLACEHOLDER_ID.test(id),
+    );
+    if (placeholders.length > 0) {
+      Annotations.of(this).addWarning(
+        `${props.configFile}: network ids ${placeholders.join(", ")} are committed placeholders; replace them with the networking module's outputs before deploying.`,
+      );
+    }
+  }
+}

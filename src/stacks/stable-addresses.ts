@@ -1,0 +1,25 @@
+import { TerraformElement, TerraformStack } from "cdktf";
+import type { Node } from "constructs";
+
+/**
+ * A stack whose Terraform addresses are the construct ids themselves
+ * (`aws_kms_key.connection_secret_key`) instead of cdktf's default of the construct path plus
+ * a hash. Addresses then read well and stay put when the construct tree is refactored; a
+ * changed address makes Terraform destroy and re-create the resource, which for a database
+ * cluster means losing it. Construct ids must therefore be unique per stack and per kind.
+ */
+export class StableAddressStack extends TerraformStack {
+  private readonly addressOwners = new Map<string, string>();
+
+  protected allocateLogicalId(element: TerraformElement | Node): string {
+    const node = element instanceof TerraformElement ? element.node : element;
+    const kind = element instanceof TerraformElement ? element.constructor.name : "node";
+    const key = `${kind}:${node.id}`;
+    const owner = this.addressOwners.get(key);
+    if (owner !== undefined && owner !== node.path) {
+      throw new Error(`Terraform address "${node.id}" is used by both ${owner} and ${node.path}; construct ids must be unique per stack`);
+    }
+    this.addressOwners.set(key, node.path);
+    return node.id;
+  }
+}
