@@ -1,38 +1,42 @@
 import { z } from "zod";
+import { DATABASE_DEFAULTS } from "../modules/database/variables";
 import * as field from "./fields";
 
+const BACKUP = DATABASE_DEFAULTS.backup;
+
 /*
- * The schema of one environment file, config/<environment>.json. Defaults are the production
- * values of the story; unknown fields are refused so that a typo cannot pass silently.
+ * The schema of one environment file, config/<environment>.json. Defaults are the database
+ * module's (the production values of the story); unknown fields are refused so that a typo
+ * cannot pass silently.
  */
 
 const autoScaling = z
   .strictObject({
-    diskGb: z.boolean().default(true).describe("true or false: let Atlas grow storage before the disk fills"),
+    diskGb: z.boolean().default(DATABASE_DEFAULTS.diskAutoScaling).describe("true or false: let Atlas grow storage before the disk fills"),
     compute: z
       .strictObject({
         minTier: field.dedicatedTier,
         maxTier: field.dedicatedTier,
-        scaleDown: z.boolean().default(true).describe("true or false: allow scaling back down to minTier"),
+        scaleDown: z.boolean().default(DATABASE_DEFAULTS.computeScaleDown).describe("true or false: allow scaling back down to minTier"),
       })
       .optional()
       .describe("an object {minTier, maxTier, scaleDown}; omit it to keep the tier fixed"),
   })
   .describe("an object {diskGb, compute}");
 
-const atlas = z
+export const atlasSection = z
   .strictObject({
-    projectName: field.atlasProjectName.default("audio-pipeline"),
+    projectName: field.atlasProjectName.default(DATABASE_DEFAULTS.projectName),
     clusterName: field.atlasClusterName,
-    tier: field.clusterTier.default("M10"),
-    mongoDbMajorVersion: field.mongoDbMajorVersion.default("7.0"),
+    tier: field.clusterTier.default(DATABASE_DEFAULTS.clusterTier),
+    mongoDbMajorVersion: field.mongoDbMajorVersion.default(DATABASE_DEFAULTS.mongoDbMajorVersion),
     electableNodes: z
       .union([z.literal(3), z.literal(5), z.literal(7)])
-      .default(3)
+      .default(DATABASE_DEFAULTS.electableNodes)
       .describe("3, 5 or 7 electable nodes (a replica set needs an odd number)"),
     terminationProtection: z
       .boolean()
-      .default(true)
+      .default(DATABASE_DEFAULTS.terminationProtection)
       .describe("true or false: Atlas refuses to delete the cluster while this is on"),
     autoScaling: autoScaling.prefault({}),
   })
@@ -40,8 +44,8 @@ const atlas = z
 
 const database = z
   .strictObject({
-    name: field.databaseName.default("audio_pipeline"),
-    username: field.databaseUsername.default("audio-pipeline-app"),
+    name: field.databaseName.default(DATABASE_DEFAULTS.databaseName),
+    username: field.databaseUsername.default(DATABASE_DEFAULTS.databaseUsername),
   })
   .describe("an object {name, username}");
 
@@ -67,34 +71,34 @@ const network = z
   .describe("an object describing the existing VPC");
 
 
-const backup = z
+export const backupSection = z
   .strictObject({
     pointInTimeRestore: z
       .boolean()
-      .default(true)
+      .default(BACKUP.pointInTimeRestore)
       .describe("true or false: continuous cloud backup (point-in-time restore)"),
-    restoreWindowDays: field.positiveWholeNumber("days, at most hourlyRetentionDays").default(7),
-    referenceHourOfDay: field.wholeNumber(0, 23, "hours (UTC)").default(3),
+    restoreWindowDays: field.positiveWholeNumber("days, at most hourlyRetentionDays").default(BACKUP.restoreWindowDays),
+    referenceHourOfDay: field.wholeNumber(0, 23, "hours (UTC)").default(BACKUP.referenceHourOfDay),
     hourlyEveryHours: z
       .union([z.literal(1), z.literal(2), z.literal(4), z.literal(6), z.literal(8), z.literal(12)])
-      .default(6)
+      .default(BACKUP.hourlyEveryHours)
       .describe("1, 2, 4, 6, 8 or 12 (hours between hourly snapshots)"),
     // Atlas requires a less frequent snapshot to be kept at least as long as a more frequent one.
-    hourlyRetentionDays: field.positiveWholeNumber("days").default(7),
-    dailyRetentionDays: field.positiveWholeNumber("days, at least hourlyRetentionDays").default(7),
-    weeklyRetentionWeeks: field.positiveWholeNumber("weeks, at least dailyRetentionDays").default(4),
-    monthlyRetentionMonths: field.positiveWholeNumber("months, at least weeklyRetentionWeeks").default(3),
+    hourlyRetentionDays: field.positiveWholeNumber("days").default(BACKUP.hourlyRetentionDays),
+    dailyRetentionDays: field.positiveWholeNumber("days, at least hourlyRetentionDays").default(BACKUP.dailyRetentionDays),
+    weeklyRetentionWeeks: field.positiveWholeNumber("weeks, at least dailyRetentionDays").default(BACKUP.weeklyRetentionWeeks),
+    monthlyRetentionMonths: field.positiveWholeNumber("months, at least weeklyRetentionWeeks").default(BACKUP.monthlyRetentionMonths),
     retainBackupsAfterClusterDeletion: z
       .boolean()
-      .default(true)
+      .default(BACKUP.retainBackupsAfterClusterDeletion)
       .describe("true or false: keep snapshots when the cluster is deleted"),
   })
   .describe("an object describing backups");
 
 const connectionSecret = z
   .strictObject({
-    name: field.secretName.default("audio-pipeline/mongodb-uri"),
-    recoveryWindowDays: field.wholeNumber(7, 30, "days").default(7),
+    name: field.secretName.default(DATABASE_DEFAULTS.connectionSecretName),
+    recoveryWindowDays: field.wholeNumber(7, 30, "days").default(DATABASE_DEFAULTS.secretRecoveryWindowDays),
   })
   .describe("an object {name, recoveryWindowDays}");
 
@@ -110,11 +114,11 @@ export const environmentSchema = z
     $schema: z.string().optional().describe("a path to the JSON schema, for editors"),
     $comment: z.string().optional().describe("free text for readers"),
     environment: field.environmentName,
-    region: field.awsRegion.default("us-east-1"),
-    atlas,
+    region: field.awsRegion.default(DATABASE_DEFAULTS.region),
+    atlas: atlasSection,
     database: database.prefault({}),
     network,
-    backup: backup.prefault({}),
+    backup: backupSection.prefault({}),
     connectionSecret: connectionSecret.prefault({}),
     state: state.optional(),
   })

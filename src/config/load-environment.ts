@@ -78,7 +78,8 @@ export function loadEnvironments(configDir: string): LoadedEnvironment[] {
     problems.push({ file: configDir, issue: { path: [], value: undefined, message: "holds no environment file (<name>.json)" } });
   }
   for (const absolute of files) {
-    const file = path.relative(process.cwd(), absolute) || absolute;
+    const relative = path.relative(process.cwd(), absolute);
+    const file = relative.startsWith("..") || path.isAbsolute(relative) ? absolute : relative;
     const result = validateEnvironmentText(fs.readFileSync(absolute, "utf8"), path.basename(absolute, ".json"));
     problems.push(...result.issues.map((issue) => ({ file, issue })));
     if (result.config) loaded.push({ file, config: result.config });

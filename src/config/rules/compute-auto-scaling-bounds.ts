@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isDedicatedTier, tierFamily, tierRank } from "../../atlas/cluster-tiers";
-import * as field from "../fields";
+import { atlasSection } from "../environment-schema";
 import { defineRule } from "./config-rule";
 
 /**
@@ -10,21 +10,14 @@ import { defineRule } from "./config-rule";
  */
 export const computeAutoScalingBounds = defineRule({
   id: "compute-auto-scaling-bounds",
-  reads: z.looseObject({
-    atlas: z.looseObject({
-      tier: field.clusterTier.default("M10"),
-      autoScaling: z
-        .looseObject({ compute: z.looseObject({ minTier: field.dedicatedTier, maxTier: field.dedicatedTier }).optional() })
-        .prefault({}),
-    }),
-  }),
+  reads: z.looseObject({ atlas: atlasSection.pick({ tier: true, autoScaling: true }).loose() }),
   check({ atlas }) {
     const compute = atlas.autoScaling.compute;
     if (!compute || !isDedicatedTier(atlas.tier)) return [];
     const path = ["atlas", "autoScaling", "compute"];
     const family = tierFamily(atlas.tier);
     if (family === "NVME") {
-      return [{ path, value: compute, message: `NVMe tiers (${atlas.tier}) cannot use compute auto-scaling; remove atlas.autoScaling.compute` }];
+      return [{ path: ["atlas", "tier"], value: atlas.tier, message: `NVMe tiers (${atlas.tier}) cannot use compute auto-scaling; remove atlas.autoScaling.compute` }];
     }
     const outOfFamily = (["minTier", "maxTier"] as const).filter((bound) => tierFamily(compute[bound]) !== family);
     if (outOfFamily.length > 0) {
@@ -39,7 +32,7 @@ export const computeAutoScalingBounds = defineRule({
     return [
       {
         path,
-        value: compute,
+        value: { minTier: compute.minTier, maxTier: compute.maxTier },
         message: `must satisfy minTier <= atlas.tier (${atlas.tier}) <= maxTier`,
       },
     ];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { backupSection } from "../environment-schema";
 import { defineRule } from "./config-rule";
 
 /**
@@ -9,12 +10,9 @@ import { defineRule } from "./config-rule";
 export const restoreWindowWithinHourlyRetention = defineRule({
   id: "restore-window-within-hourly-retention",
   reads: z.looseObject({
-    backup: z
-      .looseObject({
-        pointInTimeRestore: z.boolean().default(true),
-        restoreWindowDays: z.number().default(7),
-        hourlyRetentionDays: z.number().default(7),
-      })
+    backup: backupSection
+      .pick({ pointInTimeRestore: true, restoreWindowDays: true, hourlyRetentionDays: true })
+      .loose()
       .prefault({}),
   }),
   check({ backup }) {

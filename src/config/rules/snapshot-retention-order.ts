@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { backupSection } from "../environment-schema";
 import { defineRule } from "./config-rule";
 
 // A month is counted as 28 days so that this check never passes an order Atlas would refuse.
@@ -12,13 +13,9 @@ const DAYS_PER_UNIT = { days: 1, weeks: 7, months: 28 } as const;
 export const snapshotRetentionOrder = defineRule({
   id: "snapshot-retention-order",
   reads: z.looseObject({
-    backup: z
-      .looseObject({
-        hourlyRetentionDays: z.number().default(7),
-        dailyRetentionDays: z.number().default(7),
-        weeklyRetentionWeeks: z.number().default(4),
-        monthlyRetentionMonths: z.number().default(3),
-      })
+    backup: backupSection
+      .pick({ hourlyRetentionDays: true, dailyRetentionDays: true, weeklyRetentionWeeks: true, monthlyRetentionMonths: true })
+      .loose()
       .prefault({}),
   }),
   check({ backup }) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { tierRefusal, type ClusterTier, type TierFeature } from "../../atlas/cluster-tiers";
-import * as field from "../fields";
+import { atlasSection, backupSection } from "../environment-schema";
 import { defineRule } from "./config-rule";
 
 /**
@@ -11,8 +11,8 @@ import { defineRule } from "./config-rule";
 export const tierOffersRequestedFeatures = defineRule({
   id: "tier-offers-requested-features",
   reads: z.looseObject({
-    atlas: z.looseObject({ tier: field.clusterTier.default("M10") }),
-    backup: z.looseObject({ pointInTimeRestore: z.boolean().default(true) }).prefault({}),
+    atlas: atlasSection.pick({ tier: true }).loose(),
+    backup: backupSection.pick({ pointInTimeRestore: true }).loose().prefault({}),
   }),
   check({ atlas, backup }) {
     const requested: TierFeature[] = ["privateLink", "cloudBackupSchedule", "pinnedVersion"];

@@ -1,0 +1,138 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { synthesizeApp } from "../../src/app";
+import { ConfigError } from "../../src/config/config-issue";
+import { committedConfigJson, synthesizedFiles, writeConfigFile } from "../support/config-files";
+import { temporaryDirectory } from "../support/stacks";
+
+type Config = Record<string, any>;
+
+interface BadInput {
+  /** What is wrong, as a reader would say it. */
+  readonly name: string;
+  /** Turns the valid dev file into the bad one. */
+  readonly mutate: (config: Config) => void;
+  /** Field path the message must name; "" for a file-level problem. */
+  readonly path: string;
+  /** The bad value as the message must quote it. */
+  readonly value: string;
+  /** What the message must say is allowed (or why the value is refused). */
+  readonly allowed: RegExp;
+  /** File name (without .json) to write the config as. */
+  readonly fileName?: string;
+}
+
+const set = (pathText: string, value: unknown) => (config: Config) => {
+  const keys = pathText.split(".");
+  const parent = keys.slice(0, -1).reduce((node, key) => (node[key] ??= {}), config);
+  if (value === undefined) delete parent[keys[keys.length - 1]];
+  else parent[keys[keys.length - 1]] = value;
+};
+const both = (...mutations: ((config: Config) => void)[]) => (config: Config) => mutations.forEach((m) => m(config));
+
+const CATALOGUE: BadInput[] = [
+  // Types
+  { name: "a string where a number belongs", mutate: set("backup.restoreWindowDays", "7"), path: "backup.restoreWindowDays", value: '"7"', allowed: /expected number, not string; allowed: a whole number of days/ },
+  { name: "a number where a string belongs", mutate: set("atlas.clusterName", 42), path: "atlas.clusterName", value: "42", allowed: /expected string, not number; allowed: 1-64 ASCII letters, digits or hyphens/ },
+  { name: "null for a required id", mutate: set("network.vpcId", null), path: "network.vpcId", value: "null", allowed: /expected string, not null; allowed: an AWS id: "vpc-"/ },
+  { name: "a missing required field", mutate: set("network.vpcId", undefined), path: "network.vpcId", value: "nothing (the field is missing)", allowed: /required field is missing; allowed: an AWS id/ },
+  { name: "a boolean written as a string", mutate: set("atlas.terminationProtection", "false"), path: "atlas.terminationProtection", value: '"false"', allowed: /expected boolean, not string; allowed: true or false/ },
+  // Unknown fields
+  { name: "an unknown top-level field (typo)", mutate: set("regoin", "us-east-1"), path: "regoin", value: '"us-east-1"', allowed: /unknown field \(a typo\?\); allowed fields here: .*region/ },
+  { name: "an unknown nested field (typo)", mutate: set("backup.restoreWindowDay", 7), path: "backup.restoreWindowDay", value: "7", allowed: /unknown field .* allowed fields here: .*restoreWindowDays/ },
+  // Tier
+  { name: "an unknown tier", mutate: set("atlas.tier", "M15"), path: "atlas.tier", value: '"M15"', allowed: /not one of the allowed values; allowed: a dedicated Atlas tier: M10, M20/ },
+  { name: "the free tier M0", mutate: set("atlas.tier", "M0"), path: "atlas.tier", value: '"M0"', allowed: /M0 clusters do not offer AWS PrivateLink.*use M10 or a larger dedicated tier/ },
+  { name: "the retired tier M2", mutate: set("atlas.tier", "M2"), path: "atlas.tier", value: '"M2"', allowed: /M2 and M5 clusters can no longer be created \(Atlas blocked new M2\/M5 clusters in February 2025 and migrated the remaining ones to Flex in January 2026\); use M10/ },
+  { name: "the retired tier M5", mutate: set("atlas.tier", "M5"), path: "atlas.tier", value: '"M5"', allowed: /can no longer be created.*use M10 or a larger dedicated tier/ },
+  { name: "FLEX with PrivateLink", mutate: both(set("atlas.tier", "FLEX"), set("backup.pointInTimeRestore", false)), path: "atlas.tier", value: '"FLEX"', allowed: /got "FLEX"; FLEX clusters do not offer AWS PrivateLink, a cloud backup schedule.*, choosing the MongoDB major version, which this environment requests; use M10/ },
+  { name: "FLEX with point-in-time restore", mutate: set("atlas.tier", "FLEX"), path: "atlas.tier", value: '"FLEX"', allowed: /FLEX clusters do not offer .*continuous backup with point-in-time restore/ },
+  // Version
+  { name: "a MongoDB version Atlas no longer offers", mutate: set("atlas.mongoDbMajorVersion", "6.0"), path: "atlas.mongoDbMajorVersion", value: '"6.0"', allowed: /allowed: a MongoDB major version Atlas offers: 7\.0, 8\.0/ },
+  { name: "a MongoDB version written as a number", mutate: set("atlas.mongoDbMajorVersion", 7), path: "atlas.mongoDbMajorVersion", value: "7", allowed: /allowed: a MongoDB major version Atlas offers: 7\.0, 8\.0/ },
+  // Region
+  { name: "an unknown AWS region", mutate: set("region", "us-east-9"), path: "region", value: '"us-east-9"', allowed: /allowed: an AWS region Atlas runs in: us-east-1, us-east-2/ },
+  { name: "a region in Atlas spelling", mutate: set("region", "US_EAST_1"), path: "region", value: '"US_EAST_1"', allowed: /allowed: an AWS region Atlas runs in: us-east-1/ },
+  // CIDR
+  { name: "a malformed CIDR", mutate: set("network.vpcCidr", "10.0.0/16"), path: "network.vpcCidr", value: '"10.0.0/16"', allowed: /not an IPv4 CIDR block of the form a\.b\.c\.d\/n; allowed: an IPv4 CIDR block inside 10\.0\.0\.0\/8/ },
+  { name: "a /33 prefix", mutate: set("network.vpcCidr", "10.0.0.0/33"), path: "network.vpcCidr", value: '"10.0.0.0/33"', allowed: /prefix \/33 is above \/32/ },
+  { name: "a public CIDR in the access list", mutate: set("network.accessListCidrs", ["10.0.0.0/16", "8.8.8.0/24"]), path: "network.accessListCidrs[1]", value: '"8.8.8.0/24"', allowed: /not inside a private range .* public access is never allowed/ },
+  { name: "0.0.0.0/0 in the access list", mutate: set("network.accessListCidrs", ["0.0.0.0/0"]), path: "network.accessListCidrs[0]", value: '"0.0.0.0/0"', allowed: /public access is never allowed/ },
+  { name: "an IPv6 CIDR", mutate: set("network.accessListCidrs", ["fd00::/8"]), path: "network.accessListCidrs[0]", value: '"fd00::/8"', allowed: /IPv6 is not supported/ },
+  { name: "a CIDR with host bits set", mutate: set("network.vpcCidr", "10.0.1.0/16"), path: "network.vpcCidr", value: '"10.0.1.0/16"', allowed: /host bits are set; the network is 10\.0\.0\.0\/16/ },
+  { name: "an empty access list", mutate: set("network.accessListCidrs", []), path: "network.accessListCidrs", value: "[]", allowed: /needs at least 1 item\(s\); allowed: a non-empty list of private IPv4 CIDR blocks/ },
+  // Subnets, VPC, security groups
+  { name: "an empty subnet list", mutate: set("network.privateSubnetIds", []), path: "network.privateSubnetIds", value: "[]", allowed: /needs at least 1 item\(s\); allowed: a non-empty list of distinct subnet ids/ },
+  { name: "a subnet listed twice", mutate: set("network.privateSubnetIds", ["subnet-0123456789abcdef0", "subnet-0123456789abcdef0"]), path: "network.privateSubnetIds", value: '["subnet-0123456789abcdef0","subnet-0123456789abcdef0"]', allowed: /must not list a subnet twice/ },
+  { name: "a malformed subnet id", mutate: set("network.privateSubnetIds", ["subnet-xyz"]), path: "network.privateSubnetIds[0]", value: '"subnet-xyz"', allowed: /must look like subnet-0123456789abcdef0/ },
+  { name: "an empty VPC id", mutate: set("network.vpcId", ""), path: "network.vpcId", value: '""', allowed: /must look like vpc-0123456789abcdef0; allowed: an AWS id: "vpc-" followed by 8 or 17 lower-case hex digits/ },
+  { name: "a malformed VPC id", mutate: set("network.vpcId", "vpc-12345"), path: "network.vpcId", value: '"vpc-12345"', allowed: /must look like vpc-/ },
+  { name: "a malformed security group id", mutate: set("network.clientSecurityGroups.api", "sg-0123"), path: "network.clientSecurityGroups.api", value: '"sg-0123"', allowed: /must look like sg-0123456789abcdef0/ },
+  { name: "no client security group", mutate: set("network.clientSecurityGroups", {}), path: "network.clientSecurityGroups", value: "{}", allowed: /must name at least one security group/ },
+  // Backups
+  { name: "a restore window of 0 days", mutate: set("backup.restoreWindowDays", 0), path: "backup.restoreWindowDays", value: "0", allowed: /below the minimum 1; allowed: a whole number of days, at most hourlyRetentionDays, 1 or more/ },
+  { name: "a restore window above the hourly retention (Atlas maximum)", mutate: set("backup.restoreWindowDays", 30), path: "backup.restoreWindowDays", value: "30", allowed: /longer than backup\.hourlyRetentionDays \(7\)/ },
+  { name: "a fractional restore window", mutate: set("backup.restoreWindowDays", 7.5), path: "backup.restoreWindowDays", value: "7.5", allowed: /expected a whole number/ },
+  { name: "daily snapshots kept shorter than hourly ones", mutate: set("backup.dailyRetentionDays", 3), path: "backup.dailyRetentionDays", value: "3", allowed: /shorter than backup\.hourlyRetentionDays \(7 days\)/ },
+  { name: "weekly snapshots kept shorter than daily ones", mutate: set("backup.dailyRetentionDays", 35), path: "backup.weeklyRetentionWeeks", value: "4", allowed: /shorter than backup\.dailyRetentionDays \(35 days\)/ },
+  { name: "an hourly interval Atlas does not offer", mutate: set("backup.hourlyEveryHours", 3), path: "backup.hourlyEveryHours", value: "3", allowed: /allowed: 1, 2, 4, 6, 8 or 12/ },
+  // Names
+  { name: "a secret name with invalid characters", mutate: set("connectionSecret.name", "audio pipeline/mongodb uri!"), path: "connectionSecret.name", value: '"audio pipeline/mongodb uri!"', allowed: /must be 1-512 characters from A-Z a-z 0-9/ },
+  { name: "a secret recovery window under 7 days", mutate: set("connectionSecret.recoveryWindowDays", 3), path: "connectionSecret.recoveryWindowDays", value: "3", allowed: /below the minimum 7; allowed: a whole number of days from 7 to 30/ },
+  { name: "a database name with $", mutate: set("database.name", "audio$pipeline"), path: "database.name", value: '"audio$pipeline"', allowed: /must not contain/ },
+  { name: "a database name with a dot", mutate: set("database.name", "audio.pipeline"), path: "database.name", value: '"audio.pipeline"', allowed: /must not contain/ },
+  { name: "a database name with a space", mutate: set("database.name", "audio pipeline"), path: "database.name", value: '"audio pipeline"', allowed: /must not contain/ },
+  { name: "a database name of 64 bytes or more", mutate: set("database.name", "a".repeat(64)), path: "database.name", value: `"${"a".repeat(64)}"`.slice(0, 77), allowed: /must be shorter than 64 bytes/ },
+  { name: "an environment name that does not match the file name", mutate: set("environment", "staging"), path: "environment", value: '"staging"', allowed: /does not match the file name; allowed: "dev"/ },
+  // Cluster shape
+  { name: "an even number of electable nodes", mutate: set("atlas.electableNodes", 4), path: "atlas.electableNodes", value: "4", allowed: /allowed: 3, 5 or 7 electable nodes/ },
+  { name: "auto-scaling bounds that exclude the tier", mutate: set("atlas.autoScaling", { compute: { minTier: "M20", maxTier: "M40" } }), path: "atlas.autoScaling.compute", value: '{"minTier":"M20","maxTier":"M40"}', allowed: /must satisfy minTier <= atlas\.tier \(M10\) <= maxTier/ },
+];
+
+let workspace: string;
+beforeEach(() => {
+  workspace = temporaryDirectory("bad-input");
+});
+afterEach(() => fs.rmSync(workspace, { recursive: true, force: true }));
+
+/** Writes the config, synthesizes through the `cdktf synth` code path, and returns the ConfigError. */
+function synthesizeExpectingConfigError(fileName: string, content: Config | string): { error: ConfigError; outdir: string; file: string } {
+  const configDir = path.join(workspace, "config");
+  const file = writeConfigFile(configDir, fileName, content);
+  const outdir = path.join(workspace, "cdktf.out");
+  try {
+    synthesizeApp({ configDir, outdir });
+  } catch (error) {
+    if (error instanceof ConfigError) return { error, outdir, file };
+    throw error;
+  }
+  throw new Error("synth succeeded, but it should have refused the config");
+}
+
+describe("bad-input catalogue: each bad environment file is refused at synth", () => {
+  it("has at least 25 distinct cases", () => {
+    expect(new Set(CATALOGUE.map((entry) => entry.name)).size).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(CATALOGUE)("refuses $name, naming file, field, value and what is allowed", (entry) => {
+    // GIVEN the valid dev file with one mistake
+    const config = committedConfigJson("dev");
+    entry.mutate(config);
+    const fileName = entry.fileName ?? "dev";
+    // WHEN it is synthesized
+    const { error, outdir, file } = synthesizeExpectingConfigError(fileName, config);
+    // THEN exactly that field is reported, with the value and what is allowed, and nothing is written
+    const line = error.message.split("\n").find((candidate) => candidate.includes(`: ${entry.path}: `));
+    expect(line, error.message).toBeDefined();
+    expect(line).toContain(`${file}: ${entry.path}: got ${entry.value}`);
+    expect(line).toMatch(entry.allowed);
+    expect(synthesizedFiles(outdir)).toEqual([]);
+  });
+
+  it("gives the line and column of a JSON syntax error", () => {
+    const text = '{\n  "environment": "dev",\n  "region": "us-east-1"\n  "atlas": {}\n}\n';
+    const { error, outdir, file } = synthesizeExpectingConfigError("dev", text);
+    expect(error.message).toContain(`${file}: line 4, column 3: not valid JSON:`);
+    expect(synthesizedFiles(outdir)).toEqual([]);
+  });
+});

@@ -1,0 +1,55 @@
+import { AdvancedCluster } from "@cdktf/provider-mongodbatlas/lib/advanced-cluster";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { MongodbatlasProvider } from "@cdktf/provider-mongodbatlas/lib/provider";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { Testing } from "cdktf";
+import { DatabaseModule } from "../../src/modules/database/main";
+import type { DatabaseModuleProps } from "../../src/modules/database/variables";
+import { StableAddressStack } from "../../src/stacks/stable-addresses";
+
+const REQUIRED: DatabaseModuleProps = {
+  environment: "test",
+  atlasOrgId: "0123456789abcdef01234567",
+  clusterName: "test-cluster",
+  vpcId: "vpc-0123456789abcdef0",
+  vpcCidr: "10.20.0.0/16",
+  privateSubnetIds: ["subnet-0123456789abcdef0"],
+  clientSecurityGroups: { api: "sg-0123456789abcdef0" },
+  collectionNames: ["calls"],
+};
+
+function moduleStack(props: DatabaseModuleProps): StableAddressStack {
+  const stack = new StableAddressStack(Testing.app(), "module-test");
+  new AwsProvider(stack, "aws", { region: "us-east-1" });
+  new MongodbatlasProvider(stack, "mongodbatlas", {});
+  new RandomProvider(stack, "random", {});
+  new DatabaseModule(stack, "database", props);
+  return stack;
+}
+
+describe("DatabaseModule used directly", () => {
+  it("applies the documented defaults when only the required inputs are given", () => {
+    const json = JSON.parse(Testing.synth(moduleStack(REQUIRED), true));
+    expect(Testing.synth(moduleStack(REQUIRED))).toHaveResourceWithProperties(AdvancedCluster, {
+      mongo_db_major_version: "7.0",
+      termination_protection_enabled: true,
+      pit_enabled: true,
+    });
+    expect(Object.values(json.resource.mongodbatlas_project)[0]).toMatchObject({ name: "audio-pipeline" });
+    expect(Object.values(json.resource.aws_secretsmanager_secret)[0]).toMatchObject({
+      name: "audio-pipeline/mongodb-uri",
+      recovery_window_in_days: 7,
+    });
+    expect(Object.values(json.resource.mongodbatlas_project_ip_access_list).map((e: any) => e.cidr_block)).toEqual(["10.20.0.0/16"]);
+  });
+
+  it("errors when a public CIDR is passed to the access list", () => {
+    const stack = moduleStack({ ...REQUIRED, accessListCidrs: ["10.20.0.0/16", "0.0.0.0/0"] });
+    expect(() => Testing.synth(stack, true)).toThrow(/accessListCidrs: got "0\.0\.0\.0\/0": not inside a private range/);
+  });
+
+  it("errors when no subnet is given", () => {
+    const stack = moduleStack({ ...REQUIRED, privateSubnetIds: [] });
+    expect(() => Testing.synth(stack, true)).toThrow(/privateSubnetIds: needs at least one subnet, got none/);
+  });
+});

@@ -1,0 +1,31 @@
+import { committedEnvironment, synthesizeEnvironment } from "../support/stacks";
+
+describe.each(["dev", "prod"])("%s stack: nothing secret or public in the synthesized JSON", (name) => {
+  const { synth, json } = synthesizeEnvironment(committedEnvironment(name));
+
+  it("contains no 0.0.0.0/0 or ::/0 anywhere", () => {
+    expect(synth).not.toContain("0.0.0.0/0");
+    expect(synth).not.toContain("::/0");
+  });
+
+  it("contains no mongodb URI with literal credentials", () => {
+    // A literal user:password@ pair; Terraform references (${...}) are allowed.
+    expect(synth).not.toMatch(/mongodb(\+srv)?:\/\/[^$"@/]+:[^$"@/]+@/);
+  });
+
+  it("sets the password and the secret value only through Terraform expressions", () => {
+    const user = Object.values(json.resource.mongodbatlas_database_user)[0];
+    expect(user.password).toMatch(/^\$\{random_password\.\w+\.result\}$/);
+    const version = Object.values(json.resource.aws_secretsmanager_secret_version)[0];
+    expect(version.secret_string).toMatch(/^\$\{jsonencode\(/);
+  });
+
+  it("has no Atlas API keys, AWS keys or org id in the provider configuration", () => {
+    expect(JSON.stringify(json.provider)).not.toMatch(/private_key|public_key|access_key|secret_key|org_id/);
+    expect(synth).not.toMatch(/AKIA[0-9A-Z]{16}/);
+  });
+
+  it("contains no absolute machine path", () => {
+    expect(synth).not.toMatch(/"\/(root|home|tmp|var|srv|mnt|work|Users)\//);
+  });
+});

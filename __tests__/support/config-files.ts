@@ -1,0 +1,21 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The committed dev file as plain JSON, to derive variants from. */
+export function committedConfigJson(name: string): Record<string, any> {
+  return JSON.parse(fs.readFileSync(path.join("config", `${name}.json`), "utf8"));
+}
+
+/** Writes `<directory>/<name>.json`; a string is written as is (for syntax errors). */
+export function writeConfigFile(directory: string, name: string, content: Record<string, unknown> | string): string {
+  fs.mkdirSync(directory, { recursive: true });
+  const file = path.join(directory, `${name}.json`);
+  fs.writeFileSync(file, typeof content === "string" ? content : `${JSON.stringify(content, null, 2)}\n`);
+  return file;
+}
+
+/** Every cdk.tf.json below a directory. */
+export function synthesizedFiles(outdir: string): string[] {
+  if (!fs.existsSync(outdir)) return [];
+  return (fs.readdirSync(outdir, { recursive: true }) as string[]).filter((file) => file.endsWith("cdk.tf.json"));
+}

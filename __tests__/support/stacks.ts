@@ -1,0 +1,49 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Testing } from "cdktf";
+import { loadEnvironments, type LoadedEnvironment } from "../../src/config/load-environment";
+import { DatabaseStack } from "../../src/stacks/database-stack";
+
+/** The committed environment files, validated exactly as `cdktf synth` validates them. */
+export function committedEnvironment(name: string): LoadedEnvironment {
+  const found = loadEnvironments("config").find(({ config }) => config.environment === name);
+  if (!found) throw new Error(`config/${name}.json not found`);
+  return found;
+}
+
+/** A synthesized stack: the string cdktf's matchers expect, and the same JSON parsed. */
+export interface SynthesizedStack {
+  readonly stack: DatabaseStack;
+  readonly synth: string;
+  readonly json: TerraformJson;
+}
+
+/** The parts of Terraform JSON the tests read. */
+export interface TerraformJson {
+  readonly terraform: { readonly backend?: Record<string, Record<string, unknown>> };
+  readonly provider: Record<string, Record<string, unknown>[]>;
+  readonly resource: Record<string, Record<string, Record<string, unknown>>>;
+  readonly output: Record<string, { readonly value: unknown; readonly description?: string; readonly sensitive?: boolean }>;
+  readonly variable: Record<string, Record<string, unknown>>;
+  readonly locals?: Record<string, unknown>;
+}
+
+/** Synthesizes one environment's stack with validations on. */
+export function synthesizeEnvironment(environment: LoadedEnvironment): SynthesizedStack {
+  const stack = new DatabaseStack(Testing.app(), { config: environment.config, configFile: environment.file });
+  const synth = Testing.synth(stack, true);
+  return { stack, synth, json: JSON.parse(synth) as TerraformJson };
+}
+
+/** The single resource of a type, failing loudly if there is not exactly one. */
+export function onlyResource(json: TerraformJson, type: string): Record<string, unknown> {
+  const all = Object.values(json.resource[type] ?? {});
+  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+/** A fresh temporary directory, removed by the caller's cleanup. */
+export function temporaryDirectory(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+}
