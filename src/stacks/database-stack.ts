@@ -1,12 +1,13 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { MongodbatlasProvider } from "@cdktf/provider-mongodbatlas/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { Annotations, LocalBackend, S3Backend, TerraformVariable } from "cdktf";
+import { Annotations, Aspects, LocalBackend, S3Backend, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { asDedicatedTier } from "../atlas/cluster-tiers";
 import type { EnvironmentConfig } from "../config/environment-schema";
 import { DatabaseModule } from "../modules/database/main";
 import { DatabaseOutputs } from "../modules/database/outputs";
+import { PolicyChecks } from "../policy/policy-checks";
 import { COLLECTION_NAMES } from "../seed/declared-shape";
 import { StableAddressStack } from "./stable-addresses";
 
@@ -101,6 +102,8 @@ export class DatabaseStack extends StableAddressStack {
       collectionNames: COLLECTION_NAMES,
     });
     new DatabaseOutputs(this, "outputs", this.database);
+
+    Aspects.of(this).add(new PolicyChecks({ production: config.environment === "prod" }));
 
     const network = config.network;
     const placeholders = [network.vpcId, ...network.privateSubnetIds, ...Object.values(network.clientSecurityGroups)].filter(

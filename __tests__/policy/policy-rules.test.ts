@@ -1,0 +1,151 @@
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { AdvancedCluster, type AdvancedClusterConfig } from "@cdktf/provider-mongodbatlas/lib/advanced-cluster";
+import { DatabaseUser } from "@cdktf/provider-mongodbatlas/lib/database-user";
+import { ProjectIpAccessList } from "@cdktf/provider-mongodbatlas/lib/project-ip-access-list";
+import type { StableAddressStack } from "../../src/stacks/stable-addresses";
+import type { PolicyContext } from "../../src/policy/policy-rule";
+import { failedRuleIds, policyTestStack } from "../support/policy";
+
+const cluster = (overrides: Partial<AdvancedClusterConfig> = {}) => (stack: StableAddressStack) =>
+  new AdvancedCluster(stack, "cluster", {
+    projectId: "p",
+    name: "c",
+    clusterType: "REPLICASET",
+    backupEnabled: true,
+    pitEnabled: true,
+    terminationProtectionEnabled: true,
+    advancedConfiguration: { minimumEnabledTlsProtocol: "TLS1_2" },
+    replicationSpecs: [{ regionConfigs: [{ priority: 7, providerName: "AWS", regionName: "US_EAST_1", electableSpecs: { instanceSize: "M10" } }] }],
+    ...overrides,
+  });
+
+const user = (roles: { roleName: string; databaseName: string }[], scoped = true) => (stack: StableAddressStack) =>
+  new DatabaseUser(stack, "user", {
+    projectId: "p",
+    username: "app",
+    password: "${random_password.database_password.result}",
+    authDatabaseName: "admin",
+    roles,
+    scopes: scoped ? [{ name: "c", type: "CLUSTER" }] : undefined,
+  });
+
+const secret = (keyRotation: boolean, recoveryWindowInDays = 7) => (stack: StableAddressStack) => {
+  const key = new KmsKey(stack, "key", { enableKeyRotation: keyRotation });
+  new SecretsmanagerSecret(stack, "secret", { name: "s", kmsKeyId: key.arn, recoveryWindowInDays });
+};
+
+interface RuleCase {
+  readonly id: string;
+  readonly context?: PolicyContext;
+  readonly compliant: (stack: StableAddressStack) => void;
+  readonly noncompliant: (stack: StableAddressStack) => void;
+}
+
+const CASES: RuleCase[] = [
+  {
+    id: "no-public-network-access",
+    compliant: (stack) => new ProjectIpAccessList(stack, "entry", { projectId: "p", cidrBlock: "10.0.0.0/16" }),
+    noncompliant: (stack) => new ProjectIpAccessList(stack, "entry", { projectId: "p", cidrBlock: "0.0.0.0/0" }),
+  },
+  {
+    id: "no-public-network-access",
+    compliant: (stack) => {
+      const group = new SecurityGroup(stack, "group", { vpcId: "vpc-1" });
+      new VpcSecurityGroupIngressRule(stack, "rule", { securityGroupId: group.id, ipProtocol: "tcp", fromPort: 1024, toPort: 65535, referencedSecurityGroupId: "sg-0123456789abcdef0" });
+    },
+    noncompliant: (stack) => {
+      const group = new SecurityGroup(stack, "group", { vpcId: "vpc-1" });
+      new VpcSecurityGroupIngressRule(stack, "rule", { securityGroupId: group.id, ipProtocol: "tcp", fromPort: 1024, toPort: 65535, cidrIpv6: "::/0" });
+    },
+  },
+  {
+    id: "no-public-network-access",
+    compliant: (stack) => new SecurityGroup(stack, "group", { vpcId: "vpc-1", ingress: [{ fromPort: 27017, toPort: 27017, protocol: "tcp", cidrBlocks: ["10.0.0.0/16"] }] }),
+    noncompliant: (stack) => new SecurityGroup(stack, "group", { vpcId: "vpc-1", ingress: [{ fromPort: 27017, toPort: 27017, protocol: "tcp", cidrBlocks: ["52.1.2.0/24"] }] }),
+  },
+  {
+    id: "atlas-user-least-privilege",
+    compliant: user([{ roleName: "readWrite", databaseName: "audio_pipeline" }]),
+    noncompliant: user([{ roleName: "readWriteAnyDatabase", databaseName: "admin" }]),
+  },
+  {
+    id: "atlas-user-least-privilege",
+    compliant: user([{ roleName: "read", databaseName: "audio_pipeline" }]),
+    noncompliant: user([{ roleName: "readWrite", databaseName: "audio_pipeline" }], false),
+  },
+  {
+    id: "cluster-tls-and-backup",
+    compliant: cluster(),
+    noncompliant: cluster({ advancedConfiguration: { minimumEnabledTlsProtocol: "TLS1_0" } }),
+  },
+  {
+    id: "cluster-tls-and-backup",
+    compliant: cluster(),
+    noncompliant: cluster({ backupEnabled: false }),
+  },
+  {
+    id: "production-cluster-protection",
+    context: { production: true },
+    compliant: cluster(),
+    noncompliant: cluster({ terminationProtectionEnabled: false }),
+  },
+  {
+    id: "production-cluster-protection",
+    context: { production: true },
+    compliant: cluster(),
+    noncompliant: cluster({ pitEnabled: false }),
+  },
+  {
+    id: "secret-encryption",
+    compliant: secret(true),
+    noncompliant: secret(false),
+  },
+  {
+    id: "secret-encryption",
+    compliant: secret(true, 30),
+    noncompliant: secret(true, 0),
+  },
+  {
+    id: "secret-encryption",
+    compliant: secret(true),
+    noncompliant: (stack) => new SecretsmanagerSecret(stack, "secret", { name: "s", recoveryWindowInDays: 7 }),
+  },
+  {
+    id: "aws-default-tags",
+    compliant: () => undefined,
+    noncompliant: (stack) => new AwsProvider(stack, "aws_untagged", { region: "us-east-1", alias: "untagged" }),
+  },
+  {
+    id: "no-literal-secrets",
+    compliant: (stack) => new SecretsmanagerSecretVersion(stack, "value", { secretId: "s", secretString: "${jsonencode({uri = var.uri})}" }),
+    noncompliant: (stack) => new SecretsmanagerSecretVersion(stack, "value", { secretId: "s", secretString: '{"uri":"mongodb+srv://app:hunter22@cluster.mongodb.net"}' }),
+  },
+  {
+    id: "no-literal-secrets",
+    compliant: user([{ roleName: "readWrite", databaseName: "audio_pipeline" }]),
+    noncompliant: (stack) =>
+      new DatabaseUser(stack, "user", { projectId: "p", username: "app", password: "hunter22", authDatabaseName: "admin", scopes: [{ name: "c", type: "CLUSTER" }] }),
+  },
+];
+
+describe.each(CASES.map((c, index) => [`${c.id} #${index + 1}`, c] as const))("policy rule %s", (_name, rule) => {
+  it("Compliance: reports nothing for a compliant resource", () => {
+    expect(failedRuleIds(policyTestStack(rule.compliant, rule.context))).toEqual([]);
+  });
+
+  it("Noncompliance: fails synth with the rule's id", () => {
+    expect(failedRuleIds(policyTestStack(rule.noncompliant, rule.context))).toContain(rule.id);
+  });
+});
+
+describe("production-cluster-protection outside production", () => {
+  it("lets a dev cluster go without termination protection or point-in-time restore", () => {
+    const stack = policyTestStack(cluster({ terminationProtectionEnabled: false, pitEnabled: false }), { production: false });
+    expect(failedRuleIds(stack)).toEqual([]);
+  });
+});

@@ -1,0 +1,19 @@
+import type { PolicyRule } from "../policy-rule";
+import { atlasUserLeastPrivilege } from "./atlas-user-least-privilege";
+import { awsDefaultTags } from "./aws-default-tags";
+import { clusterTlsAndBackup } from "./cluster-tls-and-backup";
+import { noLiteralSecrets } from "./no-literal-secrets";
+import { noPublicNetworkAccess } from "./no-public-network-access";
+import { productionClusterProtection } from "./production-cluster-protection";
+import { secretEncryption } from "./secret-encryption";
+
+/** The rule pack applied to every stack. */
+export const POLICY_RULES: readonly PolicyRule[] = [
+  noPublicNetworkAccess,
+  atlasUserLeastPrivilege,
+  clusterTlsAndBackup,
+  productionClusterProtection,
+  secretEncryption,
+  awsDefaultTags,
+  noLiteralSecrets,
+];
