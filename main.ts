@@ -7,6 +7,8 @@ try {
   synthesizeApp({
     configDir: path.join(__dirname, "config"),
     outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out",
+    // `cdktf synth --hcl` asks for HCL through this variable; JSON is always written too.
+    hcl: process.env.SYNTH_HCL_OUTPUT === "true",
   });
 } catch (error) {
   if (!(error instanceof ConfigError || error instanceof SynthesisError)) throw error;
