@@ -1,0 +1,439 @@
+/*
+ * The real Terraform CLI on the AWS part of each synthesized stack, offline: init from the
+ * provider mirror, validate, plan -refresh=false, show -json; then assertions on the plan,
+ * compared with config/<env>.json. See docs/terraform-proof.md.
+ *
+ * Skipped, with the reason printed, when terraform or the mirror (TF_PLUGIN_MIRROR) is missing.
+ * The full validate of the unmodified stacks runs only with TF_FULL_VALIDATE=1 (needs the registry).
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { EnvironmentConfig } from "../../src/config/environment-schema";
+import { referencesTo, toAwsPart, type AwsPartResult, type Json, type JsonObject } from "../support/aws-part";
+import {
+  AWS_PROVIDER_ADDRESS,
+  awsOfflineProviderOverride,
+  offlineTerraformAvailability,
+  registryTerraformAvailability,
+  TerraformWorkspace,
+  type ConfigurationResource,
+  type PlanJson,
+  type ResourceChange,
+  type TerraformVersion,
+} from "../support/terraform-runner";
+import { loadEnvironments } from "../../src/config/load-environment";
+import { stackName } from "../../src/stacks/database-stack";
+import { CONFIG_DIR, synthesizeStacks, type SynthesizedStack } from "./synthesized-stacks";
+
+/** Realistic, obviously fake values for the stacks' own variables that have no default. */
+const PLAN_VARIABLE_VALUES: Readonly<Record<string, Json>> = {
+  atlas_org_id: "5f0c0ffee0c0ffee0c0ffee0", // 24 hex digits, like an Atlas organization id
+};
+
+/** What MongoDB requires open behind a private endpoint (mongodb.com/docs/atlas/security-private-endpoint). */
+const PRIVATE_ENDPOINT_PORTS = { from: 1024, to: 65535 };
+const OPEN_TO_THE_WORLD = new Set(["0.0.0.0/0", "::/0"]);
+
+/** The stacks the app synthesizes, one per environment file; known without synthesizing, so skipped tests still list them. */
+const STACK_NAMES = loadEnvironments(CONFIG_DIR).map(({ config }) => stackName(config.environment));
+
+const offline = offlineTerraformAvailability();
+if (!offline.available) console.warn(`[terraform] skipping the AWS-part plan tests: ${offline.reason}`);
+
+const fullValidateRequested = process.env.TF_FULL_VALIDATE === "1";
+const registry = fullValidateRequested ? registryTerraformAvailability() : undefined;
+if (!fullValidateRequested) {
+  console.warn("[terraform] skipping the full validate of the unmodified stacks: opt in with TF_FULL_VALIDATE=1 where the registry is reachable");
+} else if (registry && !registry.available) {
+  console.warn(`[terraform] skipping the full validate of the unmodified stacks: ${registry.reason}`);
+}
+
+/** Marks a promise as handled (its test awaits it later) so an early failure is not reported twice. */
+function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/** Everything one stack's tests read. */
+interface StackRun {
+  readonly stack: SynthesizedStack;
+  readonly awsPart: AwsPartResult;
+  readonly workspace: TerraformWorkspace;
+  readonly version: Promise<{ readonly text: string; readonly json: TerraformVersion }>;
+  readonly validated: Promise<unknown>;
+  readonly planned: Promise<PlanJson>;
+}
+
+/** Lookups on one plan. */
+class PlanView {
+  constructor(
+    readonly plan: PlanJson,
+    readonly config: EnvironmentConfig,
+    readonly awsPart: AwsPartResult,
+  ) {}
+
+  get managedChanges(): readonly ResourceChange[] {
+    return (this.plan.resource_changes ?? []).filter((change) => change.mode === "managed");
+  }
+
+  changes(type: string): ResourceChange[] {
+    return this.managedChanges.filter((change) => change.type === type);
+  }
+
+  after(change: ResourceChange): JsonObject {
+    expect(change.change.after, `${change.address} has planned values`).not.toBeNull();
+    return change.change.after!;
+  }
+
+  configuration(address: string): ConfigurationResource {
+    const found = (this.plan.configuration.root_module.resources ?? []).find((resource) => resource.address === address);
+    if (!found) throw new Error(`${address} is not in the plan's configuration`);
+    return found;
+  }
+
+  /** Addresses of resources (type.name) an argument refers to. */
+  referencedResources(address: string, argument: string): string[] {
+    const references = this.configuration(address).expressions?.[argument]?.references ?? [];
+    return references.filter((reference) => /^[a-z][\w-]*\.[\w-]+$/.test(reference) && !reference.startsWith("var."));
+  }
+
+  /** Variables an argument refers to (var.x). */
+  referencedVariables(address: string, argument: string): string[] {
+    const references = this.configuration(address).expressions?.[argument]?.references ?? [];
+    return references.filter((reference) => reference.startsWith("var.")).map((reference) => reference.slice(4));
+  }
+
+  /** Ingress rules into a security group: inline ones, aws_vpc_security_group_ingress_rule and aws_security_group_rule. */
+  ingressInto(securityGroup: string): { readonly address: string; readonly protocol: string; readonly from: Json; readonly to: Json; readonly sources: string[] }[] {
+    const rules: { address: string; protocol: string; from: Json; to: Json; sources: string[] }[] = [];
+    const group = this.managedChanges.find((change) => change.address === securityGroup);
+    const inline = group?.change.after?.ingress;
+    if (Array.isArray(inline)) {
+      for (const rule of inline as JsonObject[]) {
+        rules.push({
+          address: `${securityGroup} (inline)`,
+          protocol: String(rule.protocol),
+          from: rule.from_port,
+          to: rule.to_port,
+          sources: [...((rule.cidr_blocks as string[]) ?? []), ...((rule.ipv6_cidr_blocks as string[]) ?? []), ...((rule.security_groups as string[]) ?? [])],
+        });
+      }
+    }
+    for (const change of this.changes("aws_vpc_security_group_ingress_rule")) {
+      if (!this.targets(change, "security_group_id", securityGroup)) continue;
+      const after = this.after(change);
+      rules.push({
+        address: change.address,
+        protocol: String(after.ip_protocol),
+        from: after.from_port,
+        to: after.to_port,
+        sources: [after.cidr_ipv4, after.cidr_ipv6, after.referenced_security_group_id, after.prefix_list_id].filter(
+          (source): source is string => typeof source === "string",
+        ),
+      });
+    }
+    for (const change of this.changes("aws_security_group_rule")) {
+      const after = this.after(change);
+      if (after.type !== "ingress" || !this.targets(change, "security_group_id", securityGroup)) continue;
+      rules.push({
+        address: change.address,
+        protocol: String(after.protocol),
+        from: after.from_port,
+        to: after.to_port,
+        sources: [
+          ...((after.cidr_blocks as string[]) ?? []),
+          ...((after.ipv6_cidr_blocks as string[]) ?? []),
+          ...(typeof after.source_security_group_id === "string" ? [after.source_security_group_id] : []),
+        ],
+      });
+    }
+    return rules;
+  }
+
+  private targets(change: ResourceChange, argument: string, securityGroup: string): boolean {
+    return this.referencedResources(change.address, argument).includes(securityGroup) || change.change.after?.[argument] === securityGroup;
+  }
+
+  /** The stand-in that replaced an expression matching `pattern` (e.g. /\.endpoint_service_name$/). */
+  standIn(pattern: RegExp) {
+    const found = this.awsPart.standIns.find((standIn) => pattern.test(standIn.replaces));
+    if (!found) throw new Error(`no stand-in replaces an expression matching ${pattern}`);
+    return found;
+  }
+}
+
+/** Checks of the plan, by AWS resource type. Add a type (SNS, CloudWatch, S3, IAM, ...) with its checks here. */
+const CHECKS_BY_TYPE: Record<string, { readonly name: string; readonly check: (view: PlanView) => void }[]> = {
+  aws_kms_key: [
+    {
+      name: "is created with automatic rotation enabled",
+      check: (view) => {
+        const keys = view.changes("aws_kms_key");
+        expect(keys.length).toBeGreaterThan(0);
+        for (const key of keys) {
+          expect(key.change.actions, key.address).toEqual(["create"]);
+          expect(view.after(key).enable_key_rotation, key.address).toBe(true);
+        }
+      },
+    },
+  ],
+  aws_secretsmanager_secret: [
+    {
+      name: "is created with the configured name and recovery window, encrypted with a rotating key of the stack",
+      check: (view) => {
+        const secrets = view.changes("aws_secretsmanager_secret").filter((change) => view.after(change).name === view.config.connectionSecret.name);
+        expect(secrets, `a secret named ${view.config.connectionSecret.name}`).toHaveLength(1);
+        const [secret] = secrets;
+        expect(secret.change.actions).toEqual(["create"]);
+        expect(view.after(secret).recovery_window_in_days).toBe(view.config.connectionSecret.recoveryWindowDays);
+        const keys = view.referencedResources(secret.address, "kms_key_id");
+        expect(keys).toHaveLength(1);
+        expect(keys[0]).toMatch(/^aws_kms_key\./);
+        const key = view.changes("aws_kms_key").find((change) => change.address === keys[0])!;
+        expect(view.after(key).enable_key_rotation).toBe(true);
+      },
+    },
+  ],
+  aws_secretsmanager_secret_version: [
+    {
+      name: "is created and holds the private SRV URI of the configured database, user and cluster",
+      check: (view) => {
+        const secret = view.changes("aws_secretsmanager_secret").find((change) => view.after(change).name === view.config.connectionSecret.name)!;
+        const versions = view.changes("aws_secretsmanager_secret_version").filter((change) =>
+          view.referencedResources(change.address, "secret_id").includes(secret.address),
+        );
+        expect(versions).toHaveLength(1);
+        const [version] = versions;
+        expect(version.change.actions).toEqual(["create"]);
+        const secretString = view.after(version).secret_string;
+        expect(typeof secretString, "secret_string is known from the stand-ins").toBe("string");
+        const value = JSON.parse(secretString as string) as Record<string, string>;
+        expect(value).toMatchObject({
+          username: view.config.database.username,
+          database: view.config.database.name,
+          environment: view.config.environment,
+          cluster: view.config.atlas.clusterName,
+        });
+        const srv = view.standIn(/srv_connection_string/);
+        const srvHost = new URL(([] as Json[]).concat(srv.default)[0] as string).hostname;
+        const uri = new URL(value.uri);
+        expect(uri.protocol).toBe("mongodb+srv:");
+        expect(decodeURIComponent(uri.username)).toBe(view.config.database.username);
+        expect(uri.password).toBe(view.standIn(/^random_password\..*\.result$/).default);
+        expect(uri.hostname, "the private-endpoint host, without a second scheme").toBe(srvHost);
+        expect(uri.pathname).toBe(`/${view.config.database.name}`);
+      },
+    },
+  ],
+  aws_security_group: [
+    {
+      name: "is created in the configured VPC, with no ingress from 0.0.0.0/0 or ::/0",
+      check: (view) => {
+        const groups = view.changes("aws_security_group");
+        expect(groups.length).toBeGreaterThan(0);
+        for (const group of groups) {
+          expect(group.change.actions, group.address).toEqual(["create"]);
+          expect(view.after(group).vpc_id, group.address).toBe(view.config.network.vpcId);
+          if (!Array.isArray(view.after(group).ingress)) {
+            // Unknown until apply only because the configuration sets no inline ingress at all.
+            expect(view.configuration(group.address).expressions?.ingress, `${group.address} inline ingress`).toBeUndefined();
+          }
+          const open = view.ingressInto(group.address).filter((rule) => rule.sources.some((source) => OPEN_TO_THE_WORLD.has(source)));
+          expect(open, `${group.address}: ingress open to the world`).toEqual([]);
+        }
+        // Also rules whose target is not a group of this stack.
+        const openRules = view
+          .changes("aws_vpc_security_group_ingress_rule")
+          .filter((rule) => [view.after(rule).cidr_ipv4, view.after(rule).cidr_ipv6].some((cidr) => OPEN_TO_THE_WORLD.has(cidr as string)));
+        expect(openRules.map((rule) => rule.address)).toEqual([]);
+      },
+    },
+  ],
+  aws_vpc_security_group_ingress_rule: [
+    {
+      name: "open exactly TCP 1024-65535 into the endpoint's group, from each configured client security group",
+      check: (view) => {
+        const [endpoint] = view.changes("aws_vpc_endpoint");
+        const groups = view.referencedResources(endpoint.address, "security_group_ids").filter((address) => address.startsWith("aws_security_group."));
+        expect(groups).toHaveLength(1);
+        const rules = view.ingressInto(groups[0]);
+        const label = (rule: { protocol: string; from: Json; to: Json; sources: string[] }) =>
+          `${rule.protocol} ${String(rule.from)}-${String(rule.to)} from ${rule.sources.join(",")}`;
+        const expected = Object.values(view.config.network.clientSecurityGroups).map((group) =>
+          label({ protocol: "tcp", from: PRIVATE_ENDPOINT_PORTS.from, to: PRIVATE_ENDPOINT_PORTS.to, sources: [group] }),
+        );
+        expect(rules.map(label).sort()).toEqual(expected.sort());
+        for (const rule of view.changes("aws_vpc_security_group_ingress_rule")) expect(rule.change.actions, rule.address).toEqual(["create"]);
+      },
+    },
+  ],
+  aws_vpc_endpoint: [
+    {
+      name: "is an Interface endpoint to the Atlas endpoint service, in the configured VPC and subnets, behind its own group",
+      check: (view) => {
+        const endpoints = view.changes("aws_vpc_endpoint");
+        expect(endpoints).toHaveLength(1);
+        const [endpoint] = endpoints;
+        const after = view.after(endpoint);
+        expect(endpoint.change.actions).toEqual(["create"]);
+        expect(after.vpc_endpoint_type).toBe("Interface");
+        expect(after.vpc_id).toBe(view.config.network.vpcId);
+        expect([...(after.subnet_ids as string[])].sort()).toEqual([...view.config.network.privateSubnetIds].sort());
+        // service_name comes from the Atlas PrivateLink endpoint (here its stand-in).
+        const serviceName = view.standIn(/^mongodbatlas_privatelink_endpoint\.[\w-]+\.endpoint_service_name$/);
+        expect(view.referencedVariables(endpoint.address, "service_name")).toEqual([serviceName.name]);
+        expect(after.service_name).toBe(serviceName.default);
+        expect(after.service_name).toMatch(new RegExp(`^com\\.amazonaws\\.vpce\\.${view.config.region}\\.vpce-svc-[0-9a-f]{17}$`));
+        const groups = view.referencedResources(endpoint.address, "security_group_ids");
+        expect(groups.filter((address) => address.startsWith("aws_security_group."))).toHaveLength(1);
+      },
+    },
+  ],
+};
+
+describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of each stack", () => {
+  const runs = new Map<string, StackRun>();
+  let started = 0;
+
+  beforeAll(async () => {
+    if (!offline.available) return;
+    started = performance.now();
+    const stacks = synthesizeStacks();
+    expect(stacks.map((stack) => stack.name)).toEqual(STACK_NAMES);
+    for (const stack of stacks) {
+      const awsPart = toAwsPart(stack.json);
+      const missing = awsPart.variablesWithoutDefault.filter((name) => PLAN_VARIABLE_VALUES[name] === undefined);
+      if (missing.length > 0) throw new Error(`add realistic plan values for ${missing.join(", ")} to PLAN_VARIABLE_VALUES`);
+      const workspace = TerraformWorkspace.create({
+        name: stack.name,
+        terraform: offline.terraform,
+        installation: { kind: "mirror", mirror: offline.mirror },
+        files: {
+          "main.tf.json": awsPart.config,
+          "offline_override.tf.json": awsOfflineProviderOverride(awsPart.config),
+          "plan.auto.tfvars.json": Object.fromEntries(awsPart.variablesWithoutDefault.map((name) => [name, PLAN_VARIABLE_VALUES[name]])),
+        },
+      });
+      // One init per stack; the stacks run side by side, each stack's commands one after another.
+      const initialized = settled(workspace.init());
+      const version = settled(initialized.then(() => workspace.version()));
+      const validated = settled(version.then(() => workspace.validate()));
+      const planned = settled(validated.catch(() => undefined).then(() => workspace.plan()));
+      runs.set(stack.name, { stack, awsPart, workspace, version, validated, planned });
+    }
+    await Promise.all([...runs.values()].map((run) => run.version));
+  }, 300_000);
+
+  afterAll(async () => {
+    await Promise.allSettled([...runs.values()].flatMap((run) => [run.validated, run.planned]));
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    for (const run of runs.values()) {
+      const timings = run.workspace.timings.map(({ command, durationMs }) => `${command} ${(durationMs / 1000).toFixed(1)}s`).join(", ");
+      console.info(`[terraform] ${run.stack.name}: ${timings}`);
+      run.workspace.dispose();
+    }
+    console.info(`[terraform] AWS-part suite: ${seconds}s wall time from synth to last plan`);
+  }, 300_000);
+
+  const run = (name: string): StackRun => {
+    const found = runs.get(name);
+    if (!found) throw new Error(`stack ${name} was not prepared`);
+    return found;
+  };
+  const view = async (name: string): Promise<PlanView> => new PlanView(await run(name).planned, run(name).stack.config, run(name).awsPart);
+
+  describe.each(STACK_NAMES.map((name) => [name]))("%s", (name) => {
+    test("the AWS part keeps every aws resource and refers to nothing it removed", () => {
+      const { stack, awsPart } = run(name);
+      const addresses = (json: JsonObject, keep: (type: string) => boolean) =>
+        Object.entries((json.resource as Record<string, JsonObject>) ?? {})
+          .filter(([type]) => keep(type))
+          .flatMap(([type, byName]) => Object.keys(byName).map((resource) => `${type}.${resource}`))
+          .sort();
+      expect(addresses(awsPart.config, () => true)).toEqual(addresses(stack.json, (type) => type.startsWith("aws_")));
+      expect(referencesTo(awsPart.config, awsPart.removed.resources)).toEqual([]);
+      expect(Object.keys(awsPart.config.provider as JsonObject)).toEqual(["aws"]);
+      expect(Object.keys((awsPart.config.terraform as JsonObject).required_providers as JsonObject)).toEqual(["aws"]);
+    });
+
+    test("terraform init installs only hashicorp/aws, at the pinned version, from the mirror", async () => {
+      const { stack, workspace, version } = run(name);
+      const { text, json } = await version;
+      console.info(`[terraform] ${name}: terraform version in ${workspace.dir}:\n${text}`);
+      const pinned = ((stack.json.terraform as JsonObject).required_providers as Record<string, JsonObject>).aws.version;
+      expect(json.provider_selections).toEqual({ [AWS_PROVIDER_ADDRESS]: pinned });
+      const installed = path.join(workspace.dir, ".terraform", "providers", AWS_PROVIDER_ADDRESS, String(pinned), json.platform);
+      console.info(`[terraform] ${name}: provider installed as ${fs.lstatSync(installed).isSymbolicLink() ? `a symlink to ${fs.readlinkSync(installed)}` : "a copy"}`);
+    });
+
+    test("terraform validate finds the configuration valid", async () => {
+      const { diagnostics } = (await run(name).validated) as { diagnostics: { severity: string; summary: string }[] };
+      for (const warning of diagnostics) console.warn(`[terraform] ${name}: validate ${warning.severity}: ${warning.summary}`);
+      expect(diagnostics.filter((diagnostic) => diagnostic.severity === "error")).toEqual([]);
+    }, 300_000);
+
+    test("terraform plan creates every AWS resource of the stack and nothing else", async () => {
+      const planView = await view(name);
+      const expected = Object.entries(run(name).awsPart.config.resource as Record<string, JsonObject>).flatMap(([type, byName]) =>
+        Object.keys(byName).map((resource) => `${type}.${resource}`),
+      );
+      expect(planView.managedChanges.map((change) => change.address).sort()).toEqual(expected.sort());
+      for (const change of planView.managedChanges) {
+        expect(change.change.actions, change.address).toEqual(["create"]);
+        expect(change.provider_name, change.address).toBe(AWS_PROVIDER_ADDRESS);
+      }
+    }, 300_000);
+
+    test("every taggable AWS resource carries the stack's default tags", async () => {
+      const planView = await view(name);
+      const { config } = planView;
+      const tagged = planView.managedChanges.filter((change) => change.change.after && "tags_all" in change.change.after);
+      expect(tagged.length).toBeGreaterThan(0);
+      for (const change of tagged) {
+        expect(planView.after(change).tags_all, change.address).toMatchObject({ Environment: config.environment, Project: config.atlas.projectName });
+      }
+    }, 300_000);
+
+    for (const [type, checks] of Object.entries(CHECKS_BY_TYPE)) {
+      describe(type, () => {
+        for (const { name: checkName, check } of checks) {
+          test(checkName, async () => check(await view(name)), 300_000);
+        }
+      });
+    }
+  });
+});
+
+describe.skipIf(!fullValidateRequested || !registry?.available)("real Terraform, with the registry: full validate of the unmodified stacks (TF_FULL_VALIDATE=1)", () => {
+  const workspaces = new Map<string, TerraformWorkspace>();
+  let ownCache: string | undefined;
+
+  beforeAll(async () => {
+    if (!registry?.available) return;
+    // A plugin cache: TF_PLUGIN_CACHE_DIR when set (kept), else a temp one for this run.
+    ownCache = process.env.TF_PLUGIN_CACHE_DIR ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "tf-plugin-cache-"));
+    for (const stack of synthesizeStacks()) {
+      const workspace = TerraformWorkspace.create({
+        name: `${stack.name}-full`,
+        terraform: registry.terraform,
+        installation: { kind: "registry", mirror: registry.mirror || undefined, pluginCacheDir: process.env.TF_PLUGIN_CACHE_DIR ?? ownCache },
+        files: { "main.tf.json": stack.json },
+        timeouts: { init: 600_000 },
+      });
+      workspaces.set(stack.name, workspace);
+      // One after another: the first fills the plugin cache the second uses.
+      await workspace.init();
+    }
+  }, 1_300_000);
+
+  afterAll(() => {
+    for (const workspace of workspaces.values()) workspace.dispose();
+    if (ownCache) fs.rmSync(ownCache, { recursive: true, force: true });
+  });
+
+  test.each(STACK_NAMES.map((name) => [name]))("%s: terraform validate of the whole stack (aws, mongodbatlas, random)", async (name) => {
+    const { diagnostics } = await workspaces.get(name)!.validate();
+    expect(diagnostics.filter((diagnostic) => diagnostic.severity === "error")).toEqual([]);
+  }, 120_000);
+});
