@@ -1,0 +1,216 @@
+import { Double, Int32 } from "mongodb";
+import { DECLARED_SHAPE, type DeclaredCollection } from "../../src/seed/declared-shape";
+import { isEmptyPlan, planChanges, type Operation } from "../../src/seed/planner";
+import {
+  cappedEntry,
+  EMPTY_DATABASE,
+  fullySeeded,
+  ID_INDEX,
+  indexEntry,
+  seededCollectionEntry,
+  seededIndexes,
+  throughServer,
+  timeSeriesEntry,
+  viewEntry,
+  withCollection,
+} from "./support/server-responses";
+
+function declared(name: string): DeclaredCollection {
+  const collection = DECLARED_SHAPE.collections.find((candidate) => candidate.name === name);
+  if (collection === undefined) throw new Error(`no declared collection ${name}`);
+  return collection;
+}
+
+const calls = declared("calls");
+const allDeclaredIndexes = DECLARED_SHAPE.collections.flatMap((collection) => collection.indexes.map((index) => ({ collection: collection.name, index })));
+
+function kinds(operations: readonly Operation[]): string[] {
+  return operations.map((operation) => operation.kind);
+}
+
+describe("planChanges on an empty database", () => {
+  const plan = planChanges(DECLARED_SHAPE, EMPTY_DATABASE);
+
+  it("creates every declared collection with its declared validation", () => {
+    const creations = plan.operations.filter((operation) => operation.kind === "createCollection");
+    expect(creations).toEqual(
+      DECLARED_SHAPE.collections.map((collection) => ({
+        kind: "createCollection",
+        collection: collection.name,
+        validation: {
+          validator: collection.validator,
+          validationLevel: collection.validationLevel,
+          validationAction: collection.validationAction,
+        },
+      })),
+    );
+  });
+
+  it("creates every declared index, after all collections", () => {
+    const indexCreations = plan.operations.filter((operation) => operation.kind === "createIndex");
+    expect(indexCreations).toEqual(allDeclaredIndexes.map(({ collection, index }) => ({ kind: "createIndex", collection, index })));
+    const lastCollection = kinds(plan.operations).lastIndexOf("createCollection");
+    expect(kinds(plan.operations).indexOf("createIndex")).toBeGreaterThan(lastCollection);
+  });
+
+  it("has no conflicts", () => {
+    expect(plan.conflicts).toEqual([]);
+  });
+});
+
+describe("planChanges on a fully seeded database", () => {
+  it("plans nothing when the server returns numbers as Int32/Double and adds _id_, v, info and idIndex", () => {
+    const plan = planChanges(DECLARED_SHAPE, fullySeeded(DECLARED_SHAPE));
+    expect(plan).toEqual({ operations: [], conflicts: [], unmanagedIndexes: [] });
+  });
+
+  it("plans nothing when the validator's properties come back in another order", () => {
+    expect(isEmptyPlan(planChanges(DECLARED_SHAPE, fullySeeded(DECLARED_SHAPE, { reorderValidator: true })))).toBe(true);
+  });
+
+  it("plans nothing when the server omits validationLevel and validationAction (strict and error by default)", () => {
+    expect(isEmptyPlan(planChanges(DECLARED_SHAPE, fullySeeded(DECLARED_SHAPE, { omitValidationDefaults: true })))).toBe(true);
+  });
+
+  it("treats unique: false and Double directions on a server index like their absent and integer forms", () => {
+    const statusIndex = { v: 2, key: { status: new Double(1) }, name: "status_1", unique: false };
+    const observed = withCollection(fullySeeded(DECLARED_SHAPE), "calls", {
+      indexes: seededIndexes(calls).map((index) => (index.name === "status_1" ? statusIndex : index)),
+    });
+    expect(isEmptyPlan(planChanges(DECLARED_SHAPE, observed))).toBe(true);
+  });
+
+  it("ignores collections it does not declare", () => {
+    const seeded = fullySeeded(DECLARED_SHAPE);
+    const observed = { ...seeded, collections: [...seeded.collections, { name: "legacy", type: "collection", options: {} }] };
+    expect(isEmptyPlan(planChanges(DECLARED_SHAPE, observed))).toBe(true);
+  });
+});
+
+describe("planChanges with one missing index", () => {
+  it("creates only that index", () => {
+    const observed = withCollection(fullySeeded(DECLARED_SHAPE), "calls", {
+      indexes: seededIndexes(calls).filter((index) => index.name !== "created_at_1"),
+    });
+    const plan = planChanges(DECLARED_SHAPE, observed);
+    expect(plan.operations).toEqual([{ kind: "createIndex", collection: "calls", index: calls.indexes.find((index) => index.name === "created_at_1") }]);
+    expect(plan.conflicts).toEqual([]);
+  });
+});
+
+describe("planChanges with a changed validator", () => {
+  const outdatedValidator = throughServer({
+    $jsonSchema: {
+      ...calls.validator.$jsonSchema,
+      properties: { ...calls.validator.$jsonSchema.properties, status: { bsonType: "string", enum: ["uploaded", "complete"] } },
+    },
+  });
+
+  it("updates the validator with the observed one as before and the declared one as after", () => {
+    const entry = seededCollectionEntry(calls);
+    const observed = withCollection(fullySeeded(DECLARED_SHAPE), "calls", { entry: { ...entry, options: { ...entry.options, validator: outdatedValidator } } });
+    const plan = planChanges(DECLARED_SHAPE, observed);
+    expect(plan.operations).toEqual([
+      {
+        kind: "updateValidator",
+        collection: "calls",
+        before: { validator: outdatedValidator, validationLevel: "strict", validationAction: "error" },
+        after: { validator: calls.validator, validationLevel: calls.validationLevel, validationAction: calls.validationAction },
+      },
+    ]);
+  });
+
+  it("updates the validator when only validationAction differs", () => {
+    const entry = seededCollectionEntry(calls);
+    const observed = withCollection(fullySeeded(DECLARED_SHAPE), "calls", { entry: { ...entry, options: { ...entry.options, validationAction: "warn" } } });
+    const plan = planChanges(DECLARED_SHAPE, observed);
+    expect(kinds(plan.operations)).toEqual(["updateValidator"]);
+  });
+
+  it("adds the validator to a collection that exists without one", () => {
+    const entry = { ...seededCollectionEntry(calls), options: {} };
+    const plan = planChanges(DECLARED_SHAPE, withCollection(fullySeeded(DECLARED_SHAPE), "calls", { entry }));
+    expect(plan.operations).toEqual([expect.objectContaining({ kind: "updateValidator", before: { validator: undefined, validationLevel: "strict", validationAction: "error" } })]);
+  });
+});
+
+describe("planChanges with an index conflict", () => {
+  it("reports an index of the same name with other options, with both definitions, and plans nothing for it", () => {
+    const found = { v: 2, key: { status: 1 }, name: "status_1", unique: true };
+    const observed = withCollection(fullySeeded(DECLARED_SHAPE), "calls", {
+      indexes: seededIndexes(calls).map((index) => (index.name === "status_1" ? found : index)),
+    });
+    const plan = planChanges(DECLARED_SHAPE, observed);
+    expect(plan.operations).toEqual([]);
+    expect(plan.conflicts).toEqual([
+      {
+        kind: "index",
+        collection: "calls",
+        reason: "same name and key, different options",
+        declared: calls.indexes.find((index) => index.name === "status_1"),
+        found,
+      },
+    ]);
+  });
+
+  it("reports a compound index of the same name whose fields are in another order", () => {
+    const insights = declared("insights_aggregated");
+    const found = { v: 2, key: { company_name: 1, date: 1 }, name: "date_1_company_name_1", unique: true };
+    const observed = withCollection(fullySeeded(DECLARED_SHAPE), "insights_aggregated", { indexes: [ID_INDEX, found] });
+    const plan = planChanges(DECLARED_SHAPE, observed);
+    expect(plan.conflicts).toEqual([expect.objectContaining({ kind: "index", collection: insights.name, reason: expect.stringContaining("different key"), found })]);
+  });
+
+  it("reports an index on the declared key under another name instead of creating a duplicate", () => {
+    const found = { v: 2, key: { contact_id: new Int32(1) }, name: "by_contact", unique: true };
+    const observed = withCollection(fullySeeded(DECLARED_SHAPE), "contacts", { indexes: [ID_INDEX, found] });
+    const plan = planChanges(DECLARED_SHAPE, observed);
+    expect(plan.operations).toEqual([]);
+    expect(plan.conflicts).toEqual([expect.objectContaining({ kind: "index", collection: "contacts", reason: expect.stringContaining("by_contact"), found })]);
+  });
+});
+
+describe("planChanges with a conflict together with other changes", () => {
+  const conflicting = { v: 2, key: { call_id: 1 }, name: "call_id_1" }; // not unique: duplicates may already exist
+  const observed = withCollection(withCollection(fullySeeded(DECLARED_SHAPE), "calls", { indexes: [ID_INDEX, conflicting] }), "contacts", {
+    entry: null,
+    indexes: null,
+  });
+  const plan = planChanges(DECLARED_SHAPE, observed);
+
+  it("reports the conflict", () => {
+    expect(plan.conflicts).toEqual([expect.objectContaining({ kind: "index", collection: "calls", found: conflicting })]);
+  });
+
+  it("still lists the other pending changes, so one run shows everything to fix", () => {
+    expect(plan.operations).toEqual([
+      expect.objectContaining({ kind: "createCollection", collection: "contacts" }),
+      ...calls.indexes.filter((index) => index.name !== "call_id_1").map((index) => ({ kind: "createIndex", collection: "calls", index })),
+      ...declared("contacts").indexes.map((index) => ({ kind: "createIndex", collection: "contacts", index })),
+    ]);
+  });
+});
+
+describe("planChanges when a declared name holds something other than a regular collection", () => {
+  it.each([
+    ["a time-series collection", timeSeriesEntry("processing_metrics"), "processing_metrics", "time-series"],
+    ["a view", viewEntry("contacts", "calls"), "contacts", "view"],
+    ["a capped collection", cappedEntry("calls"), "calls", "capped"],
+  ])("reports %s as a conflict and plans nothing for that name", (_what, entry, name, reasonWord) => {
+    const observed = withCollection(fullySeeded(DECLARED_SHAPE), name, { entry, indexes: null });
+    const plan = planChanges(DECLARED_SHAPE, observed);
+    expect(plan.conflicts).toEqual([{ kind: "collection", collection: name, reason: expect.stringContaining(reasonWord), found: entry }]);
+    expect(plan.operations).toEqual([]);
+  });
+});
+
+describe("planChanges with indexes the shape does not declare", () => {
+  it("reports them as unmanaged, plans nothing for them, and never lists _id_", () => {
+    const extra = indexEntry({ name: "updated_at_1", key: { updated_at: 1 } });
+    const observed = withCollection(fullySeeded(DECLARED_SHAPE), "calls", { indexes: [...seededIndexes(calls), extra] });
+    const plan = planChanges(DECLARED_SHAPE, observed);
+    expect(plan.unmanagedIndexes).toEqual([{ collection: "calls", index: extra }]);
+    expect(plan.operations).toEqual([]);
+    expect(plan.conflicts).toEqual([]);
+  });
+});

@@ -1,0 +1,235 @@
+import type { CollectionValidation, DeclaredCollection, DeclaredIndex, DeclaredShape } from "./declared-shape";
+import { sameIndexKey, semanticallyEqual } from "./semantic-compare";
+
+/*
+ * The planner: a pure function from (declared shape, observed server state) to the operations
+ * that bring the server to the shape, and the conflicts that forbid doing so. It never plans a
+ * drop, a rename, or a change to an existing index: those would destroy something, so a
+ * difference there is a conflict for a human to resolve.
+ */
+
+type Document = Readonly<Record<string, unknown>>;
+
+/** The server state the planner needs, as the server returns it. */
+export interface ObservedDatabase {
+  /** `listCollections` entries (name, type, options, info, idIndex) for the declared names. */
+  readonly collections: readonly Document[];
+  /** `listIndexes` results by collection name, for every observed regular collection. */
+  readonly indexes: Readonly<Record<string, readonly Document[]>>;
+}
+
+/** What a validator looks like on the server; `validator` is absent when there is none. */
+export interface ObservedValidation {
+  readonly validator: Document | undefined;
+  readonly validationLevel: string;
+  readonly validationAction: string;
+}
+
+export type Operation =
+  | { readonly kind: "createCollection"; readonly collection: string; readonly validation: CollectionValidation }
+  | {
+      readonly kind: "updateValidator";
+      readonly collection: string;
+      readonly before: ObservedValidation;
+      readonly after: CollectionValidation;
+    }
+  | { readonly kind: "createIndex"; readonly collection: string; readonly index: DeclaredIndex };
+
+export type Conflict =
+  | {
+      readonly kind: "collection";
+      readonly collection: string;
+      readonly reason: string;
+      /** The listCollections entry as the server returned it. */
+      readonly found: Document;
+    }
+  | {
+      readonly kind: "index";
+      readonly collection: string;
+      readonly reason: string;
+      readonly declared: DeclaredIndex;
+      /** The listIndexes entry as the server returned it. */
+      readonly found: Document;
+    };
+
+/** An index on a declared collection that the shape does not mention: reported, left alone. */
+export interface UnmanagedIndex {
+  readonly collection: string;
+  readonly index: Document;
+}
+
+export interface Plan {
+  readonly operations: readonly Operation[];
+  readonly conflicts: readonly Conflict[];
+  readonly unmanagedIndexes: readonly UnmanagedIndex[];
+}
+
+/** The server's defaults when a collection's options omit them. */
+const DEFAULT_VALIDATION_LEVEL = "strict";
+const DEFAULT_VALIDATION_ACTION = "error";
+
+/** The index every collection has; the server creates and owns it. */
+const ID_INDEX_NAME = "_id_";
+
+/**
+ * Properties of a listIndexes entry that do not change what the index does: `v` is the index
+ * format version, `ns` appears on old servers, `background` has been ignored since 4.2.
+ */
+const INDEX_PROPERTIES_WITHOUT_MEANING = new Set(["v", "ns", "background", "name", "key"]);
+
+/** Boolean index options whose `false` means the same as absent. */
+const FALSE_MEANS_ABSENT = new Set(["unique", "sparse", "hidden"]);
+
+/**
+ * Collection options that change what the declared validators and indexes would mean. Anything
+ * else (e.g. changeStreamPreAndPostImages) may be set by someone else and is left alone.
+ */
+const CONFLICTING_COLLECTION_OPTIONS: ReadonlyArray<[option: string, reason: string]> = [
+  ["capped", "it is a capped collection, which silently discards old documents"],
+  ["collation", "it has a default collation, which every declared index would inherit"],
+];
+
+export function planChanges(shape: DeclaredShape, observed: ObservedDatabase): Plan {
+  const conflicts: Conflict[] = [];
+  const unmanagedIndexes: UnmanagedIndex[] = [];
+  // Creations first, then validator updates, then indexes: an index needs its collection.
+  const collectionOperations: Operation[] = [];
+  const validatorOperations: Operation[] = [];
+  const indexOperations: Operation[] = [];
+
+  for (const declared of shape.collections) {
+    const found = observed.collections.find((entry) => entry.name === declared.name);
+    if (found === undefined) {
+      collectionOperations.push({ kind: "createCollection", collection: declared.name, validation: validationOf(declared) });
+      indexOperations.push(...declared.indexes.map((index) => createIndex(declared.name, index)));
+      continue;
+    }
+    const collectionConflict = collectionConflictReason(found);
+    if (collectionConflict !== undefined) {
+      // Validators and indexes of something that is not the declared collection are moot.
+      conflicts.push({ kind: "collection", collection: declared.name, reason: collectionConflict, found });
+      continue;
+    }
+    const before = observedValidation(found);
+    if (!sameValidation(before, declared)) {
+      validatorOperations.push({ kind: "updateValidator", collection: declared.name, before, after: validationOf(declared) });
+    }
+    const indexPlan = planIndexes(declared, observed.indexes[declared.name] ?? []);
+    indexOperations.push(...indexPlan.operations);
+    conflicts.push(...indexPlan.conflicts);
+    unmanagedIndexes.push(...indexPlan.unmanaged.map((index) => ({ collection: declared.name, index })));
+  }
+
+  return { operations: [...collectionOperations, ...validatorOperations, ...indexOperations], conflicts, unmanagedIndexes };
+}
+
+/** Whether a plan asks for nothing: no operation and no conflict. */
+export function isEmptyPlan(plan: Plan): boolean {
+  return plan.operations.length === 0 && plan.conflicts.length === 0;
+}
+
+function createIndex(collection: string, index: DeclaredIndex): Operation {
+  return { kind: "createIndex", collection, index };
+}
+
+function validationOf(declared: DeclaredCollection): CollectionValidation {
+  return {
+    validator: declared.validator,
+    validationLevel: declared.validationLevel,
+    validationAction: declared.validationAction,
+  };
+}
+
+/**
+ * Why an existing collection cannot be brought to a declared regular collection without
+ * destroying it; undefined when it can. Never resolved by the seeder: converting a view or a
+ * time-series collection means dropping it.
+ */
+function collectionConflictReason(found: Document): string | undefined {
+  // listCollections on servers before 3.4 omitted `type`; those are regular collections.
+  const type = found.type ?? "collection";
+  if (type === "view") return "a view exists under this name; the seeder declares a regular collection";
+  if (type === "timeseries") {
+    return "a time-series collection exists under this name; the seeder declares a regular collection (time-series collections cannot have validators)";
+  }
+  if (type !== "collection") return `a ${String(type)} exists under this name; the seeder declares a regular collection`;
+  const options = optionsOf(found);
+  for (const [option, reason] of CONFLICTING_COLLECTION_OPTIONS) {
+    if (options[option] !== undefined && options[option] !== false) return `the collection exists but ${reason}`;
+  }
+  return undefined;
+}
+
+function optionsOf(found: Document): Document {
+  const options = found.options;
+  return typeof options === "object" && options !== null ? (options as Document) : {};
+}
+
+function observedValidation(found: Document): ObservedValidation {
+  const options = optionsOf(found);
+  const validator = options.validator;
+  return {
+    validator: typeof validator === "object" && validator !== null ? (validator as Document) : undefined,
+    validationLevel: typeof options.validationLevel === "string" ? options.validationLevel : DEFAULT_VALIDATION_LEVEL,
+    validationAction: typeof options.validationAction === "string" ? options.validationAction : DEFAULT_VALIDATION_ACTION,
+  };
+}
+
+function sameValidation(found: ObservedValidation, declared: CollectionValidation): boolean {
+  return (
+    semanticallyEqual(found.validator ?? {}, declared.validator) &&
+    found.validationLevel === declared.validationLevel &&
+    found.validationAction === declared.validationAction
+  );
+}
+
+interface IndexPlan {
+  readonly operations: Operation[];
+  readonly conflicts: Conflict[];
+  readonly unmanaged: Document[];
+}
+
+function planIndexes(declared: DeclaredCollection, found: readonly Document[]): IndexPlan {
+  const plan: IndexPlan = { operations: [], conflicts: [], unmanaged: [] };
+  const accountedFor = new Set<Document>();
+  for (const index of declared.indexes) {
+    const sameName = found.find((entry) => entry.name === index.name);
+    if (sameName !== undefined) {
+      accountedFor.add(sameName);
+      const reason = indexDifference(index, sameName);
+      if (reason !== undefined) {
+        plan.conflicts.push({ kind: "index", collection: declared.name, reason, declared: index, found: sameName });
+      }
+      continue;
+    }
+    // The server refuses a second index on the same key, whatever its options or name.
+    const sameKey = found.find((entry) => entry.name !== ID_INDEX_NAME && sameIndexKey(entry.key, index.key));
+    if (sameKey !== undefined) {
+      accountedFor.add(sameKey);
+      const reason = `an index on the same key exists under another name (${String(sameKey.name)})`;
+      plan.conflicts.push({ kind: "index", collection: declared.name, reason, declared: index, found: sameKey });
+      continue;
+    }
+    plan.operations.push(createIndex(declared.name, index));
+  }
+  plan.unmanaged.push(...found.filter((entry) => entry.name !== ID_INDEX_NAME && !accountedFor.has(entry)));
+  return plan;
+}
+
+/** How an existing index of the same name differs from its declaration; undefined if it does not. */
+function indexDifference(declared: DeclaredIndex, found: Document): string | undefined {
+  if (!sameIndexKey(found.key, declared.key)) return "same name, different key (fields, directions or their order)";
+  if (!semanticallyEqual(meaningfulOptions(found), meaningfulOptions(declared))) return "same name and key, different options";
+  return undefined;
+}
+
+/** The options of an index that change its behaviour, with defaults spelled out removed. */
+function meaningfulOptions(index: Document | DeclaredIndex): Document {
+  const options: Record<string, unknown> = {};
+  for (const [option, value] of Object.entries(index)) {
+    if (INDEX_PROPERTIES_WITHOUT_MEANING.has(option) || value === undefined) continue;
+    if (FALSE_MEANS_ABSENT.has(option) && value === false) continue;
+    options[option] = value;
+  }
+  return options;
+}
