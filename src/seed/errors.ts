@@ -1,0 +1,223 @@
+import {
+  MongoAPIError,
+  MongoError,
+  MongoNetworkError,
+  MongoParseError,
+  MongoServerError,
+  MongoServerSelectionError,
+} from "mongodb";
+
+/*
+ * Every failure becomes one line of cause and one hint, so a deploy log says what went wrong and
+ * what to do without a stack trace. describeFailure is a pure function of the error object, which
+ * is how authentication failures are tested without a server.
+ */
+
+export interface FailureDescription {
+  /** What went wrong, in one line. */
+  readonly cause: string;
+  /** What to do about it, in one line. */
+  readonly hint: string;
+}
+
+export interface FailureContext {
+  /** The server selection timeout in effect, quoted when a host cannot be reached. */
+  readonly timeoutMs: number;
+}
+
+/** A failure the seeder detected itself, already explained. */
+export class SeedError extends Error {
+  constructor(
+    readonly summary: string,
+    readonly hint: string,
+  ) {
+    super(summary);
+    this.name = "SeedError";
+  }
+}
+
+/**
+ * The driver refused the connection string. Carries no `cause` on purpose: the driver's own
+ * message may quote a fragment of a malformed password, so only a credential-free detail is kept.
+ */
+export class MalformedConnectionStringError extends Error {
+  constructor(
+    readonly detail: string,
+    /** True when the rest of the URI is fine and only its user:password part is malformed. */
+    readonly inCredentials: boolean,
+  ) {
+    super(`malformed connection string: ${detail}`);
+    this.name = "MalformedConnectionStringError";
+  }
+}
+
+/** Reading the connection secret failed; the SDK's error is the cause. */
+export class SecretReadError extends Error {
+  constructor(
+    readonly secretId: string,
+    readonly region: string | undefined,
+    cause: unknown,
+  ) {
+    super(`cannot read secret ${secretId}`, { cause });
+    this.name = "SecretReadError";
+  }
+}
+
+/** Apply failed part-way; `completed` operations were made and stay. */
+export class ApplyInterruptedError extends Error {
+  constructor(
+    readonly completed: number,
+    readonly total: number,
+    cause: unknown,
+  ) {
+    super(`apply stopped after ${completed} of ${total} operations`, { cause });
+    this.name = "ApplyInterruptedError";
+  }
+}
+
+/** Server error codes the seeder explains. @see https://www.mongodb.com/docs/manual/reference/error-codes/ */
+const SERVER_CODE = {
+  unauthorized: 13,
+  authenticationFailed: 18,
+  namespaceExists: 48,
+  indexOptionsConflict: 85,
+  indexKeySpecsConflict: 86,
+  duplicateKey: 11000,
+  /** Atlas answers a bad password with its own code and "bad auth : authentication failed". */
+  atlasError: 8000,
+} as const;
+
+const UNREACHABLE_HINT =
+  "run from inside the VPC (CI runner or bastion): PrivateLink hosts resolve and route only there; otherwise check that the cluster is running and the stack output private_endpoint_connection_status is AVAILABLE";
+
+const DNS_SYSCALLS = new Set(["querySrv", "queryTxt", "getaddrinfo"]);
+
+export function describeFailure(error: unknown, context: FailureContext): FailureDescription {
+  if (error instanceof SeedError) return { cause: error.summary, hint: error.hint };
+  if (error instanceof ApplyInterruptedError) {
+    const inner = describeFailure(error.cause, context);
+    return {
+      cause: `${error.message}: ${inner.cause}`,
+      hint: `${inner.hint}; the operations already made stay (each is additive): run plan, then apply again`,
+    };
+  }
+  if (error instanceof SecretReadError) return describeSecretFailure(error);
+  if (error instanceof MalformedConnectionStringError) {
+    return {
+      cause: error.message,
+      hint: error.inCredentials
+        ? "percent-encode special characters (: / ? # [ ] @ %) in the username and password"
+        : "expected mongodb://user:password@host/... or mongodb+srv://user:password@host/... with valid options",
+    };
+  }
+  const authentication = findInCauses(error, isAuthenticationFailure);
+  if (authentication !== undefined) {
+    return {
+      cause: `authentication failed: ${authentication.message}`,
+      hint: "the password may have been rotated or the user removed: re-read the secret written by cdktf deploy, and check the database user in Atlas",
+    };
+  }
+  if (error instanceof MongoServerSelectionError) {
+    return { cause: `cannot reach MongoDB within ${context.timeoutMs} ms: ${error.message}`, hint: `${UNREACHABLE_HINT}; --timeout-ms changes the wait` };
+  }
+  const dnsFailure = findInCauses(error, isDnsFailure);
+  if (dnsFailure !== undefined) {
+    const { code, hostname } = dnsFailure as NodeJS.ErrnoException & { hostname?: string };
+    return { cause: `cannot resolve ${hostname ?? "the MongoDB host"} (${code ?? dnsFailure.message})`, hint: UNREACHABLE_HINT };
+  }
+  if (error instanceof MongoNetworkError) return { cause: `network failure talking to MongoDB: ${error.message}`, hint: UNREACHABLE_HINT };
+  if (error instanceof MongoParseError || error instanceof MongoAPIError) {
+    return {
+      cause: `invalid connection string or option: ${error.message}`,
+      hint: "check the URI and its options against https://www.mongodb.com/docs/manual/reference/connection-string/",
+    };
+  }
+  if (error instanceof MongoServerError) return describeServerError(error);
+  if (error instanceof MongoError) return { cause: `MongoDB driver failure: ${error.message}`, hint: "rerun with --verbose for the stack trace" };
+  return { cause: `unexpected failure: ${messageOf(error)}`, hint: "rerun with --verbose for the stack trace" };
+}
+
+function describeServerError(error: MongoServerError): FailureDescription {
+  const what = `${error.codeName ?? `code ${String(error.code)}`}: ${error.message}`;
+  switch (error.code) {
+    case SERVER_CODE.unauthorized:
+      return {
+        cause: `not authorized: ${error.message}`,
+        hint: "the seeder needs the readWrite role on the database (the stack's application user has it)",
+      };
+    case SERVER_CODE.duplicateKey:
+      return {
+        cause: `existing documents break a unique index: ${error.message}`,
+        hint: "the seeder never deletes or rewrites documents: merge or remove the duplicates by hand",
+      };
+    case SERVER_CODE.namespaceExists:
+    case SERVER_CODE.indexOptionsConflict:
+    case SERVER_CODE.indexKeySpecsConflict:
+      return { cause: `the database changed since it was read (${what})`, hint: "someone else is changing it: run plan again" };
+    default:
+      return { cause: `MongoDB refused the command (${what})`, hint: "rerun with --verbose for the stack trace" };
+  }
+}
+
+function describeSecretFailure(error: SecretReadError): FailureDescription {
+  const secret = `secret "${error.secretId}"`;
+  const where = error.region === undefined ? "" : ` in ${error.region}`;
+  const cause = error.cause;
+  const name = cause instanceof Error ? cause.name : "";
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (name === "ResourceNotFoundException") {
+    return {
+      cause: `${secret} was not found${where}`,
+      hint: "check --secret-id (the dev stack writes audio-pipeline-dev/mongodb-uri) and AWS_REGION; the secret exists once cdktf deploy has run",
+    };
+  }
+  if (name === "AccessDeniedException") {
+    return {
+      cause: `not allowed to read ${secret}${where}`,
+      hint: "grant secretsmanager:GetSecretValue on it and kms:Decrypt on its key (stack outputs connection_secret_arn, connection_secret_kms_key_arn)",
+    };
+  }
+  if (name === "DecryptionFailure") {
+    return { cause: `cannot decrypt ${secret}`, hint: "grant kms:Decrypt on the key in the stack output connection_secret_kms_key_arn" };
+  }
+  if (name === "CredentialsProviderError") {
+    return {
+      cause: `no AWS credentials to read ${secret}`,
+      hint: "run where an IAM role is attached (CI runner, bastion) or set AWS_PROFILE; or pass the URI in MONGODB_URI",
+    };
+  }
+  if (/region is missing/i.test(messageOf(cause))) {
+    return { cause: `no AWS region set to read ${secret}`, hint: "set AWS_REGION to the stack's region (us-east-1 by default)" };
+  }
+  if (name === "TimeoutError" || ["ENOTFOUND", "ECONNREFUSED", "ETIMEDOUT", "EAI_AGAIN"].includes(code ?? "")) {
+    return {
+      cause: `cannot reach Secrets Manager${where} (${code ?? name})`,
+      hint: "the runner needs a route to Secrets Manager (internet or a VPC interface endpoint)",
+    };
+  }
+  return { cause: `cannot read ${secret}${where}: ${name || "error"}: ${messageOf(cause)}`, hint: "rerun with --verbose for the stack trace" };
+}
+
+function isAuthenticationFailure(error: unknown): error is MongoServerError {
+  if (!(error instanceof MongoServerError)) return false;
+  if (error.code === SERVER_CODE.authenticationFailed || error.codeName === "AuthenticationFailed") return true;
+  return error.code === SERVER_CODE.atlasError && /auth/i.test(error.message);
+}
+
+function isDnsFailure(error: unknown): error is Error {
+  return error instanceof Error && DNS_SYSCALLS.has(String((error as NodeJS.ErrnoException).syscall));
+}
+
+/** The error or one of its causes that satisfies the test; the driver wraps handshake failures. */
+function findInCauses<T extends Error>(error: unknown, test: (candidate: unknown) => candidate is T): T | undefined {
+  const seen = new Set<unknown>();
+  for (let current = error; current !== undefined && current !== null && !seen.has(current); current = (current as Error).cause) {
+    seen.add(current);
+    if (test(current)) return current;
+  }
+  return undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
