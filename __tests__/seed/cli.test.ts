@@ -1,0 +1,300 @@
+import { execFile } from "node:child_process";
+import { createServer } from "node:net";
+import { promisify } from "node:util";
+import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { mockClient } from "aws-sdk-client-mock";
+import { MongoClient, MongoServerError } from "mongodb";
+import { CALL_STATUSES, DECLARED_SHAPE } from "../../src/seed/declared-shape";
+import { EXIT, main, type SeedDeps } from "../../src/seed/main";
+import { FakeMongoServer } from "./support/fake-mongo";
+
+const secretsManager = mockClient(SecretsManagerClient);
+beforeEach(() => secretsManager.reset());
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string[];
+  readonly stderr: string[];
+  /** Everything printed, for checks that must hold on both streams. */
+  readonly printed: string;
+}
+
+/** Runs the command line in-process; by default it may neither read a secret nor connect. */
+async function run(argv: string[], deps: Partial<SeedDeps> = {}): Promise<Run> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await main(argv, {
+    stdout: (line) => stdout.push(line),
+    stderr: (line) => stderr.push(line),
+    env: {},
+    secretsManager: () => {
+      throw new Error("this run must not read a secret");
+    },
+    mongoClient: () => {
+      throw new Error("this run must not make a MongoDB client");
+    },
+    ...deps,
+  });
+  return { code, stdout, stderr, printed: [...stdout, ...stderr].join("\n") };
+}
+
+/** A local port nothing listens on: connecting to it is refused at once, without any network. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+const realClient = (uri: string, options: object) => new MongoClient(uri, options);
+const stackTraceLine = /^\s+at /;
+
+describe("seed spec", () => {
+  it("prints the declared shape as JSON and exits 0 without AWS or MongoDB", async () => {
+    const result = await run(["spec"]);
+    expect(result.code).toBe(EXIT.ok);
+    expect(JSON.parse(result.stdout.join("\n"))).toEqual(JSON.parse(JSON.stringify(DECLARED_SHAPE)));
+    expect(result.stderr).toEqual([]);
+  });
+});
+
+describe("seed command-line usage", () => {
+  it("prints the usage and exits 0 on --help", async () => {
+    const result = await run(["--help"]);
+    expect(result.code).toBe(EXIT.ok);
+    expect(result.stdout[0]).toBe("Usage: npm run seed -- <spec|plan|apply> [options]");
+  });
+
+  it.each([
+    [[], "error: expected one command (spec, plan, apply), got 0"],
+    [["destroy"], 'error: unknown command "destroy"; expected spec, plan, apply'],
+    [["plan", "--timeout-ms", "soon"], 'error: --timeout-ms must be a positive whole number of milliseconds, got "soon"'],
+    [["plan", "--uri", ""], "error: --uri must not be empty"],
+  ])("refuses %j with a usage error and exit 1", async (argv, message) => {
+    const result = await run(argv);
+    expect(result.code).toBe(EXIT.failure);
+    expect(result.stderr[0]).toBe(message);
+    expect(result.stderr).toContain("Usage: npm run seed -- <spec|plan|apply> [options]");
+  });
+
+  it("does not echo the password of a URI given to a mistyped option", async () => {
+    const result = await run(["plan", "--url=mongodb://app:Hunter22@host/"]);
+    expect(result.code).toBe(EXIT.failure);
+    expect(result.printed).not.toContain("Hunter22");
+  });
+});
+
+describe("seed plan failures", () => {
+  it("reports a malformed URI in one line of cause and a hint, quoting no part of the password", async () => {
+    const result = await run(["plan", "--uri", "mongodb://app:Qz9@Kx/Vb7?Lm8@host/"], { mongoClient: realClient });
+    expect(result.code).toBe(EXIT.failure);
+    expect(result.stderr).toEqual([
+      "error: malformed connection string: the username or password is not valid in a URI",
+      "hint: percent-encode special characters (: / ? # [ ] @ %) in the username and password",
+    ]);
+    expect(result.printed).not.toMatch(/Qz9|Kx|Vb7|Lm8/);
+  });
+
+  it("relays the driver's reason when the URI is malformed elsewhere", async () => {
+    const result = await run(["plan", "--uri", "mongodb://app:Secret123@host:notaport/"], { mongoClient: realClient });
+    expect(result.code).toBe(EXIT.failure);
+    expect(result.stderr[0]).toMatch(/^error: malformed connection string: .*notaport/);
+    expect(result.printed).not.toContain("Secret123");
+  });
+
+  it("gives up on an unreachable host within the timeout, with the PrivateLink hint and no credentials", async () => {
+    const port = await closedPort();
+    const started = performance.now();
+    const result = await run(["plan", "--timeout-ms", "300"], {
+      env: { MONGODB_URI: `mongodb://app:Secret123@127.0.0.1:${port}/?directConnection=true` },
+      mongoClient: realClient,
+    });
+    const elapsed = performance.now() - started;
+    expect(result.code).toBe(EXIT.failure);
+    expect(result.stderr).toHaveLength(2);
+    expect(result.stderr[0]).toMatch(/^error: cannot reach MongoDB within 300 ms: /);
+    expect(result.stderr[1]).toContain("PrivateLink hosts resolve and route only there");
+    expect(result.stdout).toEqual([`Connecting to mongodb://<credentials>@127.0.0.1:${port}/?directConnection=true (from MONGODB_URI), database "audio_pipeline"`]);
+    expect(result.printed).not.toContain("Secret123");
+    expect(elapsed).toBeLessThan(5_000);
+  });
+
+  it("adds a stack trace only with --verbose, still without credentials", async () => {
+    const port = await closedPort();
+    const uri = `mongodb://app:Secret123@127.0.0.1:${port}/?directConnection=true`;
+    const quiet = await run(["plan", "--timeout-ms", "200", "--uri", uri], { mongoClient: realClient });
+    const verbose = await run(["plan", "--timeout-ms", "200", "--uri", uri, "--verbose"], { mongoClient: realClient });
+    expect(quiet.stderr.some((line) => stackTraceLine.test(line))).toBe(false);
+    expect(verbose.stderr.some((line) => stackTraceLine.test(line))).toBe(true);
+    expect(verbose.printed).not.toContain("Secret123");
+  });
+
+  it("reports an authentication failure", async () => {
+    const refused = new MongoServerError({ ok: 0, message: "Authentication failed.", code: 18, codeName: "AuthenticationFailed" });
+    const refusingClient = () =>
+      ({
+        connect: async () => {
+          throw refused;
+        },
+        close: async () => undefined,
+      }) as unknown as MongoClient;
+    const result = await run(["plan", "--uri", "mongodb://app:WrongPass1@host/"], { mongoClient: refusingClient });
+    expect(result.code).toBe(EXIT.failure);
+    expect(result.stderr[0]).toBe("error: authentication failed: Authentication failed.");
+    expect(result.stderr[1]).toMatch(/^hint: /);
+    expect(result.printed).not.toContain("WrongPass1");
+  });
+
+  it("reports a missing secret by name and region", async () => {
+    secretsManager.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: {} }));
+    const result = await run(["plan"], {
+      env: { AWS_REGION: "us-east-1" },
+      secretsManager: (region) => new SecretsManagerClient({ region }),
+    });
+    expect(result.code).toBe(EXIT.failure);
+    expect(result.stderr[0]).toBe('error: secret "audio-pipeline/mongodb-uri" was not found in us-east-1');
+    expect(result.stderr[1]).toMatch(/^hint: check --secret-id/);
+  });
+
+  it("reports a secret without a uri field", async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ username: "audio-pipeline-app", database: "audio_pipeline" }) });
+    const result = await run(["plan", "--secret-id", "audio-pipeline-dev/mongodb-uri"], {
+      env: { AWS_REGION: "us-east-1" },
+      secretsManager: (region) => new SecretsManagerClient({ region }),
+    });
+    expect(result.code).toBe(EXIT.failure);
+    expect(result.stderr[0]).toBe('error: secret "audio-pipeline-dev/mongodb-uri" has no "uri" field');
+  });
+
+  it("connects with the secret's URI and database, and never prints its password", async () => {
+    const port = await closedPort();
+    const uri = `mongodb://audio-pipeline-app:FromSecret9@127.0.0.1:${port}/audio_pipeline?directConnection=true`;
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ uri, database: "audio_pipeline_dev" }) });
+    const result = await run(["plan", "--timeout-ms", "200", "--verbose"], {
+      env: { AWS_REGION: "us-east-1" },
+      secretsManager: (region) => new SecretsManagerClient({ region }),
+      mongoClient: realClient,
+    });
+    expect(result.stdout[0]).toContain('(from secret audio-pipeline/mongodb-uri), database "audio_pipeline_dev"');
+    expect(result.stderr[0]).toMatch(/^error: cannot reach MongoDB/);
+    expect(result.printed).not.toContain("FromSecret9");
+  });
+});
+
+describe("seed plan and apply (in-memory server)", () => {
+  const database = "audio_pipeline";
+  const uri = "mongodb://app:Secret123@fake-host/";
+  let server: FakeMongoServer;
+  const against = () => ({ mongoClient: () => server.client() });
+  const declaredIndexCount = DECLARED_SHAPE.collections.reduce((sum, collection) => sum + collection.indexes.length, 0);
+
+  beforeEach(() => {
+    server = new FakeMongoServer();
+  });
+
+  it("plan on an empty database lists every creation and exits 2", async () => {
+    const result = await run(["plan", "--uri", uri], against());
+    expect(result.code).toBe(EXIT.changesPending);
+    expect(result.stdout.filter((line) => line.startsWith("  + create collection"))).toHaveLength(DECLARED_SHAPE.collections.length);
+    expect(result.stdout.filter((line) => line.startsWith("  + create index"))).toHaveLength(declaredIndexCount);
+    expect(server.writes).toEqual([]);
+  });
+
+  it("apply makes every change, re-plans to no changes and exits 0; plan then exits 0", async () => {
+    const applied = await run(["apply", "--uri", uri], against());
+    expect(applied.code).toBe(EXIT.ok);
+    expect(applied.stdout.at(-1)).toBe(`Apply complete: ${DECLARED_SHAPE.collections.length + declaredIndexCount} operation(s). Re-plan: no changes.`);
+    expect(server.writes).toEqual([
+      ...DECLARED_SHAPE.collections.map((collection) => `create ${collection.name}`),
+      ...DECLARED_SHAPE.collections.map((collection) => `createIndexes ${collection.name}`),
+    ]);
+    const planned = await run(["plan", "--uri", uri], against());
+    expect(planned.code).toBe(EXIT.ok);
+    expect(planned.stdout.at(-1)).toBe(`No changes. Database "${database}" matches the declared shape.`);
+  });
+
+  it("a second apply sends no write at all", async () => {
+    await run(["apply", "--uri", uri], against());
+    const writesAfterFirstApply = server.writes.length;
+    const second = await run(["apply", "--uri", uri], against());
+    expect(second.code).toBe(EXIT.ok);
+    expect(server.writes).toHaveLength(writesAfterFirstApply);
+  });
+
+  it("plan shows a changed validator before and after, and apply fixes it with one collMod", async () => {
+    await run(["apply", "--uri", uri], against());
+    const outdated = ["uploaded", "complete"];
+    const calls = DECLARED_SHAPE.collections[0];
+    server.seedCollection(database, "calls", {
+      options: {
+        validator: { $jsonSchema: { ...calls.validator.$jsonSchema, properties: { ...calls.validator.$jsonSchema.properties, status: { bsonType: "string", enum: outdated } } } },
+        validationLevel: "strict",
+        validationAction: "warn",
+      },
+      indexes: [{ v: 2, key: { _id: 1 }, name: "_id_" }, ...calls.indexes.map((index) => ({ v: 2, ...index }))],
+    });
+    const writesBefore = server.writes.length;
+
+    const planned = await run(["plan", "--uri", uri], against());
+    expect(planned.code).toBe(EXIT.changesPending);
+    expect(planned.stdout).toContain("  ~ update validator of calls (collMod)");
+    expect(planned.stdout).toContain(`      validator.$jsonSchema.properties.status.enum: ${JSON.stringify(outdated)} -> ${JSON.stringify(CALL_STATUSES)}`);
+    expect(planned.stdout).toContain('      validationAction: "warn" -> "error"');
+
+    const applied = await run(["apply", "--uri", uri], against());
+    expect(applied.code).toBe(EXIT.ok);
+    expect(server.writes.slice(writesBefore)).toEqual(["collMod calls"]);
+  });
+
+  it("apply with a conflict and other pending changes exits 3, shows both index definitions and changes nothing", async () => {
+    server.seedCollection(database, "calls", { indexes: [{ v: 2, key: { _id: 1 }, name: "_id_" }, { v: 2, key: { call_id: 1 }, name: "call_id_1" }] });
+    const planned = await run(["plan", "--uri", uri], against());
+    expect(planned.code).toBe(EXIT.conflict);
+
+    const applied = await run(["apply", "--uri", uri], against());
+    expect(applied.code).toBe(EXIT.conflict);
+    expect(applied.stdout).toContain("  ! conflict on index calls.call_id_1: same name and key, different options");
+    expect(applied.stdout).toContain('      declared: {"name":"call_id_1","key":{"call_id":1},"unique":true}');
+    expect(applied.stdout).toContain('      found:    {"v":2,"key":{"call_id":1},"name":"call_id_1"}');
+    expect(applied.stdout.filter((line) => line.startsWith("  + create"))).not.toHaveLength(0);
+    expect(applied.stdout.at(-1)).toBe("Apply refused: 1 conflict(s) above. Nothing was changed.");
+    expect(server.writes).toEqual([]);
+  });
+
+  it("apply refuses a time-series collection under a declared name and changes nothing", async () => {
+    server.seedCollection(database, "processing_metrics", { type: "timeseries", options: { timeseries: { timeField: "timestamp" } }, indexes: [] });
+    const applied = await run(["apply", "--uri", uri], against());
+    expect(applied.code).toBe(EXIT.conflict);
+    expect(server.writes).toEqual([]);
+  });
+
+  it("uses --database instead of the default", async () => {
+    await run(["apply", "--uri", uri, "--database", "scratch"], against());
+    const defaultDatabase = await run(["plan", "--uri", uri], against());
+    expect(defaultDatabase.code).toBe(EXIT.changesPending);
+    const scratch = await run(["plan", "--uri", uri, "--database", "scratch"], against());
+    expect(scratch.code).toBe(EXIT.ok);
+  });
+});
+
+describe("seed as a process", () => {
+  const execFileAsync = promisify(execFile);
+  const env = { ...process.env, MONGODB_URI: "", AWS_REGION: "" };
+
+  it("npx tsx src/seed/cli.ts spec prints the declared shape and exits 0", async () => {
+    const { stdout } = await execFileAsync("npx", ["tsx", "src/seed/cli.ts", "spec"], { env, timeout: 60_000 });
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(DECLARED_SHAPE)));
+  });
+
+  it("exits 1 with the cause and hint on stderr for a malformed URI", async () => {
+    const failure = await execFileAsync("npx", ["tsx", "src/seed/cli.ts", "plan", "--uri", "mongodb://app:Qz9@Kx/Vb7?Lm8@host/"], { env, timeout: 60_000 }).then(
+      () => undefined,
+      (error: { code: number; stderr: string; stdout: string }) => error,
+    );
+    expect(failure?.code).toBe(EXIT.failure);
+    expect(failure?.stderr).toContain("error: malformed connection string: the username or password is not valid in a URI\nhint: ");
+    expect(`${failure?.stdout}${failure?.stderr}`).not.toMatch(/Qz9|Vb7|Lm8/);
+  });
+});

@@ -1,0 +1,99 @@
+import { MongoServerError, UUID, type Document, type MongoClient } from "mongodb";
+import { ID_INDEX, throughServer } from "./server-responses";
+
+/*
+ * An in-memory stand-in for the few driver calls the seeder makes, so the command line's
+ * orchestration (exit codes, all-or-nothing apply, re-plan) is tested here, where no MongoDB
+ * server can run. It answers like MongoDB 7.0 (listCollections / listIndexes shapes, numbers
+ * as BSON wrappers) and records every write command. It implements no drop or delete: a seeder
+ * that tried one would fail these tests with a TypeError.
+ * The real server is exercised by seed-integration.test.ts when MONGODB_TEST_URI is set.
+ */
+
+interface StoredCollection {
+  type: "collection" | "timeseries" | "view";
+  options: Document;
+  indexes: Document[];
+}
+
+export class FakeMongoServer {
+  /** Write commands received, as "<command> <collection>". */
+  readonly writes: string[] = [];
+  private readonly databases = new Map<string, Map<string, StoredCollection>>();
+
+  /** Puts a collection in place as if someone had made it by hand. */
+  seedCollection(database: string, name: string, collection: Partial<StoredCollection> = {}): void {
+    this.database(database).set(name, { type: "collection", options: {}, indexes: [ID_INDEX], ...collection });
+  }
+
+  /** A client for this server: what the seeder's mongoClient factory returns. */
+  client(): MongoClient {
+    const client = {
+      connect: async () => client,
+      close: async () => undefined,
+      db: (name: string) => this.db(name),
+    };
+    return client as unknown as MongoClient;
+  }
+
+  private database(name: string): Map<string, StoredCollection> {
+    let database = this.databases.get(name);
+    if (database === undefined) {
+      database = new Map();
+      this.databases.set(name, database);
+    }
+    return database;
+  }
+
+  private db(name: string): unknown {
+    const collections = this.database(name);
+    const existing = (collection: string): StoredCollection => {
+      const found = collections.get(collection);
+      if (found === undefined) throw new MongoServerError({ message: `ns does not exist: ${name}.${collection}`, code: 26, codeName: "NamespaceNotFound" });
+      return found;
+    };
+    return {
+      listCollections: (filter: { name: { $in: string[] } }) => ({
+        toArray: async () =>
+          [...collections.entries()]
+            .filter(([collection]) => filter.name.$in.includes(collection))
+            .map(([collection, stored]) => ({
+              name: collection,
+              type: stored.type,
+              options: throughServer(stored.options),
+              info: { readOnly: stored.type === "view", uuid: new UUID() },
+              ...(stored.type === "collection" ? { idIndex: ID_INDEX } : {}),
+            })),
+      }),
+      collection: (collection: string) => ({
+        listIndexes: () => ({ toArray: async () => existing(collection).indexes.map((index) => throughServer(index)) }),
+        createIndexes: async (specs: Array<{ name: string; key: Document; unique?: boolean }>) => {
+          this.writes.push(`createIndexes ${collection}`);
+          const stored = collections.get(collection) ?? { type: "collection" as const, options: {}, indexes: [ID_INDEX] };
+          collections.set(collection, stored);
+          for (const spec of specs) {
+            if (stored.indexes.some((index) => index.name === spec.name)) {
+              throw new MongoServerError({ message: `Index already exists: ${spec.name}`, code: 85, codeName: "IndexOptionsConflict" });
+            }
+            stored.indexes.push({ v: 2, key: spec.key, name: spec.name, ...(spec.unique ? { unique: true } : {}) });
+          }
+          return specs.map((spec) => spec.name);
+        },
+      }),
+      createCollection: async (collection: string, options: Document) => {
+        this.writes.push(`create ${collection}`);
+        if (collections.has(collection)) {
+          throw new MongoServerError({ message: `Collection ${name}.${collection} already exists.`, code: 48, codeName: "NamespaceExists" });
+        }
+        collections.set(collection, { type: "collection", options: { ...options }, indexes: [ID_INDEX] });
+      },
+      command: async (command: Document) => {
+        const { collMod, ...options } = command;
+        if (typeof collMod !== "string") throw new Error(`the fake server only knows collMod, got ${JSON.stringify(command)}`);
+        this.writes.push(`collMod ${collMod}`);
+        Object.assign(existing(collMod).options, options);
+        return { ok: 1 };
+      },
+    };
+  }
+}

@@ -1,0 +1,90 @@
+import { BSON } from "mongodb";
+import type { DeclaredIndex } from "./declared-shape";
+import type { Conflict, Operation, Plan } from "./planner";
+import { differences } from "./semantic-compare";
+
+/*
+ * The plan as people read it in a deploy log, in the spirit of `terraform plan`:
+ *   + something will be created
+ *   ~ something will be changed in place (a validator, through collMod)
+ *   ! a conflict: nothing will be changed until a human resolves it
+ *   = something exists that the shape does not declare; it is left alone
+ */
+
+/** Relaxed Extended JSON: numbers print as numbers whatever BSON type the server used. */
+function show(value: unknown): string {
+  if (value === undefined) return "(absent)";
+  return BSON.EJSON.stringify(value, { relaxed: true });
+}
+
+function showIndex(index: DeclaredIndex): string {
+  return `${show(index.key)}${index.unique === true ? " unique" : ""}`;
+}
+
+/** One line naming what an operation does, without its details. */
+export function describeOperation(operation: Operation): string {
+  switch (operation.kind) {
+    case "createCollection": {
+      const { validationLevel, validationAction } = operation.validation;
+      return `create collection ${operation.collection} with its $jsonSchema validator (validationLevel ${validationLevel}, validationAction ${validationAction})`;
+    }
+    case "updateValidator":
+      return `update validator of ${operation.collection} (collMod)`;
+    case "createIndex":
+      return `create index ${operation.collection}.${operation.index.name} ${showIndex(operation.index)}`;
+  }
+}
+
+/** An operation as a plan shows it; a validator update lists each changed path, before -> after. */
+export function renderOperation(operation: Operation): string[] {
+  if (operation.kind !== "updateValidator") return [`  + ${describeOperation(operation)}`];
+  const { before, after } = operation;
+  const changes = [
+    ...differences(before.validator ?? {}, after.validator).map((change) => ({ ...change, path: `validator.${change.path}` })),
+    ...differences(before.validationLevel, after.validationLevel, "validationLevel"),
+    ...differences(before.validationAction, after.validationAction, "validationAction"),
+  ];
+  return [`  ~ ${describeOperation(operation)}`, ...changes.map((change) => `      ${change.path}: ${show(change.before)} -> ${show(change.after)}`)];
+}
+
+export function renderConflict(conflict: Conflict): string[] {
+  if (conflict.kind === "collection") {
+    return [`  ! conflict on collection ${conflict.collection}: ${conflict.reason}`, `      found:    ${show(conflict.found)}`];
+  }
+  return [
+    `  ! conflict on index ${conflict.collection}.${conflict.declared.name}: ${conflict.reason}`,
+    `      declared: ${show(conflict.declared)}`,
+    `      found:    ${show(conflict.found)}`,
+  ];
+}
+
+function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+export function renderSummary(plan: Plan): string {
+  const byKind = (kind: Operation["kind"]) => plan.operations.filter((operation) => operation.kind === kind).length;
+  return (
+    `Plan: ${count(byKind("createCollection"), "collection")} to create, ` +
+    `${count(byKind("updateValidator"), "validator")} to update, ` +
+    `${count(byKind("createIndex"), "index", "indexes")} to create, ` +
+    `${count(plan.conflicts.length, "conflict")}.`
+  );
+}
+
+/** The whole plan for one database: conflicts first, since they block everything else. */
+export function renderPlan(plan: Plan, database: string): string[] {
+  const unmanaged = plan.unmanagedIndexes.map(
+    ({ collection, index }) => `  = index ${collection}.${String(index.name)} ${show(index.key)} is not declared; left as it is`,
+  );
+  if (plan.operations.length === 0 && plan.conflicts.length === 0) {
+    return [`No changes. Database "${database}" matches the declared shape.`, ...unmanaged];
+  }
+  return [
+    `Database "${database}":`,
+    ...plan.conflicts.flatMap(renderConflict),
+    ...plan.operations.flatMap(renderOperation),
+    ...unmanaged,
+    renderSummary(plan),
+  ];
+}
