@@ -125,6 +125,17 @@ export const ATTRIBUTE_STAND_INS: Readonly<Record<string, AttributeStandInRule>>
     type: "string",
     default: privateSrvString(literalString(body.name) ?? stackName(stack)),
   }),
+  // Atlas's AWS principal and the external id the IAM role's trust policy must require
+  // (cloud provider access, e.g. for push-based log export to S3).
+  "mongodbatlas_cloud_provider_access_setup.aws_config[0].atlas_aws_account_arn": () => ({
+    type: "string",
+    default: "arn:aws:iam::123456789012:root",
+  }),
+  "mongodbatlas_cloud_provider_access_setup.aws_config[0].atlas_assumed_role_external_id": () => ({
+    type: "string",
+    default: "3f1b8a2e-5c4d-4e6f-9a7b-0c1d2e3f4a5b",
+  }),
+  "mongodbatlas_cloud_provider_access_setup.role_id": () => ({ type: "string", default: "64b0f1e2a3c4d5e6f7a8b9c2" }),
   "random_password.result": ({ body }) => ({
     type: "string",
     default: fakeAlphanumeric(typeof body.length === "number" ? body.length : 16),
