@@ -264,4 +264,27 @@ describe("toAwsPart on the synthesized stacks", () => {
     expect(byReplaces["mongodbatlas_database_user.app_user.username"]).toMatchObject({ type: "string", default: stack.config.database.username });
     expect(byReplaces["random_password.database_password.result"]).toMatchObject({ type: "string", sensitive: true });
   });
+
+  test.each(stacks.map((stack) => [stack.name, stack]))("%s: aws resources are as synthesized, but for the stand-ins", (_name, stack) => {
+    const { config, standIns, removed } = toAwsPart(stack.json);
+    const longestFirst = [...standIns].sort((a, b) => b.replaces.length - a.replaces.length);
+    const expectedText = (text: string) =>
+      longestFirst.reduce((result, standIn) => result.split(standIn.replaces).join(`var.${standIn.name}`), text);
+    const original = stack.json.resource as Record<string, Record<string, JsonObject>>;
+    const kept = config.resource as Record<string, Record<string, JsonObject>>;
+    for (const [type, byName] of Object.entries(original).filter(([type]) => type.startsWith("aws_"))) {
+      for (const [name, body] of Object.entries(byName)) {
+        const expected = JSON.parse(expectedText(JSON.stringify(body))) as JsonObject;
+        const prunedDependencies = removed.dependencies.filter((entry) => entry.startsWith(`${type}.${name}: `));
+        if (Array.isArray(expected.depends_on)) {
+          expected.depends_on = expected.depends_on.filter((entry) => !prunedDependencies.includes(`${type}.${name}: ${String(entry)}`));
+          if (expected.depends_on.length === 0) delete expected.depends_on;
+        }
+        expect(kept[type][name], `${type}.${name}`).toEqual(expected);
+      }
+    }
+    const outputs = stack.json.output as Record<string, JsonObject>;
+    for (const [name, body] of Object.entries(config.output as Record<string, JsonObject>)) expect(body, name).toEqual(outputs[name]);
+    expect(Object.keys(config.output as JsonObject).length + removed.outputs.length).toBe(Object.keys(outputs).length);
+  });
 });
