@@ -87,6 +87,10 @@ const CATALOGUE: BadInput[] = [
   // Cluster shape
   { name: "an even number of electable nodes", mutate: set("atlas.electableNodes", 4), path: "atlas.electableNodes", value: "4", allowed: /allowed: 3, 5 or 7 electable nodes/ },
   { name: "auto-scaling bounds that exclude the tier", mutate: set("atlas.autoScaling", { compute: { minTier: "M20", maxTier: "M40" } }), path: "atlas.autoScaling.compute", value: '{"minTier":"M20","maxTier":"M40"}', allowed: /must satisfy minTier <= atlas\.tier \(M10\) <= maxTier/ },
+  // Monitoring
+  { name: "a malformed alert e-mail address", mutate: set("monitoring.alertEmails", ["oncall-at-example.org"]), path: "monitoring.alertEmails[0]", value: '"oncall-at-example.org"', allowed: /must be an e-mail address; allowed: an e-mail address/ },
+  { name: "a webhook over plain http", mutate: set("monitoring.atlasWebhookUrl", "http://hooks.example.org/atlas"), path: "monitoring.atlasWebhookUrl", value: '"http://hooks.example.org/atlas"', allowed: /must be an https:\/\/ URL/ },
+  { name: "a disk alert at 100 percent", mutate: set("monitoring.diskUsedPercent", 100), path: "monitoring.diskUsedPercent", value: "100", allowed: /above the maximum 99; allowed: a whole number of percent from 1 to 99/ },
 ];
 
 let workspace: string;

@@ -36,6 +36,7 @@ describe("module defaults", () => {
   });
   const applied = (owner: string, name: string): unknown => {
     if (owner === "BackupPolicy") return DATABASE_DEFAULTS.backup[name as keyof typeof DATABASE_DEFAULTS.backup];
+    if (owner === "MonitoringProps") return DATABASE_DEFAULTS.monitoring[name as keyof typeof DATABASE_DEFAULTS.monitoring];
     if (owner === "ComputeAutoScaling" && name === "scaleDown") return DATABASE_DEFAULTS.computeScaleDown;
     return (DATABASE_DEFAULTS as Record<string, unknown>)[name];
   };

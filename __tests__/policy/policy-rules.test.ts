@@ -7,6 +7,14 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { AdvancedCluster, type AdvancedClusterConfig } from "@cdktf/provider-mongodbatlas/lib/advanced-cluster";
 import { DatabaseUser } from "@cdktf/provider-mongodbatlas/lib/database-user";
 import { ProjectIpAccessList } from "@cdktf/provider-mongodbatlas/lib/project-ip-access-list";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { Fn } from "cdktf";
 import type { StableAddressStack } from "../../src/stacks/stable-addresses";
 import type { PolicyContext } from "../../src/policy/policy-rule";
 import { failedRuleIds, policyTestStack } from "../support/policy";
@@ -37,6 +45,28 @@ const user = (roles: { roleName: string; databaseName: string }[], scoped = true
 const secret = (keyRotation: boolean, recoveryWindowInDays = 7) => (stack: StableAddressStack) => {
   const key = new KmsKey(stack, "key", { enableKeyRotation: keyRotation });
   new SecretsmanagerSecret(stack, "secret", { name: "s", kmsKeyId: key.arn, recoveryWindowInDays });
+};
+
+const bucket = (omit: "publicAccessBlock" | "encryption" | "versioning" | "tlsPolicy" | "nothing") => (stack: StableAddressStack) => {
+  const logs = new S3Bucket(stack, "logs", { bucketPrefix: "logs-" });
+  if (omit !== "publicAccessBlock") {
+    new S3BucketPublicAccessBlock(stack, "block", { bucket: logs.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+  }
+  if (omit !== "encryption") {
+    new S3BucketServerSideEncryptionConfigurationA(stack, "encryption", { bucket: logs.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+  }
+  if (omit !== "versioning") new S3BucketVersioningA(stack, "versioning", { bucket: logs.id, versioningConfiguration: { status: "Enabled" } });
+  if (omit !== "tlsPolicy") {
+    new S3BucketPolicy(stack, "policy", {
+      bucket: logs.id,
+      policy: Fn.jsonencode({ Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] }),
+    });
+  }
+};
+
+const alarmTopic = (subscribed: boolean) => (stack: StableAddressStack) => {
+  const topic = new SnsTopic(stack, "alarms", { kmsMasterKeyId: "alias/alarms" });
+  if (subscribed) new SnsTopicSubscription(stack, "oncall", { topicArn: topic.arn, protocol: "email", endpoint: "oncall@example.org" });
 };
 
 interface RuleCase {
@@ -131,6 +161,16 @@ const CASES: RuleCase[] = [
     noncompliant: (stack) =>
       new DatabaseUser(stack, "user", { projectId: "p", username: "app", password: "hunter22", authDatabaseName: "admin", scopes: [{ name: "c", type: "CLUSTER" }] }),
   },
+  { id: "s3-bucket-protection", compliant: bucket("nothing"), noncompliant: bucket("publicAccessBlock") },
+  { id: "s3-bucket-protection", compliant: bucket("nothing"), noncompliant: bucket("encryption") },
+  { id: "s3-bucket-protection", compliant: bucket("nothing"), noncompliant: bucket("versioning") },
+  { id: "s3-bucket-protection", compliant: bucket("nothing"), noncompliant: bucket("tlsPolicy") },
+  {
+    id: "sns-topic-encryption",
+    compliant: (stack) => new SnsTopic(stack, "alarms", { kmsMasterKeyId: "alias/alarms" }),
+    noncompliant: (stack) => new SnsTopic(stack, "alarms", {}),
+  },
+  { id: "production-alarm-destination", context: { production: true }, compliant: alarmTopic(true), noncompliant: alarmTopic(false) },
 ];
 
 describe.each(CASES.map((c, index) => [`${c.id} #${index + 1}`, c] as const))("policy rule %s", (_name, rule) => {
@@ -140,6 +180,12 @@ describe.each(CASES.map((c, index) => [`${c.id} #${index + 1}`, c] as const))("p
 
   it("Noncompliance: fails synth with the rule's id", () => {
     expect(failedRuleIds(policyTestStack(rule.noncompliant, rule.context))).toContain(rule.id);
+  });
+});
+
+describe("production-alarm-destination outside production", () => {
+  it("lets a dev alarm topic go without subscribers", () => {
+    expect(failedRuleIds(policyTestStack(alarmTopic(false), { production: false }))).toEqual([]);
   });
 });
 

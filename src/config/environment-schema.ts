@@ -102,6 +102,32 @@ const connectionSecret = z
   })
   .describe("an object {name, recoveryWindowDays}");
 
+const MONITORING = DATABASE_DEFAULTS.monitoring;
+
+const monitoring = z
+  .strictObject({
+    alertEmails: z
+      .array(field.emailAddress)
+      .refine((emails) => new Set(emails).size === emails.length, { error: "must not list an address twice" })
+      .optional()
+      .describe("a list of e-mail addresses for CloudWatch alarms (SNS) and Atlas alerts; none: Atlas alerts go to the project owners"),
+    alarmHttpsEndpoint: field.httpsUrl.optional(),
+    atlasWebhookUrl: field.httpsUrl.optional(),
+    packetsDroppedThreshold: field.positiveWholeNumber("packets per 5 minutes").default(MONITORING.packetsDroppedThreshold),
+    expectTraffic: z
+      .boolean()
+      .default(MONITORING.expectTraffic)
+      .describe("true or false: alarm when no client is connected through the endpoint"),
+    idlePeriods: field.wholeNumber(1, 288, "5-minute periods").default(MONITORING.idlePeriods),
+    replicationLagSeconds: field.positiveWholeNumber("seconds").default(MONITORING.replicationLagSeconds),
+    diskUsedPercent: field.wholeNumber(1, 99, "percent").default(MONITORING.diskUsedPercent),
+    connectionsPercent: field.wholeNumber(1, 99, "percent").default(MONITORING.connectionsPercent),
+    queryTargetingRatio: field.positiveWholeNumber("documents scanned per document returned").default(MONITORING.queryTargetingRatio),
+    logExport: z.boolean().default(MONITORING.logExport).describe("true or false: export the Atlas logs to an S3 bucket"),
+    logRetentionDays: field.positiveWholeNumber("days").default(MONITORING.logRetentionDays),
+  })
+  .describe("an object describing alarms, alerts and log export");
+
 const state = z
   .strictObject({
     bucket: field.s3BucketName,
@@ -120,6 +146,7 @@ export const environmentSchema = z
     network,
     backup: backupSection.prefault({}),
     connectionSecret: connectionSecret.prefault({}),
+    monitoring: monitoring.prefault({}),
     state: state.optional(),
   })
   .describe("an environment file");

@@ -88,3 +88,9 @@ export function wholeNumber(min: number, max: number, unit: string): z.ZodNumber
 export function positiveWholeNumber(unit: string): z.ZodNumber {
   return z.number().int().min(1).describe(`a whole number of ${unit}, 1 or more`);
 }
+
+export const emailAddress = z.email({ error: "must be an e-mail address" }).describe("an e-mail address");
+
+export const httpsUrl = z
+  .url({ protocol: /^https$/, error: "must be an https:// URL" })
+  .describe("an https:// URL");

@@ -77,6 +77,16 @@ export class DatabaseStack extends StableAddressStack {
       ],
     });
 
+    // Atlas signs webhook calls with this secret; it enters only as a sensitive variable.
+    const webhookSecret = config.monitoring.atlasWebhookUrl
+      ? new TerraformVariable(this, "atlas_alert_webhook_secret", {
+          type: "string",
+          sensitive: true,
+          nullable: false,
+          description: "Secret Atlas signs alert webhook calls with. Set TF_VAR_atlas_alert_webhook_secret at plan time.",
+        }).stringValue
+      : undefined;
+
     this.database = new DatabaseModule(this, "database", {
       environment: config.environment,
       atlasOrgId: atlasOrgId.stringValue,
@@ -99,6 +109,7 @@ export class DatabaseStack extends StableAddressStack {
       backup: config.backup,
       connectionSecretName: config.connectionSecret.name,
       secretRecoveryWindowDays: config.connectionSecret.recoveryWindowDays,
+      monitoring: { ...config.monitoring, atlasWebhookSecret: webhookSecret },
       collectionNames: COLLECTION_NAMES,
     });
     new DatabaseOutputs(this, "outputs", this.database);
@@ -112,6 +123,12 @@ export class DatabaseStack extends StableAddressStack {
     if (placeholders.length > 0) {
       Annotations.of(this).addWarning(
         `${props.configFile}: network ids ${placeholders.join(", ")} are committed placeholders; replace them with the networking module's outputs before deploying.`,
+      );
+    }
+    const placeholderEmails = (config.monitoring.alertEmails ?? []).filter((email) => /@example\.(com|org|net)$/.test(email));
+    if (placeholderEmails.length > 0) {
+      Annotations.of(this).addWarning(
+        `${props.configFile}: alert e-mail addresses ${placeholderEmails.join(", ")} are committed placeholders; nobody will receive these alarms.`,
       );
     }
   }

@@ -8,6 +8,7 @@ import { BackupSchedule } from "./backup";
 import { DatabaseCluster } from "./cluster";
 import { ConnectionSecret } from "./connection-secret";
 import { DatabaseUser } from "./database-user";
+import { DatabaseMonitoring } from "./monitoring";
 import { PrivateLink } from "./private-link";
 import { DATABASE_DEFAULTS, type DatabaseModuleProps } from "./variables";
 
@@ -24,6 +25,7 @@ export class DatabaseModule extends Construct {
   readonly accessList: AccessList;
   readonly backup: BackupSchedule;
   readonly connectionSecret: ConnectionSecret;
+  readonly monitoring: DatabaseMonitoring;
   /** Private-endpoint SRV strings Atlas published for this stack's VPC endpoint (a list expression). */
   readonly privateSrvConnectionStrings: TerraformLocal;
   readonly databaseName: string;
@@ -106,6 +108,16 @@ export class DatabaseModule extends Construct {
       username: this.user.user.username,
       password: this.user.password.result,
       privateSrvConnectionStrings: this.privateSrvConnectionStrings.asList,
+    });
+
+    this.monitoring = new DatabaseMonitoring(this, "monitoring", {
+      settings: props.monitoring ?? {},
+      projectId,
+      namePrefix,
+      region,
+      vpcId: props.vpcId,
+      vpcEndpointId: this.privateLink.vpcEndpoint.id,
+      serviceName: this.privateLink.atlasEndpoint.endpointServiceName,
     });
   }
 }

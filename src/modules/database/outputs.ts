@@ -44,6 +44,20 @@ export class DatabaseOutputs extends Construct {
         description: "KMS key that encrypts the secret (grant kms:Decrypt on it to readers).",
       },
       database_name: { value: database.databaseName, description: "Database the application user may read and write." },
+      alarm_topic_arn: {
+        value: database.monitoring.alarmTopic.topic.arn,
+        description: "SNS topic of the database's CloudWatch alarms; subscribe more destinations here.",
+      },
+      endpoint_dashboard_name: {
+        value: database.monitoring.endpointAlarms.dashboard.dashboardName,
+        description: "CloudWatch dashboard of the PrivateLink endpoint.",
+      },
+      ...(database.monitoring.logExport && {
+        log_bucket_name: {
+          value: database.monitoring.logExport.bucket.bucket,
+          description: "S3 bucket that receives the Atlas logs (below atlas-logs/).",
+        },
+      }),
       collection_names: {
         value: database.collectionNames,
         description: "Collections the seeder creates in that database.",

@@ -73,6 +73,79 @@ export interface BackupPolicy {
   readonly retainBackupsAfterClusterDeletion?: boolean;
 }
 
+/**
+ * Alarms, alerts and log export. Atlas has no CloudWatch integration (provider 1.41.1 offers
+ * PagerDuty, Datadog, OpsGenie, VictorOps, webhook, Teams and Prometheus only), so the module
+ * watches the AWS side with CloudWatch and the database side with Atlas alerts.
+ */
+export interface MonitoringProps {
+  /**
+   * Addresses that receive the CloudWatch alarms (SNS e-mail, confirmed by each recipient) and the Atlas alerts.
+   * @default - none: Atlas alerts go to the project owners, CloudWatch alarms to the topic only
+   */
+  readonly alertEmails?: readonly string[];
+  /**
+   * HTTPS endpoint subscribed to the alarm topic, e.g. a paging service.
+   * @default - none
+   */
+  readonly alarmHttpsEndpoint?: string;
+  /**
+   * Webhook that receives the Atlas alerts.
+   * @default - none
+   */
+  readonly atlasWebhookUrl?: string;
+  /**
+   * Secret Atlas signs webhook calls with. Pass a sensitive Terraform variable, never a literal.
+   * @default - unsigned webhook calls
+   */
+  readonly atlasWebhookSecret?: string;
+  /**
+   * Packets the endpoint may drop in 5 minutes before the alarm fires.
+   * @default 100
+   */
+  readonly packetsDroppedThreshold?: number;
+  /**
+   * Alarm when the endpoint carries no connection: the pipeline is expected to be connected at all times.
+   * @default true
+   */
+  readonly expectTraffic?: boolean;
+  /**
+   * Consecutive 5-minute periods without an active connection before that alarm fires.
+   * @default 3
+   */
+  readonly idlePeriods?: number;
+  /**
+   * Replication lag of a secondary, in seconds, that raises an Atlas alert.
+   * @default 60
+   */
+  readonly replicationLagSeconds?: number;
+  /**
+   * Percentage of the data disk in use that raises an Atlas alert.
+   * @default 80
+   */
+  readonly diskUsedPercent?: number;
+  /**
+   * Percentage of the tier's connection limit in use that raises an Atlas alert.
+   * @default 80
+   */
+  readonly connectionsPercent?: number;
+  /**
+   * Documents scanned per document returned that raises an Atlas alert (a missing index).
+   * @default 1000
+   */
+  readonly queryTargetingRatio?: number;
+  /**
+   * Export the Atlas logs (mongod, audit) to a private S3 bucket of this stack.
+   * @default true
+   */
+  readonly logExport?: boolean;
+  /**
+   * Days exported log objects are kept.
+   * @default 90
+   */
+  readonly logRetentionDays?: number;
+}
+
 /** Inputs of {@link DatabaseModule}. */
 export interface DatabaseModuleProps {
   /** Environment name (dev, prod, ...): used in resource names and tags. */
@@ -159,6 +232,11 @@ export interface DatabaseModuleProps {
    * @default 7
    */
   readonly secretRecoveryWindowDays?: number;
+  /**
+   * Alarms, alerts and log export.
+   * @default - alarms and alerts on, log export on, no external destination
+   */
+  readonly monitoring?: MonitoringProps;
   /** Names of the collections the seeder creates, published as an output. */
   readonly collectionNames: readonly string[];
 }
@@ -188,10 +266,22 @@ export const DATABASE_DEFAULTS = {
     monthlyRetentionMonths: 3,
     retainBackupsAfterClusterDeletion: true,
   },
+  monitoring: {
+    packetsDroppedThreshold: 100,
+    expectTraffic: true,
+    idlePeriods: 3,
+    replicationLagSeconds: 60,
+    diskUsedPercent: 80,
+    connectionsPercent: 80,
+    queryTargetingRatio: 1000,
+    logExport: true,
+    logRetentionDays: 90,
+  },
 } as const satisfies {
   readonly region: AwsRegion;
   readonly clusterTier: DedicatedTier;
   readonly mongoDbMajorVersion: MongoDbMajorVersion;
   readonly backup: Required<BackupPolicy>;
+  readonly monitoring: Omit<Required<MonitoringProps>, "alertEmails" | "alarmHttpsEndpoint" | "atlasWebhookUrl" | "atlasWebhookSecret">;
   readonly [key: string]: unknown;
 };

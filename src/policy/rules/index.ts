@@ -4,8 +4,11 @@ import { awsDefaultTags } from "./aws-default-tags";
 import { clusterTlsAndBackup } from "./cluster-tls-and-backup";
 import { noLiteralSecrets } from "./no-literal-secrets";
 import { noPublicNetworkAccess } from "./no-public-network-access";
+import { productionAlarmDestination } from "./production-alarm-destination";
 import { productionClusterProtection } from "./production-cluster-protection";
+import { s3BucketProtection } from "./s3-bucket-protection";
 import { secretEncryption } from "./secret-encryption";
+import { snsTopicEncryption } from "./sns-topic-encryption";
 
 /** The rule pack applied to every stack. */
 export const POLICY_RULES: readonly PolicyRule[] = [
@@ -16,4 +19,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   secretEncryption,
   awsDefaultTags,
   noLiteralSecrets,
+  s3BucketProtection,
+  snsTopicEncryption,
+  productionAlarmDestination,
 ];

@@ -1,0 +1,75 @@
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+
+/** Inputs of {@link AlarmTopic}. */
+export interface AlarmTopicProps {
+  readonly namePrefix: string;
+  /** E-mail subscribers; each must confirm the subscription AWS sends. */
+  readonly emails: readonly string[];
+  /** @default - no HTTPS subscriber */
+  readonly httpsEndpoint?: string;
+}
+
+/**
+ * The SNS topic the database's CloudWatch alarms publish to, encrypted with its own KMS key.
+ * CloudWatch may use that key: the AWS-managed SNS key would silently drop alarm messages.
+ */
+export class AlarmTopic extends Construct {
+  readonly key: KmsKey;
+  readonly topic: SnsTopic;
+  readonly subscriptions: SnsTopicSubscription[];
+
+  constructor(scope: Construct, id: string, props: AlarmTopicProps) {
+    super(scope, id);
+    this.key = new KmsKey(this, "alarm_topic_key", {
+      description: `Encrypts the database alarm topic ${props.namePrefix}-database-alarms`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+    });
+    // The account and partition come from the key's own ARN, so planning needs no STS call.
+    const arnPart = (index: number) => Fn.element(Fn.split(":", this.key.arn), index);
+    new KmsKeyPolicy(this, "alarm_topic_key_policy", {
+      keyId: this.key.keyId,
+      policy: Fn.jsonencode({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "AccountAdministersTheKey",
+            Effect: "Allow",
+            Principal: { AWS: `arn:${arnPart(1)}:iam::${arnPart(4)}:root` },
+            Action: "kms:*",
+            Resource: "*",
+          },
+          {
+            Sid: "CloudWatchEncryptsAlarmMessages",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": arnPart(4) } },
+          },
+        ],
+      }),
+    });
+    this.topic = new SnsTopic(this, "alarm_topic", {
+      name: `${props.namePrefix}-database-alarms`,
+      kmsMasterKeyId: this.key.arn,
+    });
+    const endpoints = [
+      ...props.emails.map((email) => ({ protocol: "email", endpoint: email })),
+      ...(props.httpsEndpoint ? [{ protocol: "https", endpoint: props.httpsEndpoint }] : []),
+    ];
+    this.subscriptions = endpoints.map(
+      ({ protocol, endpoint }) =>
+        new SnsTopicSubscription(this, `alarm_subscription_${endpoint.replace(/[^A-Za-z0-9]+/g, "_")}`, {
+          topicArn: this.topic.arn,
+          protocol,
+          endpoint,
+        }),
+    );
+  }
+}

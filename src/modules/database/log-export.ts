@@ -1,0 +1,150 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { CloudProviderAccessAuthorization } from "@cdktf/provider-mongodbatlas/lib/cloud-provider-access-authorization";
+import { CloudProviderAccessSetup } from "@cdktf/provider-mongodbatlas/lib/cloud-provider-access-setup";
+import { PushBasedLogExport } from "@cdktf/provider-mongodbatlas/lib/push-based-log-export";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+
+/** Inputs of {@link LogExport}. */
+export interface LogExportProps {
+  readonly projectId: string;
+  readonly namePrefix: string;
+  /** Days a log object (and a superseded version of it) is kept. */
+  readonly retentionDays: number;
+}
+
+/** Folder of the bucket Atlas writes to; the role may write nowhere else. */
+export const LOG_PREFIX = "atlas-logs";
+// S3 allows at most 37 characters in a bucket_prefix; AWS appends a unique suffix.
+const MAX_BUCKET_PREFIX = 37;
+const ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS = 7;
+
+/**
+ * Atlas pushes its logs to a private S3 bucket of this stack: versioned, encrypted, expiring,
+ * public access blocked and reachable over TLS only. Atlas writes through an IAM role that
+ * trusts only Atlas's AWS account with this project's external id, and may write only below
+ * the log folder.
+ * @see https://registry.terraform.io/providers/mongodb/mongodbatlas/1.41.1/docs/resources/push_based_log_export
+ */
+export class LogExport extends Construct {
+  readonly bucket: S3Bucket;
+  readonly role: IamRole;
+  readonly export: PushBasedLogExport;
+
+  constructor(scope: Construct, id: string, props: LogExportProps) {
+    super(scope, id);
+    this.bucket = new S3Bucket(this, "log_bucket", {
+      bucketPrefix: `${props.namePrefix}-atlas-logs-`.slice(0, MAX_BUCKET_PREFIX),
+    });
+    const bucket = this.bucket.id;
+    new S3BucketOwnershipControls(this, "log_bucket_ownership", {
+      bucket,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "log_bucket_public_access_block", {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "log_bucket_encryption", {
+      bucket,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+    });
+    new S3BucketVersioningA(this, "log_bucket_versioning", {
+      bucket,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    new S3BucketLifecycleConfiguration(this, "log_bucket_lifecycle", {
+      bucket,
+      rule: [
+        {
+          id: "expire-atlas-logs",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          expiration: [{ days: props.retentionDays }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.retentionDays }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS }],
+        },
+      ],
+    });
+    const bucketPolicy = new S3BucketPolicy(this, "log_bucket_policy", {
+      bucket,
+      policy: Fn.jsonencode({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+        ],
+      }),
+      // A public access block applied after the policy would race it.
+      dependsOn: [publicAccessBlock],
+    });
+
+    const accessSetup = new CloudProviderAccessSetup(this, "atlas_cloud_provider_access", {
+      projectId: props.projectId,
+      providerName: "AWS",
+    });
+    const atlasAws = accessSetup.awsConfig.get(0);
+    this.role = new IamRole(this, "atlas_log_export_role", {
+      name: `${props.namePrefix}-atlas-log-export`,
+      description: "Assumed by MongoDB Atlas to push this project's logs to S3",
+      assumeRolePolicy: Fn.jsonencode({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: atlasAws.atlasAwsAccountArn },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "sts:ExternalId": atlasAws.atlasAssumedRoleExternalId } },
+          },
+        ],
+      }),
+    });
+    const rolePolicy = new IamRolePolicy(this, "atlas_log_export_role_policy", {
+      name: "write-atlas-logs",
+      role: this.role.id,
+      policy: Fn.jsonencode({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "FindTheBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: this.bucket.arn },
+          {
+            Sid: "WriteLogsBelowThePrefix",
+            Effect: "Allow",
+            Action: ["s3:PutObject", "s3:GetObject"],
+            Resource: `${this.bucket.arn}/${LOG_PREFIX}/*`,
+          },
+        ],
+      }),
+    });
+    const authorization = new CloudProviderAccessAuthorization(this, "atlas_cloud_provider_access_authorization", {
+      projectId: props.projectId,
+      roleId: accessSetup.roleId,
+      aws: { iamAssumedRoleArn: this.role.arn },
+      // Atlas checks the role when authorizing it: the permissions must exist first.
+      dependsOn: [rolePolicy],
+    });
+    this.export = new PushBasedLogExport(this, "atlas_log_export", {
+      projectId: props.projectId,
+      bucketName: this.bucket.bucket,
+      iamRoleId: authorization.roleId,
+      prefixPath: LOG_PREFIX,
+      dependsOn: [bucketPolicy],
+    });
+  }
+}
