@@ -7,6 +7,7 @@ import { MongoClient, MongoServerError } from "mongodb";
 import { CALL_STATUSES, DECLARED_SHAPE } from "../../src/seed/declared-shape";
 import { EXIT, main, type SeedDeps } from "../../src/seed/main";
 import { FakeMongoServer } from "./support/fake-mongo";
+import { readWritePrivileges, seederPrivileges } from "./support/privileges";
 
 const secretsManager = mockClient(SecretsManagerClient);
 beforeEach(() => secretsManager.reset());
@@ -261,6 +262,22 @@ describe("seed plan and apply (in-memory server)", () => {
     expect(applied.stdout.filter((line) => line.startsWith("  + create"))).not.toHaveLength(0);
     expect(applied.stdout.at(-1)).toBe("Apply refused: 1 conflict(s) above. Nothing was changed.");
     expect(server.writes).toEqual([]);
+  });
+
+  it("apply refuses before any write when the user may not run collMod, and says nothing was changed", async () => {
+    await run(["apply", "--uri", uri], against());
+    server.seedCollection(database, "calls", { options: {}, indexes: [{ v: 2, key: { _id: 1 }, name: "_id_" }] }); // validator and indexes gone
+    server.authenticatedUserPrivileges = readWritePrivileges(database);
+    const writesBefore = server.writes.length;
+    const applied = await run(["apply", "--uri", uri], against());
+    expect(applied.code).toBe(EXIT.failure);
+    expect(applied.stderr[0]).toBe(`error: the connected user lacks privileges this plan needs (collMod on ${database}.calls); nothing was changed`);
+    expect(applied.stderr[1]).toContain("dbAdmin");
+    expect(server.writes.slice(writesBefore)).toEqual([]);
+
+    server.authenticatedUserPrivileges = seederPrivileges(database);
+    expect((await run(["apply", "--uri", uri], against())).code).toBe(EXIT.ok);
+    expect(server.writes.slice(writesBefore)).toEqual(["collMod calls", "createIndexes calls"]);
   });
 
   it("apply refuses a time-series collection under a declared name and changes nothing", async () => {

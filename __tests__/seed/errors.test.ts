@@ -118,7 +118,7 @@ describe("describeFailure for other failures", () => {
 
   it("explains a missing role", () => {
     const failure = describeFailure(serverError({ code: 13, codeName: "Unauthorized", errmsg: "not authorized on audio_pipeline" }), context);
-    expect(failure.hint).toContain("readWrite");
+    expect(failure.hint).toContain("dbAdmin");
   });
 
   it("reports an unknown error by its message and points to --verbose", () => {

@@ -143,7 +143,7 @@ function describeServerError(error: MongoServerError): FailureDescription {
     case SERVER_CODE.unauthorized:
       return {
         cause: `not authorized: ${error.message}`,
-        hint: "the seeder needs the readWrite role on the database (the stack's application user has it)",
+        hint: "reading and creating need readWrite on the database; replacing a validator (collMod) also needs dbAdmin there, which the application user does not have",
       };
     case SERVER_CODE.duplicateKey:
       return {

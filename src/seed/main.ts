@@ -8,6 +8,7 @@ import { COLLECTION_NAMES, DECLARED_SHAPE } from "./declared-shape";
 import { describeFailure, SeedError } from "./errors";
 import { observeDatabase } from "./observe";
 import { isEmptyPlan, planChanges, type Plan } from "./planner";
+import { missingPrivileges, type ConnectionStatusReply } from "./privileges";
 import { Redactor } from "./redact";
 import { describeOperation, renderPlan } from "./render";
 
@@ -193,6 +194,14 @@ async function apply(db: Db, plan: Plan, database: string, out: (line: string) =
     return EXIT.conflict;
   }
   if (plan.operations.length === 0) return EXIT.ok;
+  const reply: ConnectionStatusReply = await db.command({ connectionStatus: 1, showPrivileges: true });
+  const missing = missingPrivileges(reply, database, plan.operations);
+  if (missing.length > 0) {
+    const hint = missing.some((privilege) => privilege.startsWith("collMod"))
+      ? `replacing a validator (collMod) needs dbAdmin on ${database}, which the application user does not have: run apply as a user that has it (MONGODB_URI)`
+      : `the user in the connection string needs readWrite on ${database}`;
+    throw new SeedError(`the connected user lacks privileges this plan needs (${missing.join(", ")}); nothing was changed`, hint);
+  }
 
   out("Applying:");
   await applyOperations(db, plan.operations, (operation) => {

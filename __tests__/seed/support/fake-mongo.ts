@@ -19,6 +19,11 @@ interface StoredCollection {
 export class FakeMongoServer {
   /** Write commands received, as "<command> <collection>". */
   readonly writes: string[] = [];
+  /**
+   * What connectionStatus reports: by default nobody is authenticated (no access control, as on
+   * a local test server); set it to play an authenticated user with these privileges.
+   */
+  authenticatedUserPrivileges: Document[] | undefined;
   private readonly databases = new Map<string, Map<string, StoredCollection>>();
 
   /** Puts a collection in place as if someone had made it by hand. */
@@ -88,6 +93,11 @@ export class FakeMongoServer {
         collections.set(collection, { type: "collection", options: { ...options }, indexes: [ID_INDEX] });
       },
       command: async (command: Document) => {
+        if (command.connectionStatus === 1) {
+          const privileges = this.authenticatedUserPrivileges;
+          const authenticatedUsers = privileges === undefined ? [] : [{ user: "audio-pipeline-app", db: "admin" }];
+          return { authInfo: { authenticatedUsers, authenticatedUserRoles: [], authenticatedUserPrivileges: privileges ?? [] }, ok: 1 };
+        }
         const { collMod, ...options } = command;
         if (typeof collMod !== "string") throw new Error(`the fake server only knows collMod, got ${JSON.stringify(command)}`);
         this.writes.push(`collMod ${collMod}`);
