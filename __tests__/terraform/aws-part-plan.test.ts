@@ -290,6 +290,106 @@ const CHECKS_BY_TYPE: Record<string, { readonly name: string; readonly check: (v
       },
     },
   ],
+  aws_sns_topic: [
+    {
+      name: "is created for the alarms, encrypted with a rotating KMS key of the stack, with the configured subscribers",
+      check: (view) => {
+        const topics = view.changes("aws_sns_topic");
+        expect(topics).toHaveLength(1);
+        const [topic] = topics;
+        expect(topic.change.actions).toEqual(["create"]);
+        const keys = view.referencedResources(topic.address, "kms_master_key_id").filter((address) => address.startsWith("aws_kms_key."));
+        expect(keys).toHaveLength(1);
+        expect(view.after(view.changes("aws_kms_key").find((key) => key.address === keys[0])!).enable_key_rotation).toBe(true);
+        const subscribers = view.changes("aws_sns_topic_subscription").map((subscription) => view.after(subscription).endpoint).sort();
+        expect(subscribers).toEqual([...(view.config.monitoring.alertEmails ?? [])].sort());
+      },
+    },
+  ],
+  aws_cloudwatch_metric_alarm: [
+    {
+      name: "watch the PrivateLink endpoint in AWS/PrivateLinkEndpoints and notify the alarm topic",
+      check: (view) => {
+        const alarms = view.changes("aws_cloudwatch_metric_alarm");
+        const metrics = alarms.map((alarm) => view.after(alarm).metric_name).sort();
+        expect(metrics).toEqual(view.config.monitoring.expectTraffic ? ["ActiveConnections", "PacketsDropped"] : ["PacketsDropped"]);
+        const serviceName = view.standIn(/^mongodbatlas_privatelink_endpoint\.[\w-]+\.endpoint_service_name$/);
+        for (const alarm of alarms) {
+          const after = view.after(alarm);
+          expect(alarm.change.actions, alarm.address).toEqual(["create"]);
+          expect(after.namespace).toBe("AWS/PrivateLinkEndpoints");
+          expect(view.referencedResources(alarm.address, "dimensions")).toContain("aws_vpc_endpoint.atlas_vpc_endpoint");
+          expect(view.referencedVariables(alarm.address, "dimensions")).toEqual([serviceName.name]);
+          expect(view.referencedResources(alarm.address, "alarm_actions")).toContain("aws_sns_topic.alarm_topic");
+          expect(String(after.alarm_description)).toMatch(/Check first/);
+        }
+      },
+    },
+  ],
+  aws_cloudwatch_dashboard: [
+    {
+      name: "is created for the endpoint's metrics",
+      check: (view) => {
+        const [dashboard] = view.changes("aws_cloudwatch_dashboard");
+        expect(dashboard.change.actions).toEqual(["create"]);
+        expect(view.referencedResources(dashboard.address, "dashboard_body")).toContain("aws_vpc_endpoint.atlas_vpc_endpoint");
+      },
+    },
+  ],
+  aws_s3_bucket: [
+    {
+      name: "holds the exported Atlas logs (when enabled): public access blocked, encrypted, versioned, expiring, TLS only",
+      check: (view) => {
+        const buckets = view.changes("aws_s3_bucket");
+        expect(buckets).toHaveLength(view.config.monitoring.logExport ? 1 : 0);
+        for (const bucket of buckets) {
+          expect(bucket.change.actions).toEqual(["create"]);
+          const companion = (type: string) => {
+            const found = view.changes(type).filter((change) => view.referencedResources(change.address, "bucket").includes(bucket.address));
+            expect(found, `${type} of ${bucket.address}`).toHaveLength(1);
+            return view.after(found[0]);
+          };
+          expect(companion("aws_s3_bucket_public_access_block")).toMatchObject({
+            block_public_acls: true,
+            block_public_policy: true,
+            ignore_public_acls: true,
+            restrict_public_buckets: true,
+          });
+          expect(JSON.stringify(companion("aws_s3_bucket_server_side_encryption_configuration").rule)).toContain('"sse_algorithm":"AES256"');
+          expect(companion("aws_s3_bucket_versioning").versioning_configuration).toEqual([expect.objectContaining({ status: "Enabled" })]);
+          const lifecycle = companion("aws_s3_bucket_lifecycle_configuration").rule as JsonObject[];
+          expect(lifecycle[0].expiration).toEqual([expect.objectContaining({ days: view.config.monitoring.logRetentionDays })]);
+          const policy = view.configuration(
+            view.changes("aws_s3_bucket_policy").find((change) => view.referencedResources(change.address, "bucket").includes(bucket.address))!.address,
+          );
+          expect(JSON.stringify(policy.expressions?.policy)).toContain("aws:SecureTransport");
+        }
+      },
+    },
+  ],
+  aws_iam_role: [
+    {
+      name: "lets only Atlas's account assume the log-export role, with this project's external id",
+      check: (view) => {
+        const roles = view.changes("aws_iam_role");
+        expect(roles).toHaveLength(view.config.monitoring.logExport ? 1 : 0);
+        for (const role of roles) {
+          expect(role.change.actions).toEqual(["create"]);
+          const trust = JSON.parse(String(view.after(role).assume_role_policy)) as { Statement: JsonObject[] };
+          const accountArn = view.standIn(/atlas_aws_account_arn$/);
+          const externalId = view.standIn(/atlas_assumed_role_external_id$/);
+          expect(trust.Statement).toEqual([
+            {
+              Effect: "Allow",
+              Principal: { AWS: accountArn.default },
+              Action: "sts:AssumeRole",
+              Condition: { StringEquals: { "sts:ExternalId": externalId.default } },
+            },
+          ]);
+        }
+      },
+    },
+  ],
 };
 
 describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of each stack", () => {
