@@ -202,7 +202,8 @@ function planIndexes(declared: DeclaredCollection, found: readonly Document[]): 
       }
       continue;
     }
-    // The server refuses a second index on the same key, whatever its options or name.
+    // The server refuses a second index on the same key (unless it differs in collation or
+    // partial filter), and creating one beside it would duplicate an index nobody declared.
     const sameKey = found.find((entry) => entry.name !== ID_INDEX_NAME && sameIndexKey(entry.key, index.key));
     if (sameKey !== undefined) {
       accountedFor.add(sameKey);

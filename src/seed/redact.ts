@@ -59,8 +59,9 @@ function decodedOrSelf(text: string): string {
 
 /**
  * The secret strings of a connection string: its user information, the password alone, both
- * percent-decoded (the driver works with decoded values), and credential-bearing option values.
- * A bare username is not among them: it is not a secret, and removing it would mangle messages.
+ * percent-decoded (the driver works with decoded values), and credential-bearing option values,
+ * each only if at least MIN_FREE_TEXT_SECRET_LENGTH long. A bare username is not among them: it
+ * is not a secret, and removing it would mangle messages.
  */
 export function secretsOf(uri: string): string[] {
   const secrets: string[] = [];
