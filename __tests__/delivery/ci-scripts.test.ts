@@ -1,0 +1,180 @@
+/*
+ * The small scripts the workflows run (.github/scripts/): the plan summary posted to pull
+ * requests, the deploy preflight, and the settings read from an environment file.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { environmentSettings } from "../../.github/scripts/environment-settings";
+import { preflightProblems } from "../../.github/scripts/preflight";
+import { renderSummary, stripAnsi, summarizeDiff } from "../../.github/scripts/plan-summary";
+import { synthesizeApp } from "../../src/app";
+import { committedConfigJson, writeConfigFile } from "../support/config-files";
+import { temporaryDirectory } from "../support/stacks";
+
+// The shape of real `cdktf diff --no-color` output (CI=true): the stack name before each block.
+const CREATE_LOG = `audio-pipeline-dev  Terraform used the selected providers to generate the following execution
+          plan. Resource actions are indicated with the following symbols:
+audio-pipeline-dev  + create
+audio-pipeline-dev  Terraform will perform the following actions:
+
+            # aws_kms_key.connection_secret_key (connection_secret_key) will be created
+            + resource "aws_kms_key" "connection_secret_key" {
+                + arn = (known after apply)
+              }
+
+            # random_password.database_password (database_password) will be created
+            + resource "random_password" "database_password" {
+                + result = (sensitive value)
+              }
+
+          Plan: 2 to add, 0 to change, 0 to destroy.
+`;
+
+const MIXED_LOG = `audio-pipeline-prod  Note: Objects have changed outside of Terraform
+audio-pipeline-prod  Terraform will perform the following actions:
+            # aws_security_group.private_endpoint_security_group will be updated in-place
+            # mongodbatlas_advanced_cluster.cluster must be replaced
+          -/+ resource "mongodbatlas_advanced_cluster" "cluster" {
+            # aws_kms_alias.old_alias will be destroyed
+            # (because aws_kms_alias.old_alias is not in configuration)
+            # data.aws_caller_identity.current will be read during apply
+          Plan: 0 to add, 1 to change, 1 to destroy.
+audio-pipeline-prod  Warning: Argument is deprecated
+`;
+
+describe("summarizeDiff", () => {
+  it("reads the plan line and each resource's action", () => {
+    expect(summarizeDiff(CREATE_LOG)).toEqual({
+      planLine: "Plan: 2 to add, 0 to change, 0 to destroy.",
+      changes: [
+        { address: "aws_kms_key.connection_secret_key", action: "create" },
+        { address: "random_password.database_password", action: "create" },
+      ],
+      errors: [],
+      warnings: 0,
+      drift: false,
+    });
+  });
+
+  it("tells updates, replacements, destroys and reads apart, and notices drift and warnings", () => {
+    const summary = summarizeDiff(MIXED_LOG);
+    expect(summary.changes).toEqual([
+      { address: "aws_security_group.private_endpoint_security_group", action: "update" },
+      { address: "mongodbatlas_advanced_cluster.cluster", action: "replace" },
+      { address: "aws_kms_alias.old_alias", action: "destroy" },
+      { address: "data.aws_caller_identity.current", action: "read" },
+    ]);
+    expect(summary.drift).toBe(true);
+    expect(summary.warnings).toBe(1);
+  });
+
+  it("reads 'No changes.'", () => {
+    const log = "audio-pipeline-dev  No changes. Your infrastructure matches the configuration.\n";
+    expect(summarizeDiff(log)).toMatchObject({ planLine: "No changes.", changes: [] });
+  });
+
+  it("keeps the first line of each distinct error", () => {
+    const log = [
+      "audio-pipeline-dev  Error: No value for required variable",
+      '            on cdk.tf.json line 40: "atlas_org_id"',
+      "audio-pipeline-dev  Error: No value for required variable",
+      "Error: non-zero exit code 1",
+    ].join("\n");
+    expect(summarizeDiff(log).errors).toEqual(["No value for required variable", "non-zero exit code 1"]);
+  });
+
+  it("ignores terminal colour codes", () => {
+    expect(stripAnsi("\u001b[1m  # aws_kms_key.k\u001b[0m will be created")).toBe("  # aws_kms_key.k will be created");
+    expect(summarizeDiff("\u001b[1m  # aws_kms_key.k\u001b[0m will be created\n").changes).toEqual([{ address: "aws_kms_key.k", action: "create" }]);
+  });
+});
+
+describe("renderSummary", () => {
+  it("gives the plan line, then a table of resources", () => {
+    const text = renderSummary(summarizeDiff(CREATE_LOG), { stack: "audio-pipeline-dev", outcome: "success", backend: "s3" });
+    expect(text).toContain("#### `audio-pipeline-dev`: Plan: 2 to add, 0 to change, 0 to destroy.");
+    expect(text).toContain("| create | `random_password.database_password` |");
+    expect(text).not.toContain("WARNING");
+  });
+
+  it("calls out destroys and replacements before anything else", () => {
+    const text = renderSummary(summarizeDiff(MIXED_LOG), { stack: "audio-pipeline-prod", outcome: "success", backend: "s3" });
+    expect(text).toContain(
+      "> 2 resource(s) will be destroyed or replaced: `mongodbatlas_advanced_cluster.cluster` (replace), `aws_kms_alias.old_alias` (destroy).",
+    );
+    expect(text.indexOf("CAUTION")).toBeLessThan(text.indexOf("| action |"));
+  });
+
+  it("says the plan failed, with the errors, when the diff step failed", () => {
+    const text = renderSummary(summarizeDiff("Error: No value for required variable\n"), { stack: "audio-pipeline-dev", outcome: "failure" });
+    expect(text).toContain("**plan failed**");
+    expect(text).toContain("- No value for required variable");
+  });
+
+  it("warns that a plan against local state starts from nothing", () => {
+    const text = renderSummary(summarizeDiff(CREATE_LOG), { stack: "audio-pipeline-dev", outcome: "success", backend: "local" });
+    expect(text).toContain("**local** state file");
+  });
+
+  it("copies no attribute values, only addresses, counts and error headlines", () => {
+    const log = `${CREATE_LOG}            + secret_string = "mongodb+srv://app:hunter2@cluster.example.net"\n`;
+    const text = renderSummary(summarizeDiff(log), { stack: "audio-pipeline-dev", outcome: "success" });
+    expect(text).not.toContain("hunter2");
+    expect(text).not.toContain("known after apply");
+  });
+});
+
+describe("preflightProblems, before a deploy from CI", () => {
+  let workspace: string;
+  beforeAll(() => {
+    workspace = temporaryDirectory("preflight");
+  });
+  afterAll(() => fs.rmSync(workspace, { recursive: true, force: true }));
+
+  it("refuses the committed dev stack: local state and placeholder network ids", () => {
+    const outdir = path.join(workspace, "committed");
+    synthesizeApp({ configDir: "config", outdir });
+    const problems = preflightProblems(outdir, "audio-pipeline-dev");
+    expect(problems.some((problem) => /keeps its state in a local file/.test(problem))).toBe(true);
+    expect(problems.some((problem) => /config\/dev\.json: network ids vpc-0+.* are committed placeholders/.test(problem))).toBe(true);
+    // Prod has an S3 backend; only its placeholders stop it.
+    expect(preflightProblems(outdir, "audio-pipeline-prod").some((problem) => /local file/.test(problem))).toBe(false);
+  });
+
+  it("accepts a stack with S3 state and real ids", () => {
+    const configDir = path.join(workspace, "config");
+    const dev = committedConfigJson("dev");
+    dev.network = {
+      ...dev.network,
+      vpcId: "vpc-0a1b2c3d4e5f60718",
+      privateSubnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719"],
+      clientSecurityGroups: { api: "sg-0a1b2c3d4e5f60718", worker: "sg-0a1b2c3d4e5f60719" },
+    };
+    dev.state = { bucket: "audio-pipeline-terraform-state-dev" };
+    writeConfigFile(configDir, "dev", dev);
+    const outdir = path.join(workspace, "ready");
+    synthesizeApp({ configDir, outdir });
+    expect(preflightProblems(outdir, "audio-pipeline-dev")).toEqual([]);
+  });
+
+  it("asks for a synth when there is no output, and names the stacks when the stack is unknown", () => {
+    expect(preflightProblems(path.join(workspace, "nothing"), "audio-pipeline-dev")[0]).toMatch(/run `npm run synth` first/);
+    expect(preflightProblems(path.join(workspace, "committed"), "audio-pipeline-qa")).toEqual([
+      `stack audio-pipeline-qa is not in ${path.join(workspace, "committed", "manifest.json")} (stacks: audio-pipeline-dev, audio-pipeline-prod)`,
+    ]);
+  });
+});
+
+describe("environmentSettings, what the seed jobs read from config/<env>.json", () => {
+  it("gives dev's own secret name and region", () => {
+    expect(environmentSettings("dev")).toEqual({ stack: "audio-pipeline-dev", region: "us-east-1", secretId: "audio-pipeline-dev/mongodb-uri" });
+  });
+
+  it("gives prod's secret name", () => {
+    expect(environmentSettings("prod").secretId).toBe("audio-pipeline/mongodb-uri");
+  });
+
+  it("fails for an environment without a file", () => {
+    expect(() => environmentSettings("qa")).toThrow('no environment "qa" in config/');
+  });
+});

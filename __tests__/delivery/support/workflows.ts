@@ -1,0 +1,102 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+
+/** The parts of a GitHub Actions workflow the delivery tests read. */
+export interface Step {
+  readonly name?: string;
+  readonly id?: string;
+  readonly uses?: string;
+  readonly run?: string;
+  readonly if?: string;
+  readonly with?: Record<string, unknown>;
+  readonly env?: Record<string, unknown>;
+}
+
+export interface Job {
+  readonly name?: string;
+  readonly needs?: string | readonly string[];
+  readonly if?: string;
+  readonly "runs-on": string | readonly string[];
+  readonly environment?: string | { readonly name: string };
+  readonly concurrency?: string | { readonly group: string; readonly "cancel-in-progress"?: boolean | string };
+  readonly permissions?: Record<string, string> | string;
+  readonly env?: Record<string, unknown>;
+  readonly steps: readonly Step[];
+}
+
+export interface Workflow {
+  readonly name: string;
+  readonly on: Record<string, unknown>;
+  readonly permissions?: Record<string, string> | string;
+  readonly concurrency?: { readonly group: string; readonly "cancel-in-progress"?: boolean | string };
+  readonly env?: Record<string, unknown>;
+  readonly jobs: Record<string, Job>;
+}
+
+export const WORKFLOW_DIR = path.join(".github", "workflows");
+
+/** Every workflow file, raw text and parsed (YAML 1.2, so `on:` stays the string "on"). */
+export function loadWorkflows(): { readonly file: string; readonly text: string; readonly workflow: Workflow }[] {
+  return fs
+    .readdirSync(WORKFLOW_DIR)
+    .filter((file) => /\.ya?ml$/.test(file))
+    .sort()
+    .map((file) => {
+      const text = fs.readFileSync(path.join(WORKFLOW_DIR, file), "utf8");
+      return { file, text, workflow: parse(text) as Workflow };
+    });
+}
+
+export function loadWorkflow(file: string): Workflow {
+  const found = loadWorkflows().find((entry) => entry.file === file);
+  if (!found) throw new Error(`${WORKFLOW_DIR}/${file} not found`);
+  return found.workflow;
+}
+
+export function needsOf(job: Job): string[] {
+  if (job.needs === undefined) return [];
+  return typeof job.needs === "string" ? [job.needs] : [...job.needs];
+}
+
+/** Every job `jobId` waits for, directly or through other jobs. */
+export function transitiveNeeds(workflow: Workflow, jobId: string): Set<string> {
+  const found = new Set<string>();
+  const visit = (id: string) => {
+    const job = workflow.jobs[id];
+    if (!job) throw new Error(`job ${id} does not exist`);
+    for (const need of needsOf(job)) {
+      if (!found.has(need)) {
+        found.add(need);
+        visit(need);
+      }
+    }
+  };
+  visit(jobId);
+  return found;
+}
+
+/** Every string in a parsed YAML value, with its path (jobs.plan.steps.5.env.X). */
+export function stringsIn(value: unknown, at: string[] = []): { readonly path: string[]; readonly value: string }[] {
+  if (typeof value === "string") return [{ path: at, value }];
+  if (Array.isArray(value)) return value.flatMap((item, index) => stringsIn(item, [...at, String(index)]));
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([key, item]) => stringsIn(item, [...at, key]));
+  return [];
+}
+
+/** Every step of every job, with the job it belongs to. */
+export function allSteps(workflow: Workflow): { readonly jobId: string; readonly job: Job; readonly step: Step; readonly index: number }[] {
+  return Object.entries(workflow.jobs).flatMap(([jobId, job]) => job.steps.map((step, index) => ({ jobId, job, step, index })));
+}
+
+/** `${{ env.NAME }}` resolved against the job's and then the workflow's env; anything else as is. */
+export function resolveEnv(value: unknown, job: Job, workflow: Workflow): unknown {
+  const reference = typeof value === "string" ? /^\$\{\{\s*env\.(\w+)\s*\}\}$/.exec(value) : null;
+  if (!reference) return value;
+  return job.env?.[reference[1]] ?? workflow.env?.[reference[1]];
+}
+
+/** The action a `uses:` names, without the ref: "actions/checkout". */
+export function actionName(uses: string): string {
+  return uses.split("@")[0];
+}
