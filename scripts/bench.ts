@@ -1,0 +1,247 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/*
+ * `npm run bench [-- --reps N] [-- --skip-test]`: how fast and how lean the synth is, measured.
+ *
+ * Times, in one run with alternating repetitions:
+ * - this project's synth of every stack, the way cdktf.json runs it: `node --import tsx main.ts`
+ *   with CDKTF_OUTDIR in a temp dir (deep imports such as @cdktf/provider-aws/lib/vpc-endpoint);
+ * - a baseline written the way `cdktf init` writes apps: the same code with every deep import
+ *   rewritten to the provider package's root (barrel), run as the template runs it,
+ *   `npx ts-node main.ts` (type checking on). The baseline is generated from the real source at
+ *   bench time, in a temp dir, and must write byte-identical cdk.tf.json, or nothing is compared.
+ * Then `npm test` once. Prints medians of wall time and peak RSS (GNU time), ratios and targets.
+ * Measures only: no test asserts a timing.
+ */
+
+const ROOT = path.resolve(__dirname, "..");
+const TIME = "/usr/bin/time";
+
+/** Targets from the delivery issue. */
+const TARGET_SPEEDUP = 5;
+const TARGET_MEMORY_FRACTION = 1 / 3;
+const TARGET_TEST_SECONDS = 30;
+
+// ---------------------------------------------------------------------------------------------
+// The baseline: deep provider imports rewritten to barrel imports.
+
+/** Namespace names a provider package's root exports, by lib/ file: "vpc-endpoint" -> "vpcEndpoint". */
+export function barrelNamespaces(indexDts: string): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const [, name, file] of indexDts.matchAll(/export \* as (\w+) from '\.\/([\w-]+)';/g)) names.set(file, name);
+  return names;
+}
+
+const DEEP_IMPORT = /import\s+(type\s+)?\{([^}]*)\}\s+from\s+"(@cdktf\/provider-([\w-]+))\/lib\/([\w-]+)";/g;
+
+/**
+ * Rewrites `import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";` into
+ * `import { vpcEndpoint as aws_vpcEndpoint } from "@cdktf/provider-aws";` plus
+ * `import VpcEndpoint = aws_vpcEndpoint.VpcEndpoint;`: the root (barrel) import of the cdktf init
+ * template, with every name the code uses bound as before (value and type), so nothing else in the
+ * file changes. The namespace is prefixed with the package so two packages' `provider` cannot clash.
+ */
+export function rewriteToBarrelImports(source: string, namespacesOf: (packageName: string) => Map<string, string>): string {
+  return source.replace(DEEP_IMPORT, (_whole, _typeOnly: string | undefined, specifiers: string, packageName: string, short: string, file: string) => {
+    const namespace = namespacesOf(packageName).get(file);
+    if (!namespace) throw new Error(`${packageName}'s root exports nothing from lib/${file}`);
+    const local = `${short.replace(/-/g, "_")}_${namespace}`;
+    const bindings = specifiers
+      .split(",")
+      .map((specifier) => specifier.trim())
+      .filter(Boolean)
+      .map((specifier) => {
+        const [, name, alias] = /^(?:type\s+)?(\w+)(?:\s+as\s+(\w+))?$/.exec(specifier) ?? [];
+        if (!name) throw new Error(`cannot rewrite import specifier "${specifier}"`);
+        return `import ${alias ?? name} = ${local}.${name};`;
+      });
+    return [`import { ${namespace} as ${local} } from "${packageName}";`, ...bindings].join("\n");
+  });
+}
+
+function typescriptFiles(directory: string): string[] {
+  return (fs.readdirSync(directory, { recursive: true }) as string[]).filter((file) => file.endsWith(".ts")).map((file) => path.join(directory, file));
+}
+
+/** Copies main.ts, src/, config/, tsconfig.json and package.json into `directory`, with barrel imports. */
+export function writeBaseline(directory: string, root: string = ROOT): void {
+  fs.mkdirSync(directory, { recursive: true });
+  for (const entry of ["main.ts", "src", "config", "tsconfig.json", "package.json"]) {
+    fs.cpSync(path.join(root, entry), path.join(directory, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(root, "node_modules"), path.join(directory, "node_modules"), "dir");
+
+  const cache = new Map<string, Map<string, string>>();
+  const namespacesOf = (packageName: string) => {
+    if (!cache.has(packageName)) {
+      cache.set(packageName, barrelNamespaces(fs.readFileSync(path.join(root, "node_modules", packageName, "lib", "index.d.ts"), "utf8")));
+    }
+    return cache.get(packageName)!;
+  };
+  for (const file of [path.join(directory, "main.ts"), ...typescriptFiles(path.join(directory, "src"))]) {
+    const source = fs.readFileSync(file, "utf8");
+    const rewritten = rewriteToBarrelImports(source, namespacesOf);
+    if (/@cdktf\/provider-[\w-]+\/lib\//.test(rewritten)) throw new Error(`${file}: a deep provider import was left unrewritten`);
+    fs.writeFileSync(file, rewritten);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+interface Sample {
+  readonly seconds: number;
+  /** Peak resident set size in MiB (GNU time's %M), or undefined without GNU time. */
+  readonly peakMiB?: number;
+}
+
+interface Variant {
+  readonly label: string;
+  readonly command: readonly string[];
+  readonly cwd: string;
+  readonly samples: Sample[];
+}
+
+const hasGnuTime = fs.existsSync(TIME);
+
+function run(variant: Variant, outdir: string, scratch: string): Sample {
+  const timeFile = path.join(scratch, "time.txt");
+  const argv = hasGnuTime ? [TIME, "-f", "%M", "-o", timeFile, ...variant.command] : [...variant.command];
+  const started = process.hrtime.bigint();
+  const result = spawnSync(argv[0], argv.slice(1), {
+    cwd: variant.cwd,
+    encoding: "utf8",
+    env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) {
+    throw new Error(`${variant.label} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
+  const peakKiB = hasGnuTime ? Number(fs.readFileSync(timeFile, "utf8").trim().split("\n").pop()) : NaN;
+  return { seconds, peakMiB: Number.isFinite(peakKiB) ? peakKiB / 1024 : undefined };
+}
+
+/** Stack names whose cdk.tf.json differs between two output directories (or exists in one only). */
+function differingStacks(left: string, right: string): string[] {
+  const stacks = (dir: string) => (fs.existsSync(path.join(dir, "stacks")) ? fs.readdirSync(path.join(dir, "stacks")) : []);
+  const names = [...new Set([...stacks(left), ...stacks(right)])].sort();
+  if (names.length === 0) return ["(no stacks synthesized)"];
+  return names.filter((name) => {
+    const a = path.join(left, "stacks", name, "cdk.tf.json");
+    const b = path.join(right, "stacks", name, "cdk.tf.json");
+    return !fs.existsSync(a) || !fs.existsSync(b) || !fs.readFileSync(a).equals(fs.readFileSync(b));
+  });
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const seconds = (value: number) => `${value.toFixed(2)} s`;
+const mebibytes = (value: number | undefined) => (value === undefined ? "n/a" : `${Math.round(value)} MiB`);
+const verdict = (met: boolean) => (met ? "met" : "NOT met");
+
+function machineLine(): string {
+  const cpus = os.cpus();
+  return [
+    `${os.availableParallelism()} CPUs (nproc)${cpus[0] ? `, ${cpus[0].model.trim()}` : ""}`,
+    `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM`,
+    `Node ${process.version}`,
+    `${os.type()} ${os.release()}`,
+  ].join("; ");
+}
+
+function measureNpmTest(): void {
+  const log = path.join(ROOT, ".tmp", "bench-npm-test.log");
+  fs.mkdirSync(path.dirname(log), { recursive: true });
+  const started = process.hrtime.bigint();
+  const result = spawnSync("npm", ["test"], { cwd: ROOT, stdio: ["ignore", fs.openSync(log, "w"), fs.openSync(log, "a")], env: process.env });
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  const report = path.join(ROOT, ".tmp", "vitest-report.json");
+  let counts = "";
+  if (fs.existsSync(report)) {
+    const r = JSON.parse(fs.readFileSync(report, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+    counts = `; ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`;
+  }
+  console.log(
+    `npm test: ${seconds(wall)} wall, exit ${result.status}${counts} (target < ${TARGET_TEST_SECONDS} s on a 2-core machine: ${verdict(wall < TARGET_TEST_SECONDS)})`,
+  );
+  if (result.status !== 0) console.log(`  npm test failed; its output is in ${path.relative(ROOT, log)}`);
+}
+
+function main(argv: readonly string[]): number {
+  const repsIndex = argv.indexOf("--reps");
+  const reps = repsIndex >= 0 ? Number(argv[repsIndex + 1]) : 5;
+  if (!Number.isInteger(reps) || reps < 1) {
+    console.error("usage: npm run bench [-- --reps N] [--skip-test]");
+    return 1;
+  }
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "audio-pipeline-bench-"));
+  try {
+    console.log(`Machine: ${machineLine()}`);
+    if (!hasGnuTime) console.log(`${TIME} not found: peak RSS is not measured (install GNU time: apt-get install time).`);
+
+    const baselineDir = path.join(scratch, "baseline");
+    writeBaseline(baselineDir);
+    const project: Variant = { label: "this project: node --import tsx main.ts (deep imports)", command: ["node", "--import", "tsx", "main.ts"], cwd: ROOT, samples: [] };
+    const baseline: Variant = { label: "cdktf init style: npx ts-node main.ts (barrel imports)", command: ["npx", "ts-node", "main.ts"], cwd: baselineDir, samples: [] };
+
+    // Warm-up (disk cache, tsx's transform cache), and the check that both write the same Terraform.
+    const warm = [path.join(scratch, "warm-project"), path.join(scratch, "warm-baseline")];
+    run(project, warm[0], scratch);
+    run(baseline, warm[1], scratch);
+    const differing = differingStacks(warm[0], warm[1]);
+    if (differing.length > 0) {
+      console.error(`The baseline's cdk.tf.json differs from the project's for ${differing.join(", ")}: the comparison would be meaningless.`);
+      return 1;
+    }
+    const stacks = fs.readdirSync(path.join(warm[0], "stacks")).sort();
+    console.log(`Both write byte-identical cdk.tf.json for ${stacks.join(", ")}.`);
+
+    console.log(`Synth of all stacks: ${reps} alternating pairs after one warm-up each...`);
+    for (let i = 0; i < reps; i++) {
+      // Alternate which goes first, so a drift in machine load does not favour one side.
+      const pair = i % 2 === 0 ? [project, baseline] : [baseline, project];
+      for (const variant of pair) {
+        const outdir = path.join(scratch, `out-${i}-${variant === project ? "project" : "baseline"}`);
+        variant.samples.push(run(variant, outdir, scratch));
+        fs.rmSync(outdir, { recursive: true, force: true });
+      }
+    }
+
+    const summary = [project, baseline].map((variant) => {
+      const walls = variant.samples.map((sample) => sample.seconds);
+      const peaks = variant.samples.map((sample) => sample.peakMiB).filter((value): value is number => value !== undefined);
+      return { variant, wall: median(walls), min: Math.min(...walls), max: Math.max(...walls), peak: peaks.length ? median(peaks) : undefined };
+    });
+    const width = Math.max(...summary.map(({ variant }) => variant.label.length));
+    console.log(`  ${"".padEnd(width)}  median wall  (min-max)          median peak RSS`);
+    for (const { variant, wall, min, max, peak } of summary) {
+      console.log(`  ${variant.label.padEnd(width)}  ${seconds(wall).padStart(9)}  (${seconds(min)}-${seconds(max)})  ${mebibytes(peak).padStart(9)}`);
+    }
+    const [mine, theirs] = summary;
+    const speedup = theirs.wall / mine.wall;
+    console.log(`  speed: ${speedup.toFixed(1)}x faster (target >= ${TARGET_SPEEDUP}x: ${verdict(speedup >= TARGET_SPEEDUP)})`);
+    if (mine.peak !== undefined && theirs.peak !== undefined) {
+      const fraction = mine.peak / theirs.peak;
+      console.log(
+        `  memory: ${fraction.toFixed(2)} of the baseline's peak RSS, ${(1 / fraction).toFixed(1)}x less (target <= 1/3: ${verdict(fraction <= TARGET_MEMORY_FRACTION)})`,
+      );
+    } else {
+      console.log("  memory: not measured (no GNU time)");
+    }
+
+    if (!argv.includes("--skip-test")) measureNpmTest();
+    return 0;
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
