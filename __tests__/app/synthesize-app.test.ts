@@ -29,10 +29,12 @@ describe("synthesizeApp, the code path `cdktf synth` runs", () => {
     synthesizeApp({ configDir: "config", outdir });
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
     const warnings = manifest.stacks["audio-pipeline-prod"].annotations.filter((a: { level: string }) => a.level === "@cdktf/warn");
-    expect(warnings.map((warning: { message: string }) => warning.message)).toEqual([
-      expect.stringMatching(/^config\/prod\.json: network ids vpc-0+, .* are committed placeholders/),
-      expect.stringMatching(/^config\/prod\.json: alert e-mail addresses database-oncall@example\.com are committed placeholders/),
-    ]);
+    expect(warnings.map((warning: { message: string }) => warning.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^config\/prod\.json: network ids vpc-0+, .* are committed placeholders/),
+        expect.stringMatching(/^config\/prod\.json: alert e-mail addresses database-oncall@example\.com are committed placeholders/),
+      ]),
+    );
   });
 
   it("synthesizes a new environment from one new file", () => {

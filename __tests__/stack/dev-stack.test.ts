@@ -3,7 +3,7 @@ import { CloudBackupSchedule } from "@cdktf/provider-mongodbatlas/lib/cloud-back
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { committedEnvironment, onlyResource, synthesizeEnvironment } from "../support/stacks";
+import { committedEnvironment, onlyResource, resourceNamed, synthesizeEnvironment } from "../support/stacks";
 
 // GIVEN the committed dev environment file, which leaves most settings at their defaults
 const dev = committedEnvironment("dev");
@@ -28,7 +28,10 @@ describe("dev stack: cheaper settings from config/dev.json", () => {
   it("names its Atlas project, cluster and secret apart from prod, so both fit in one organization and account", () => {
     expect(onlyResource(json, "mongodbatlas_project").name).toBe("audio-pipeline-dev");
     expect(onlyResource(json, "mongodbatlas_advanced_cluster").name).toBe("audio-pipeline-dev");
-    expect(onlyResource(json, "aws_secretsmanager_secret").name).toBe("audio-pipeline-dev/mongodb-uri");
+    expect(Object.values(json.resource.aws_secretsmanager_secret).map((secret) => secret.name)).toEqual([
+      "audio-pipeline-dev/mongodb-uri",
+      "audio-pipeline-dev/mongodb-seed-uri",
+    ]);
   });
 
   it("keeps a local state file at a relative path in the project root", () => {
@@ -67,11 +70,13 @@ describe("dev stack: every rule that is not prod-only still holds", () => {
 
   it("encrypts the secret with a rotating key and keeps it recoverable for 7 days", () => {
     expect(synth).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
-    expect(onlyResource(json, "aws_secretsmanager_secret").recovery_window_in_days).toBeGreaterThanOrEqual(7);
+    for (const secret of Object.values(json.resource.aws_secretsmanager_secret)) {
+      expect(secret.recovery_window_in_days).toBeGreaterThanOrEqual(7);
+    }
   });
 
   it("gives the user readWrite on audio_pipeline only and allows only the VPC CIDR", () => {
-    expect(onlyResource(json, "mongodbatlas_database_user").roles).toEqual([
+    expect(resourceNamed(json, "mongodbatlas_database_user", "app_user").roles).toEqual([
       { role_name: "readWrite", database_name: "audio_pipeline" },
     ]);
     expect(Object.values(json.resource.mongodbatlas_project_ip_access_list).map((entry) => entry.cidr_block)).toEqual([

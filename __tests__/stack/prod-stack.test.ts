@@ -15,7 +15,7 @@ import { ProjectIpAccessList } from "@cdktf/provider-mongodbatlas/lib/project-ip
 import { MongodbatlasProvider } from "@cdktf/provider-mongodbatlas/lib/provider";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { COLLECTION_NAMES } from "../../src/seed/declared-shape";
-import { committedEnvironment, onlyResource, synthesizeEnvironment } from "../support/stacks";
+import { committedEnvironment, onlyResource, resourceNamed, synthesizeEnvironment } from "../support/stacks";
 
 // GIVEN the committed production environment file
 const prod = committedEnvironment("prod");
@@ -99,12 +99,24 @@ describe("prod stack: 3. database user", () => {
   });
 
   it("has readWrite on audio_pipeline only, is scoped to the cluster and authenticates against admin", () => {
-    const user = onlyResource(json, "mongodbatlas_database_user");
+    const user = resourceNamed(json, "mongodbatlas_database_user", "app_user");
     expect(user.auth_database_name).toBe("admin");
     expect(user.roles).toEqual([{ role_name: "readWrite", database_name: "audio_pipeline" }]);
     expect(user.scopes).toEqual([{ name: "${mongodbatlas_advanced_cluster.cluster.name}", type: "CLUSTER" }]);
     expect(user.password).toBe("${random_password.database_password.result}");
     expect(synth).toHaveResourceWithProperties(DatabaseUser, { username: config.database.username });
+  });
+
+  it("has a separate seeder user who may also replace validators, on audio_pipeline only, with its own password", () => {
+    const seeder = resourceNamed(json, "mongodbatlas_database_user", "seeder_user");
+    expect(seeder).toMatchObject({ username: config.database.seederUsername, auth_database_name: "admin" });
+    expect(seeder.roles).toEqual([
+      { role_name: "readWrite", database_name: "audio_pipeline" },
+      { role_name: "dbAdmin", database_name: "audio_pipeline" },
+    ]);
+    expect(seeder.scopes).toEqual([{ name: "${mongodbatlas_advanced_cluster.cluster.name}", type: "CLUSTER" }]);
+    expect(seeder.password).toBe("${random_password.seeder_password.result}");
+    expect(Object.keys(json.resource.mongodbatlas_database_user).sort()).toEqual(["app_user", "seeder_user"]);
   });
 });
 
@@ -118,13 +130,24 @@ describe("prod stack: 4. connection secret", () => {
   });
 
   it("can be recovered for at least 7 days after deletion", () => {
-    const secret = onlyResource(json, "aws_secretsmanager_secret");
-    expect(secret.recovery_window_in_days).toBe(config.connectionSecret.recoveryWindowDays);
-    expect(secret.recovery_window_in_days).toBeGreaterThanOrEqual(7);
+    for (const secret of Object.values(json.resource.aws_secretsmanager_secret)) {
+      expect(secret.recovery_window_in_days).toBe(config.connectionSecret.recoveryWindowDays);
+      expect(secret.recovery_window_in_days).toBeGreaterThanOrEqual(7);
+    }
+  });
+
+  it("gives the seeder its own secret, with its own user's credentials, under the same key", () => {
+    expect(resourceNamed(json, "aws_secretsmanager_secret", "seeder_connection_secret")).toMatchObject({
+      name: config.connectionSecret.seederName,
+      kms_key_id: "${aws_kms_key.connection_secret_key.arn}",
+    });
+    const value = String(resourceNamed(json, "aws_secretsmanager_secret_version", "seeder_connection_secret_value").secret_string);
+    expect(value).toContain("mongodb+srv://${mongodbatlas_database_user.seeder_user.username}:${urlencode(random_password.seeder_password.result)}@");
+    expect(value).not.toContain("app_user");
   });
 
   it("holds the private SRV URI with credentials, database and pool options, plus username, database, environment and cluster", () => {
-    const secretString = String(onlyResource(json, "aws_secretsmanager_secret_version").secret_string);
+    const secretString = String(resourceNamed(json, "aws_secretsmanager_secret_version", "connection_secret_value").secret_string);
     expect(secretString).toMatch(/^\$\{jsonencode\(\{/);
     expect(secretString).toContain(
       '"uri" = "mongodb+srv://${mongodbatlas_database_user.app_user.username}:${urlencode(random_password.database_password.result)}@${replace(element(local.private_srv_connection_strings, 0), "mongodb+srv://", "")}/audio_pipeline?',
@@ -142,6 +165,7 @@ describe("prod stack: 4. connection secret", () => {
     expect(json.locals?.private_srv_connection_strings).toContain("private_endpoint");
     expect(json.locals?.private_srv_connection_strings).toContain("aws_vpc_endpoint.atlas_vpc_endpoint.id");
     expect(synth).toHaveResourceWithProperties(SecretsmanagerSecretVersion, {
+      secret_id: "${aws_secretsmanager_secret.connection_secret.id}",
       lifecycle: {
         precondition: [expect.objectContaining({ condition: "${(length(local.private_srv_connection_strings) == 1)}" })],
       },
@@ -244,6 +268,8 @@ describe("prod stack: 8. outputs", () => {
     "aws_vpc_endpoint_id",
     "connection_secret_arn",
     "connection_secret_name",
+    "seeder_secret_arn",
+    "seeder_secret_name",
     "private_endpoint_security_group_id",
     "database_name",
     "collection_names",
@@ -273,6 +299,7 @@ describe("prod stack: 8. outputs", () => {
       expect(value, name).not.toContain("random_password");
       expect(value, name).not.toContain("secret_string");
       expect(value, name).not.toContain("mongodbatlas_database_user");
+      expect(output.sensitive, name).toBeUndefined();
     }
   });
 });

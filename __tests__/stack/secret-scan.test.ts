@@ -14,10 +14,12 @@ describe.each(["dev", "prod"])("%s stack: nothing secret or public in the synthe
   });
 
   it("sets the password and the secret value only through Terraform expressions", () => {
-    const user = Object.values(json.resource.mongodbatlas_database_user)[0];
-    expect(user.password).toMatch(/^\$\{random_password\.\w+\.result\}$/);
-    const version = Object.values(json.resource.aws_secretsmanager_secret_version)[0];
-    expect(version.secret_string).toMatch(/^\$\{jsonencode\(/);
+    for (const user of Object.values(json.resource.mongodbatlas_database_user)) {
+      expect(user.password).toMatch(/^\$\{random_password\.\w+\.result\}$/);
+    }
+    for (const version of Object.values(json.resource.aws_secretsmanager_secret_version)) {
+      expect(version.secret_string).toMatch(/^\$\{jsonencode\(/);
+    }
   });
 
   it("has no Atlas API keys, AWS keys or org id in the provider configuration", () => {

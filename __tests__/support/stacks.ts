@@ -43,6 +43,13 @@ export function onlyResource(json: TerraformJson, type: string): Record<string, 
   return all[0];
 }
 
+/** The resource of a type with a given Terraform name, failing loudly if it is missing. */
+export function resourceNamed(json: TerraformJson, type: string, name: string): Record<string, unknown> {
+  const found = json.resource[type]?.[name];
+  if (!found) throw new Error(`no ${type}.${name} in the stack`);
+  return found;
+}
+
 /** A fresh temporary directory, removed by the caller's cleanup. */
 export function temporaryDirectory(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));

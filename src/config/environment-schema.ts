@@ -46,8 +46,9 @@ const database = z
   .strictObject({
     name: field.databaseName.default(DATABASE_DEFAULTS.databaseName),
     username: field.databaseUsername.default(DATABASE_DEFAULTS.databaseUsername),
+    seederUsername: field.databaseUsername.default(DATABASE_DEFAULTS.seederUsername),
   })
-  .describe("an object {name, username}");
+  .describe("an object {name, username, seederUsername}");
 
 const network = z
   .strictObject({
@@ -98,9 +99,10 @@ export const backupSection = z
 const connectionSecret = z
   .strictObject({
     name: field.secretName.default(DATABASE_DEFAULTS.connectionSecretName),
+    seederName: field.secretName.default(DATABASE_DEFAULTS.seederSecretName),
     recoveryWindowDays: field.wholeNumber(7, 30, "days").default(DATABASE_DEFAULTS.secretRecoveryWindowDays),
   })
-  .describe("an object {name, recoveryWindowDays}");
+  .describe("an object {name, seederName, recoveryWindowDays}");
 
 const MONITORING = DATABASE_DEFAULTS.monitoring;
 

@@ -1,5 +1,3 @@
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn, Op } from "cdktf";
@@ -7,9 +5,14 @@ import { Construct } from "constructs";
 
 /** Inputs of {@link ConnectionSecret}. */
 export interface ConnectionSecretProps {
+  /** Construct id, and so Terraform name, of the secret; its value is `<secretId>_value`. Fixed per secret. */
+  readonly secretId: string;
   readonly name: string;
+  /** What the secret is for, shown in its description. */
+  readonly purpose: string;
   readonly recoveryWindowDays: number;
-  readonly namePrefix: string;
+  /** ARN of the customer-managed KMS key that encrypts the secret. */
+  readonly kmsKeyArn: string;
   readonly environment: string;
   readonly clusterName: string;
   readonly databaseName: string;
@@ -29,40 +32,27 @@ export interface ConnectionSecretProps {
  */
 export const CONNECTION_OPTIONS = "retryWrites=true&w=majority&minPoolSize=10&maxPoolSize=50";
 
-/** Days before a scheduled KMS key deletion takes effect (the AWS maximum, to leave time to notice). */
-const KEY_DELETION_WINDOW_DAYS = 30;
-
 /**
- * The Secrets Manager secret the application reads: the private SRV URI with credentials,
- * plus the facts a client needs to know about it. Encrypted with its own rotating KMS key.
+ * A Secrets Manager secret a client reads: the private SRV URI with one user's credentials,
+ * plus the facts a client needs to know about it.
  */
 export class ConnectionSecret extends Construct {
-  readonly key: KmsKey;
   readonly secret: SecretsmanagerSecret;
   readonly version: SecretsmanagerSecretVersion;
 
   constructor(scope: Construct, id: string, props: ConnectionSecretProps) {
     super(scope, id);
-    this.key = new KmsKey(this, "connection_secret_key", {
-      description: `Encrypts the MongoDB connection secret ${props.name}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
-    });
-    new KmsAlias(this, "connection_secret_key_alias", {
-      name: `alias/${props.namePrefix}-mongodb-uri`,
-      targetKeyId: this.key.keyId,
-    });
-    this.secret = new SecretsmanagerSecret(this, "connection_secret", {
+    this.secret = new SecretsmanagerSecret(this, props.secretId, {
       name: props.name,
-      description: `MongoDB Atlas connection for ${props.databaseName} (${props.environment}), over PrivateLink`,
-      kmsKeyId: this.key.arn,
+      description: `MongoDB Atlas connection for ${props.purpose}: ${props.databaseName} (${props.environment}), over PrivateLink`,
+      kmsKeyId: props.kmsKeyArn,
       recoveryWindowInDays: props.recoveryWindowDays,
     });
 
     const srvConnectionString = Fn.element(props.privateSrvConnectionStrings, 0);
     const host = Fn.replace(srvConnectionString, "mongodb+srv://", "");
     const uri = `mongodb+srv://${props.username}:${Fn.urlencode(props.password)}@${host}/${props.databaseName}?${CONNECTION_OPTIONS}`;
-    this.version = new SecretsmanagerSecretVersion(this, "connection_secret_value", {
+    this.version = new SecretsmanagerSecretVersion(this, `${props.secretId}_value`, {
       secretId: this.secret.id,
       secretString: Fn.jsonencode({
         uri,

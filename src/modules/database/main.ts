@@ -3,10 +3,12 @@ import { TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { atlasRegionName } from "../../atlas/regions";
 import { privateCidrProblem } from "../../network/private-cidr";
+import { suppressPolicy } from "../../policy/suppressions";
 import { AccessList } from "./access-list";
 import { BackupSchedule } from "./backup";
 import { DatabaseCluster } from "./cluster";
 import { ConnectionSecret } from "./connection-secret";
+import { ConnectionSecretKey } from "./connection-secret-key";
 import { DatabaseUser } from "./database-user";
 import { DatabaseMonitoring } from "./monitoring";
 import { PrivateLink } from "./private-link";
@@ -21,10 +23,17 @@ export class DatabaseModule extends Construct {
   readonly project: Project;
   readonly cluster: DatabaseCluster;
   readonly privateLink: PrivateLink;
+  /** The application's user: readWrite on the database. */
   readonly user: DatabaseUser;
+  /** The seeder's user: readWrite and dbAdmin on the database. */
+  readonly seederUser: DatabaseUser;
   readonly accessList: AccessList;
   readonly backup: BackupSchedule;
+  readonly connectionSecretKey: ConnectionSecretKey;
+  /** The secret the application reads. */
   readonly connectionSecret: ConnectionSecret;
+  /** The secret the post-apply seeder reads. */
+  readonly seederSecret: ConnectionSecret;
   readonly monitoring: DatabaseMonitoring;
   /** Private-endpoint SRV strings Atlas published for this stack's VPC endpoint (a list expression). */
   readonly privateSrvConnectionStrings: TerraformLocal;
@@ -89,7 +98,31 @@ export class DatabaseModule extends Construct {
       comment: `Private ranges of ${props.vpcId} (${props.environment}); PrivateLink does not need these entries`,
     });
 
-    this.user = new DatabaseUser(this, "user", { projectId, clusterName, username, databaseName: this.databaseName });
+    this.user = new DatabaseUser(this, "user", {
+      projectId,
+      clusterName,
+      username,
+      databaseName: this.databaseName,
+      roles: ["readWrite"],
+      passwordId: "database_password",
+      userId: "app_user",
+      description: `Application user of ${this.databaseName}`,
+    });
+    this.seederUser = new DatabaseUser(this, "seeder", {
+      projectId,
+      clusterName,
+      username: props.seederUsername ?? DATABASE_DEFAULTS.seederUsername,
+      databaseName: this.databaseName,
+      roles: ["readWrite", "dbAdmin"],
+      passwordId: "seeder_password",
+      userId: "seeder_user",
+      description: `Post-apply seeder of ${this.databaseName}: collections, validators, indexes`,
+    });
+    suppressPolicy(
+      this.seederUser.user,
+      "atlas-user-least-privilege",
+      "The seeder replaces collection validators with collMod, which only dbAdmin grants; the role covers this one database, and the credentials are read only by the post-apply seeding job",
+    );
 
     // Of all private endpoints on the cluster, keep the SRV string of the one this stack created.
     this.privateSrvConnectionStrings = new TerraformLocal(
@@ -98,16 +131,30 @@ export class DatabaseModule extends Construct {
       `\${[for endpoint in flatten(${this.cluster.cluster.fqn}.connection_strings[*].private_endpoint) : endpoint.srv_connection_string if contains(endpoint.endpoints[*].endpoint_id, ${this.privateLink.vpcEndpoint.id})]}`,
     );
 
-    this.connectionSecret = new ConnectionSecret(this, "connection_secret", {
-      name: props.connectionSecretName ?? DATABASE_DEFAULTS.connectionSecretName,
+    this.connectionSecretKey = new ConnectionSecretKey(this, "connection_secret_key", { namePrefix });
+    const secretBasics = {
       recoveryWindowDays: props.secretRecoveryWindowDays ?? DATABASE_DEFAULTS.secretRecoveryWindowDays,
-      namePrefix,
+      kmsKeyArn: this.connectionSecretKey.key.arn,
       environment: props.environment,
       clusterName,
       databaseName: this.databaseName,
+      privateSrvConnectionStrings: this.privateSrvConnectionStrings.asList,
+    };
+    this.connectionSecret = new ConnectionSecret(this, "connection_secret", {
+      ...secretBasics,
+      secretId: "connection_secret",
+      name: props.connectionSecretName ?? DATABASE_DEFAULTS.connectionSecretName,
+      purpose: "the application",
       username: this.user.user.username,
       password: this.user.password.result,
-      privateSrvConnectionStrings: this.privateSrvConnectionStrings.asList,
+    });
+    this.seederSecret = new ConnectionSecret(this, "seeder_secret", {
+      ...secretBasics,
+      secretId: "seeder_connection_secret",
+      name: props.seederSecretName ?? DATABASE_DEFAULTS.seederSecretName,
+      purpose: "the post-apply seeder",
+      username: this.seederUser.user.username,
+      password: this.seederUser.password.result,
     });
 
     this.monitoring = new DatabaseMonitoring(this, "monitoring", {

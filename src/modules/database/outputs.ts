@@ -39,9 +39,14 @@ export class DatabaseOutputs extends Construct {
         description: "ARN of the Secrets Manager secret holding the connection URI (grant GetSecretValue on it).",
       },
       connection_secret_name: { value: database.connectionSecret.secret.name, description: "Name of that secret." },
+      seeder_secret_arn: {
+        value: database.seederSecret.secret.arn,
+        description: "ARN of the secret the post-apply seeder reads (its user may also replace validators); grant it to the seeding job only.",
+      },
+      seeder_secret_name: { value: database.seederSecret.secret.name, description: "Name of that secret: pass it to `npm run seed -- --secret-id`." },
       connection_secret_kms_key_arn: {
-        value: database.connectionSecret.key.arn,
-        description: "KMS key that encrypts the secret (grant kms:Decrypt on it to readers).",
+        value: database.connectionSecretKey.key.arn,
+        description: "KMS key that encrypts both secrets (grant kms:Decrypt on it to their readers).",
       },
       database_name: { value: database.databaseName, description: "Database the application user may read and write." },
       alarm_topic_arn: {

@@ -204,6 +204,12 @@ export interface DatabaseModuleProps {
    * @default "audio-pipeline-app"
    */
   readonly databaseUsername?: string;
+  /**
+   * Name of the seeder's database user: readWrite and dbAdmin on the database, so that the
+   * post-apply seeder can replace validators (collMod), which the application user may not.
+   * @default "audio-pipeline-seeder"
+   */
+  readonly seederUsername?: string;
   /** Existing VPC the application runs in. */
   readonly vpcId: string;
   /** CIDR block of that VPC. Must be a private (RFC 1918) range. */
@@ -227,6 +233,11 @@ export interface DatabaseModuleProps {
    * @default "audio-pipeline/mongodb-uri"
    */
   readonly connectionSecretName?: string;
+  /**
+   * Name of the Secrets Manager secret holding the seeder's connection string.
+   * @default "audio-pipeline/mongodb-seed-uri"
+   */
+  readonly seederSecretName?: string;
   /**
    * Days a deleted secret can still be restored.
    * @default 7
@@ -253,7 +264,9 @@ export const DATABASE_DEFAULTS = {
   computeScaleDown: true,
   databaseName: "audio_pipeline",
   databaseUsername: "audio-pipeline-app",
+  seederUsername: "audio-pipeline-seeder",
   connectionSecretName: "audio-pipeline/mongodb-uri",
+  seederSecretName: "audio-pipeline/mongodb-seed-uri",
   secretRecoveryWindowDays: 7,
   backup: {
     pointInTimeRestore: true,
