@@ -166,12 +166,17 @@ describe("preflightProblems, before a deploy from CI", () => {
 });
 
 describe("environmentSettings, what the seed jobs read from config/<env>.json", () => {
-  it("gives dev's own secret name and region", () => {
-    expect(environmentSettings("dev")).toEqual({ stack: "audio-pipeline-dev", region: "us-east-1", secretId: "audio-pipeline-dev/mongodb-uri" });
+  it("gives dev's region and its own secret names (config/dev.json connectionSecret)", () => {
+    expect(environmentSettings("dev")).toEqual({
+      stack: "audio-pipeline-dev",
+      region: "us-east-1",
+      appSecretId: "audio-pipeline-dev/mongodb-uri",
+      seedSecretId: "audio-pipeline-dev/mongodb-seed-uri",
+    });
   });
 
-  it("gives prod's secret name", () => {
-    expect(environmentSettings("prod").secretId).toBe("audio-pipeline/mongodb-uri");
+  it("gives prod's secret names, the defaults", () => {
+    expect(environmentSettings("prod")).toMatchObject({ appSecretId: "audio-pipeline/mongodb-uri", seedSecretId: "audio-pipeline/mongodb-seed-uri" });
   });
 
   it("fails for an environment without a file", () => {

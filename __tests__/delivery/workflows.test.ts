@@ -180,7 +180,7 @@ describe("the seed jobs", () => {
     expect(deploy.jobs[jobId]["runs-on"]).toEqual(["self-hosted", "${{ vars.VPC_RUNNER_LABEL }}"]);
   });
 
-  it.each(seedJobs)("%s reads the secret named by config/%s.json, with AWS_REGION set, and plans before it applies", (jobId, environment) => {
+  it.each(seedJobs)("%s reads the seeder's secret named by config/%s.json, with AWS_REGION set, and plans before it applies", (jobId, environment) => {
     const job = deploy.jobs[jobId];
     const settings = job.steps.find((step) => step.id === "settings");
     expect(settings?.run).toBe(`npx tsx .github/scripts/environment-settings.ts ${environment} >> "$GITHUB_OUTPUT"`);
@@ -190,7 +190,7 @@ describe("the seed jobs", () => {
       expect(step.run).toContain('--secret-id "$SECRET_ID"');
       expect(step.env).toMatchObject({
         AWS_REGION: "${{ steps.settings.outputs.region }}",
-        SECRET_ID: "${{ steps.settings.outputs.secret_id }}",
+        SECRET_ID: "${{ steps.settings.outputs.seed_secret_id }}",
       });
     }
     expect(job.steps.indexOf(plan)).toBeLessThan(job.steps.indexOf(apply));
@@ -216,7 +216,7 @@ describe("the seed jobs", () => {
           PATH: `${workspace}:${process.env.PATH}`,
           FAKE_EXIT: String(exitCode),
           GITHUB_OUTPUT: output,
-          SECRET_ID: "audio-pipeline-dev/mongodb-uri",
+          SECRET_ID: "audio-pipeline-dev/mongodb-seed-uri",
         },
       });
       return { status: result.status, stdout: result.stdout, output: fs.readFileSync(output, "utf8") };
@@ -226,7 +226,7 @@ describe("the seed jobs", () => {
       const result = runPlanStep(2);
       expect(result.status).toBe(0);
       expect(result.output).toBe("pending=true\n");
-      expect(result.stdout).toContain("npm run seed -- plan --secret-id audio-pipeline-dev/mongodb-uri");
+      expect(result.stdout).toContain("npm run seed -- plan --secret-id audio-pipeline-dev/mongodb-seed-uri");
     });
 
     it("passes with no changes (0), and skips apply", () => {
