@@ -109,8 +109,13 @@ describe("the pull-request workflow", () => {
 describe("the deploy workflow", () => {
   const order = ["deploy-dev", "seed-dev", "deploy-prod", "seed-prod"];
 
-  it("runs on merges to main", () => {
+  it("runs on merges to main, and deploys only main even when started by hand", () => {
     expect(deploy.on.push).toEqual({ branches: ["main"] });
+    expect(deploy.jobs["deploy-dev"].if).toBe("github.ref == 'refs/heads/main'");
+    // Every other job waits for deploy-dev, so it is skipped with it.
+    for (const jobId of Object.keys(deploy.jobs).filter((id) => id !== "deploy-dev")) {
+      expect(transitiveNeeds(deploy, jobId).has("deploy-dev"), jobId).toBe(true);
+    }
   });
 
   it("deploys dev, seeds dev, deploys prod, seeds prod, each after the one before", () => {
