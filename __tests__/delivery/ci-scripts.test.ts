@@ -131,14 +131,23 @@ describe("preflightProblems, before a deploy from CI", () => {
   });
   afterAll(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
-  it("refuses the committed dev stack: local state and placeholder network ids", () => {
+  it("refuses the committed dev stack while its network ids and state bucket are placeholders", () => {
     const outdir = path.join(workspace, "committed");
     synthesizeApp({ configDir: "config", outdir });
     const problems = preflightProblems(outdir, "audio-pipeline-dev");
-    expect(problems.some((problem) => /keeps its state in a local file/.test(problem))).toBe(true);
     expect(problems.some((problem) => /config\/dev\.json: network ids vpc-0+.* are committed placeholders/.test(problem))).toBe(true);
-    // Prod has an S3 backend; only its placeholders stop it.
-    expect(preflightProblems(outdir, "audio-pipeline-prod").some((problem) => /local file/.test(problem))).toBe(false);
+    expect(problems.some((problem) => /config\/dev\.json: state\.bucket .* is a committed placeholder/.test(problem))).toBe(true);
+    expect(problems.some((problem) => /local file/.test(problem))).toBe(false);
+  });
+
+  it("refuses a stack that keeps its state in a local file", () => {
+    const configDir = path.join(workspace, "config");
+    const dev = committedConfigJson("dev");
+    delete dev.state;
+    writeConfigFile(configDir, "dev", dev);
+    const outdir = path.join(workspace, "local-state");
+    synthesizeApp({ configDir, outdir });
+    expect(preflightProblems(outdir, "audio-pipeline-dev").some((problem) => /keeps its state in a local file/.test(problem))).toBe(true);
   });
 
   it("accepts a stack with S3 state and real ids", () => {

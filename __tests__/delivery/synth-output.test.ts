@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { synthesizeApp } from "../../src/app";
+import { committedConfigJson, writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/stacks";
 
 const STACKS = ["audio-pipeline-dev", "audio-pipeline-prod"];
@@ -93,10 +94,17 @@ describe("no machine path in the output", () => {
   });
 
   it("the local state path is relative", () => {
-    const dev = JSON.parse(fs.readFileSync(path.join(out.json[0], "stacks", "audio-pipeline-dev", "cdk.tf.json"), "utf8"));
-    const statePath: string = dev.terraform.backend.local.path;
+    const configDir = path.join(workspace, "stateless-config");
+    const dev = committedConfigJson("dev");
+    delete dev.state;
+    writeConfigFile(configDir, "dev", dev);
+    const outdir = path.join(workspace, "stateless-out");
+    synthesizeApp({ configDir, outdir });
+    const synthesized = fs.readFileSync(path.join(outdir, "stacks", "audio-pipeline-dev", "cdk.tf.json"), "utf8");
+    const statePath: string = JSON.parse(synthesized).terraform.backend.local.path;
     expect(path.isAbsolute(statePath)).toBe(false);
     expect(statePath).toBe("../../../terraform.audio-pipeline-dev.tfstate");
+    expect(machinePathsIn(synthesized, machineDirectories(workspace))).toEqual([]);
   });
 
   it("the scan finds a path when one is there (so its silence above means something)", () => {

@@ -10,6 +10,8 @@ import { FakeMongoServer } from "./support/fake-mongo";
 import { readWritePrivileges, seederPrivileges } from "./support/privileges";
 
 const secretsManager = mockClient(SecretsManagerClient);
+// Test files share modules (vitest isolate: false): give the real client back afterwards.
+afterAll(() => secretsManager.restore());
 beforeEach(() => secretsManager.reset());
 
 interface Run {

@@ -4,6 +4,8 @@ import { DEFAULT_DATABASE, DEFAULT_SECRET_ID, resolveConnection, type Connection
 import { SecretReadError, SeedError } from "../../src/seed/errors";
 
 const secretsManager = mockClient(SecretsManagerClient);
+// Test files share modules (vitest isolate: false): give the real client back afterwards.
+afterAll(() => secretsManager.restore());
 const SECRET_URI = "mongodb+srv://audio-pipeline-app:S3cr3t%2Fpw@cluster0-pl-0.abcde.mongodb.net/audio_pipeline?retryWrites=true&w=majority";
 
 function stackSecret(fields: Record<string, unknown>): string {

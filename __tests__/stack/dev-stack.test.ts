@@ -3,6 +3,8 @@ import { CloudBackupSchedule } from "@cdktf/provider-mongodbatlas/lib/cloud-back
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { environmentSchema } from "../../src/config/environment-schema";
+import { committedConfigJson } from "../support/config-files";
 import { committedEnvironment, onlyResource, resourceNamed, synthesizeEnvironment } from "../support/stacks";
 
 // GIVEN the committed dev environment file, which leaves most settings at their defaults
@@ -34,9 +36,19 @@ describe("dev stack: cheaper settings from config/dev.json", () => {
     ]);
   });
 
+  it("keeps its state in its own S3 key, encrypted and locked, like prod", () => {
+    expect(json.terraform.backend).toEqual({
+      s3: { bucket: config.state?.bucket, key: "audio-pipeline-dev/terraform.tfstate", region: "us-east-1", encrypt: true, use_lockfile: true },
+    });
+  });
+});
+
+describe("an environment without a state bucket", () => {
   it("keeps a local state file at a relative path in the project root", () => {
-    expect(config.state).toBeUndefined();
-    expect(json.terraform.backend).toEqual({ local: { path: "../../../terraform.audio-pipeline-dev.tfstate" } });
+    const withoutState = committedConfigJson("dev");
+    delete withoutState.state;
+    const { json: local } = synthesizeEnvironment({ file: "config/dev.json", config: environmentSchema.parse(withoutState) });
+    expect(local.terraform.backend).toEqual({ local: { path: "../../../terraform.audio-pipeline-dev.tfstate" } });
   });
 });
 

@@ -127,6 +127,11 @@ export class DatabaseStack extends StableAddressStack {
         `${props.configFile}: network ids ${placeholders.join(", ")} are committed placeholders; replace them with the networking module's outputs before deploying.`,
       );
     }
+    if (config.state?.bucket.includes("placeholder")) {
+      Annotations.of(this).addWarning(
+        `${props.configFile}: state.bucket ${config.state.bucket} is a committed placeholder; name your Terraform state bucket before deploying.`,
+      );
+    }
     const placeholderEmails = (config.monitoring.alertEmails ?? []).filter((email) => /@example\.(com|org|net)$/.test(email));
     if (placeholderEmails.length > 0) {
       Annotations.of(this).addWarning(
