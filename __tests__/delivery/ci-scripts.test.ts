@@ -8,7 +8,7 @@ import { environmentSettings } from "../../.github/scripts/environment-settings"
 import { preflightProblems } from "../../.github/scripts/preflight";
 import { renderSummary, stripAnsi, summarizeDiff } from "../../.github/scripts/plan-summary";
 import { synthesizeApp } from "../../src/app";
-import { committedConfigJson, writeConfigFile } from "../support/config-files";
+import { committedConfigJson, synthesizeLocalStateDev, writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/stacks";
 
 // The shape of real `cdktf diff --no-color` output (CI=true): the stack name before each block.
@@ -141,12 +141,7 @@ describe("preflightProblems, before a deploy from CI", () => {
   });
 
   it("refuses a stack that keeps its state in a local file", () => {
-    const configDir = path.join(workspace, "config");
-    const dev = committedConfigJson("dev");
-    delete dev.state;
-    writeConfigFile(configDir, "dev", dev);
-    const outdir = path.join(workspace, "local-state");
-    synthesizeApp({ configDir, outdir });
+    const outdir = synthesizeLocalStateDev(workspace);
     expect(preflightProblems(outdir, "audio-pipeline-dev").some((problem) => /keeps its state in a local file/.test(problem))).toBe(true);
   });
 

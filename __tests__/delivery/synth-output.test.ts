@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { synthesizeApp } from "../../src/app";
-import { committedConfigJson, writeConfigFile } from "../support/config-files";
+import { synthesizeLocalStateDev } from "../support/config-files";
 import { temporaryDirectory } from "../support/stacks";
 
 const STACKS = ["audio-pipeline-dev", "audio-pipeline-prod"];
@@ -94,12 +94,7 @@ describe("no machine path in the output", () => {
   });
 
   it("the local state path is relative", () => {
-    const configDir = path.join(workspace, "stateless-config");
-    const dev = committedConfigJson("dev");
-    delete dev.state;
-    writeConfigFile(configDir, "dev", dev);
-    const outdir = path.join(workspace, "stateless-out");
-    synthesizeApp({ configDir, outdir });
+    const outdir = synthesizeLocalStateDev(workspace);
     const synthesized = fs.readFileSync(path.join(outdir, "stacks", "audio-pipeline-dev", "cdk.tf.json"), "utf8");
     const statePath: string = JSON.parse(synthesized).terraform.backend.local.path;
     expect(path.isAbsolute(statePath)).toBe(false);

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { synthesizeApp } from "../../src/app";
 
 /** The committed dev file as plain JSON, to derive variants from. */
 export function committedConfigJson(name: string): Record<string, any> {
@@ -12,6 +13,17 @@ export function writeConfigFile(directory: string, name: string, content: Record
   const file = path.join(directory, `${name}.json`);
   fs.writeFileSync(file, typeof content === "string" ? content : `${JSON.stringify(content, null, 2)}\n`);
   return file;
+}
+
+/** Synthesizes the committed dev file without its state bucket, so the stack uses the local backend. */
+export function synthesizeLocalStateDev(workspace: string): string {
+  const dev = committedConfigJson("dev");
+  delete dev.state;
+  const configDir = path.join(workspace, "local-state-config");
+  writeConfigFile(configDir, "dev", dev);
+  const outdir = path.join(workspace, "local-state-out");
+  synthesizeApp({ configDir, outdir });
+  return outdir;
 }
 
 /** Every cdk.tf.json below a directory. */
