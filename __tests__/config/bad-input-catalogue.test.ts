@@ -84,6 +84,8 @@ const CATALOGUE: BadInput[] = [
   { name: "a database name with a space", mutate: set("database.name", "audio pipeline"), path: "database.name", value: '"audio pipeline"', allowed: /must not contain/ },
   { name: "a database name of 64 bytes or more", mutate: set("database.name", "a".repeat(64)), path: "database.name", value: `"${"a".repeat(64)}"`.slice(0, 77), allowed: /must be shorter than 64 bytes/ },
   { name: "an environment name that does not match the file name", mutate: set("environment", "staging"), path: "environment", value: '"staging"', allowed: /does not match the file name; allowed: "dev"/ },
+  { name: "no production flag", mutate: set("production", undefined), path: "production", value: "nothing (the field is missing)", allowed: /required field is missing; allowed: true or false, required: a production environment gets the stricter policy rules/ },
+  { name: "a malformed feature-compatibility pin date", mutate: set("atlas.pinFcvUntil", "next month"), path: "atlas.pinFcvUntil", value: '"next month"', allowed: /must be an ISO 8601 UTC date-time such as 2027-01-31T00:00:00Z/ },
   // Cluster shape
   { name: "an even number of electable nodes", mutate: set("atlas.electableNodes", 4), path: "atlas.electableNodes", value: "4", allowed: /allowed: 3, 5 or 7 electable nodes/ },
   { name: "auto-scaling bounds that exclude the tier", mutate: set("atlas.autoScaling", { compute: { minTier: "M20", maxTier: "M40" } }), path: "atlas.autoScaling.compute", value: '{"minTier":"M20","maxTier":"M40"}', allowed: /must satisfy minTier <= atlas\.tier \(M10\) <= maxTier/ },

@@ -7,6 +7,7 @@ import { POLICY_RULES } from "../../src/policy/rules";
 import { suppressPolicy } from "../../src/policy/suppressions";
 import { committedConfigJson, synthesizedFiles, writeConfigFile } from "../support/config-files";
 import { policyAnnotations, policyTestStack } from "../support/policy";
+import { environmentSchema } from "../../src/config/environment-schema";
 import { DatabaseStack } from "../../src/stacks/database-stack";
 import { committedEnvironment, temporaryDirectory } from "../support/stacks";
 
@@ -71,6 +72,19 @@ describe("policy suppressions", () => {
       const entry = new ProjectIpAccessList(scope, "vendor", { projectId: "p", cidrBlock: "81.2.69.0/24" });
       expect(() => suppressPolicy(entry, "no-public-network-access", "because")).toThrow(/needs a written reason of at least 20 characters, got "because"/);
     });
+  });
+});
+
+describe("production rules follow the config's production flag, not the environment's name", () => {
+  it("apply to an environment named otherwise that declares production: true", () => {
+    const config = committedConfigJson("dev");
+    Object.assign(config, { environment: "live", production: true });
+    config.atlas.terminationProtection = false;
+    const stack = new DatabaseStack(Testing.app(), { config: environmentSchema.parse(config), configFile: "config/live.json" });
+    const errors = policyAnnotations(stack).filter((annotation) => annotation.level === "error");
+    expect(errors.map((annotation) => /^\[([\w-]+)\]/.exec(annotation.message)?.[1])).toEqual(
+      expect.arrayContaining(["production-cluster-protection", "production-prevent-destroy", "production-alarm-destination"]),
+    );
   });
 });
 

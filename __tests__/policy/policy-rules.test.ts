@@ -28,6 +28,7 @@ const cluster = (overrides: Partial<AdvancedClusterConfig> = {}) => (stack: Stab
     pitEnabled: true,
     terminationProtectionEnabled: true,
     advancedConfiguration: { minimumEnabledTlsProtocol: "TLS1_2" },
+    lifecycle: { preventDestroy: true },
     replicationSpecs: [{ regionConfigs: [{ priority: 7, providerName: "AWS", regionName: "US_EAST_1", electableSpecs: { instanceSize: "M10" } }] }],
     ...overrides,
   });
@@ -171,6 +172,24 @@ const CASES: RuleCase[] = [
     noncompliant: (stack) => new SnsTopic(stack, "alarms", {}),
   },
   { id: "production-alarm-destination", context: { production: true }, compliant: alarmTopic(true), noncompliant: alarmTopic(false) },
+  {
+    id: "production-prevent-destroy",
+    context: { production: true },
+    compliant: cluster(),
+    noncompliant: cluster({ lifecycle: {} }),
+  },
+  {
+    id: "production-prevent-destroy",
+    context: { production: true },
+    compliant: (stack) => {
+      const key = new KmsKey(stack, "key", { enableKeyRotation: true, lifecycle: { preventDestroy: true } });
+      new SecretsmanagerSecret(stack, "secret", { name: "s", kmsKeyId: key.arn, recoveryWindowInDays: 7, lifecycle: { preventDestroy: true } });
+    },
+    noncompliant: (stack) => {
+      const key = new KmsKey(stack, "key", { enableKeyRotation: true });
+      new SecretsmanagerSecret(stack, "secret", { name: "s", kmsKeyId: key.arn, recoveryWindowInDays: 7, lifecycle: { preventDestroy: true } });
+    },
+  },
 ];
 
 describe.each(CASES.map((c, index) => [`${c.id} #${index + 1}`, c] as const))("policy rule %s", (_name, rule) => {

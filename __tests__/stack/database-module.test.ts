@@ -48,6 +48,43 @@ describe("DatabaseModule used directly", () => {
     expect(() => Testing.synth(stack, true)).toThrow(/accessListCidrs: got "0\.0\.0\.0\/0": not inside a private range/);
   });
 
+  it("writes access-list comments Atlas accepts (80 characters at most) for the longest names the config allows", () => {
+    const stack = moduleStack({ ...REQUIRED, environment: "e".repeat(16), vpcId: "vpc-0123456789abcdef0" });
+    const json = JSON.parse(Testing.synth(stack, true));
+    for (const entry of Object.values(json.resource.mongodbatlas_project_ip_access_list) as { comment: string }[]) {
+      expect(entry.comment.length).toBeLessThanOrEqual(80);
+      expect(entry.comment).toContain("vpc-0123456789abcdef0");
+    }
+  });
+
+  it("pins the feature compatibility version only when asked to", () => {
+    const pinned = JSON.parse(Testing.synth(moduleStack({ ...REQUIRED, pinFeatureCompatibilityUntil: "2027-01-31T00:00:00Z" })));
+    expect(pinned.resource.mongodbatlas_advanced_cluster.cluster.pinned_fcv).toEqual({ expiration_date: "2027-01-31T00:00:00Z" });
+    const unpinned = JSON.parse(Testing.synth(moduleStack(REQUIRED)));
+    expect(unpinned.resource.mongodbatlas_advanced_cluster.cluster).not.toHaveProperty("pinned_fcv");
+  });
+
+  it("lets Terraform destroy nothing of the data and credentials while termination protection is on", () => {
+    const json = JSON.parse(Testing.synth(moduleStack(REQUIRED)));
+    const protectedAddresses = Object.entries(json.resource as Record<string, Record<string, { lifecycle?: { prevent_destroy?: boolean } }>>)
+      .flatMap(([type, byName]) => Object.entries(byName).map(([name, body]) => [`${type}.${name}`, body.lifecycle?.prevent_destroy] as const))
+      .filter(([, preventDestroy]) => preventDestroy === true)
+      .map(([address]) => address)
+      .sort();
+    expect(protectedAddresses).toEqual([
+      "aws_kms_key.connection_secret_key",
+      "aws_secretsmanager_secret.connection_secret",
+      "aws_secretsmanager_secret.seeder_connection_secret",
+      "mongodbatlas_advanced_cluster.cluster",
+      "mongodbatlas_cloud_backup_schedule.backup_schedule",
+      "mongodbatlas_database_user.app_user",
+      "mongodbatlas_database_user.seeder_user",
+      "mongodbatlas_project.project",
+    ]);
+    const unprotected = JSON.parse(Testing.synth(moduleStack({ ...REQUIRED, terminationProtection: false })));
+    expect(JSON.stringify(unprotected.resource)).not.toContain("prevent_destroy");
+  });
+
   it("errors when no subnet is given", () => {
     const stack = moduleStack({ ...REQUIRED, privateSubnetIds: [] });
     expect(() => Testing.synth(stack, true)).toThrow(/privateSubnetIds: needs at least one subnet, got none/);

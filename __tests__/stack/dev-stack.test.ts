@@ -21,6 +21,10 @@ describe("dev stack: cheaper settings from config/dev.json", () => {
     });
   });
 
+  it("lets Terraform destroy it: no prevent_destroy anywhere", () => {
+    expect(synth).not.toContain("prevent_destroy");
+  });
+
   it("keeps a fixed tier: no compute auto-scaling and no ignore_changes on the instance size", () => {
     const cluster = onlyResource(json, "mongodbatlas_advanced_cluster");
     expect(JSON.stringify(cluster.replication_specs)).toContain('"compute_enabled":false');

@@ -39,6 +39,12 @@ export const atlasSection = z
       .default(DATABASE_DEFAULTS.terminationProtection)
       .describe("true or false: Atlas refuses to delete the cluster while this is on"),
     autoScaling: autoScaling.prefault({}),
+    pinFcvUntil: z.iso
+      .datetime({ error: "must be an ISO 8601 UTC date-time such as 2027-01-31T00:00:00Z" })
+      .optional()
+      .describe(
+        "an ISO 8601 UTC date-time at most 4 weeks ahead (Atlas limit): keeps the feature compatibility version pinned until then, so a major upgrade can be rolled back; omit to leave it unpinned",
+      ),
   })
   .describe("an object describing the Atlas project and cluster");
 
@@ -142,6 +148,11 @@ export const environmentSchema = z
     $schema: z.string().optional().describe("a path to the JSON schema, for editors"),
     $comment: z.string().optional().describe("free text for readers"),
     environment: field.environmentName,
+    production: z
+      .boolean()
+      .describe(
+        "true or false, required: a production environment gets the stricter policy rules (point-in-time restore, termination protection, prevent_destroy, an alarm destination)",
+      ),
     region: field.awsRegion.default(DATABASE_DEFAULTS.region),
     atlas: atlasSection,
     database: database.prefault({}),

@@ -89,6 +89,7 @@ export class DatabaseStack extends StableAddressStack {
 
     this.database = new DatabaseModule(this, "database", {
       environment: config.environment,
+      resourceNamePrefix: name,
       atlasOrgId: atlasOrgId.stringValue,
       region: config.region,
       projectName: config.atlas.projectName,
@@ -97,6 +98,7 @@ export class DatabaseStack extends StableAddressStack {
       mongoDbMajorVersion: config.atlas.mongoDbMajorVersion,
       electableNodes: config.atlas.electableNodes,
       terminationProtection: config.atlas.terminationProtection,
+      pinFeatureCompatibilityUntil: config.atlas.pinFcvUntil,
       diskAutoScaling: config.atlas.autoScaling.diskGb,
       computeAutoScaling: config.atlas.autoScaling.compute,
       databaseName: config.database.name,
@@ -116,7 +118,7 @@ export class DatabaseStack extends StableAddressStack {
     });
     new DatabaseOutputs(this, "outputs", this.database);
 
-    Aspects.of(this).add(new PolicyChecks({ production: config.environment === "prod" }));
+    Aspects.of(this).add(new PolicyChecks({ production: config.production }));
 
     const network = config.network;
     const placeholders = [network.vpcId, ...network.privateSubnetIds, ...Object.values(network.clientSecurityGroups)].filter(

@@ -1,5 +1,9 @@
 import { ProjectIpAccessList } from "@cdktf/provider-mongodbatlas/lib/project-ip-access-list";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
+
+/** Atlas refuses longer access-list comments at apply (Admin API: comment maxLength 80). */
+export const ACCESS_LIST_COMMENT_MAX_LENGTH = 80;
 
 /** Inputs of {@link AccessList}. */
 export interface AccessListProps {
@@ -19,6 +23,12 @@ export class AccessList extends Construct {
 
   constructor(scope: Construct, id: string, props: AccessListProps) {
     super(scope, id);
+    this.node.addValidation({
+      validate: () =>
+        !Token.isUnresolved(props.comment) && props.comment.length > ACCESS_LIST_COMMENT_MAX_LENGTH
+          ? [`access-list comment is ${props.comment.length} characters, Atlas allows ${ACCESS_LIST_COMMENT_MAX_LENGTH}: "${props.comment}"`]
+          : [],
+    });
     // One address per CIDR (not per position), so reordering the list never replaces an entry.
     this.entries = props.cidrs.map(
       (cidr) =>

@@ -4,6 +4,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { KEY_DELETION_WINDOW_DAYS } from "./connection-secret-key";
 
 /** Inputs of {@link AlarmTopic}. */
 export interface AlarmTopicProps {
@@ -28,7 +29,7 @@ export class AlarmTopic extends Construct {
     this.key = new KmsKey(this, "alarm_topic_key", {
       description: `Encrypts the database alarm topic ${props.namePrefix}-database-alarms`,
       enableKeyRotation: true,
-      deletionWindowInDays: 30,
+      deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
     });
     // The account and partition come from the key's own ARN, so planning needs no STS call.
     const arnPart = (index: number) => Fn.element(Fn.split(":", this.key.arn), index);
@@ -44,13 +45,14 @@ export class AlarmTopic extends Construct {
             Action: "kms:*",
             Resource: "*",
           },
+          // The statement AWS documents for alarms on encrypted topics, without conditions:
+          // conditions on the caller are reported to break CloudWatch-to-SNS delivery silently.
           {
             Sid: "CloudWatchEncryptsAlarmMessages",
             Effect: "Allow",
             Principal: { Service: "cloudwatch.amazonaws.com" },
             Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
             Resource: "*",
-            Condition: { StringEquals: { "aws:SourceAccount": arnPart(4) } },
           },
         ],
       }),

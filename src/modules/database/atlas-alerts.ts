@@ -20,8 +20,8 @@ const REMIND_EVERY_MINUTES = 60;
 
 /*
  * Event types and metric names are those of the Atlas Admin API (alert configurations), the
- * reference the 1.41.1 provider docs defer to; checked against the API specification the
- * provider vendors (tools/codegen/atlasapispec) at tag v1.41.1:
+ * reference the 1.41.1 provider docs defer to; checked against the Admin API's OpenAPI
+ * specification (the copies in the provider repository and in atlas-sdk-go):
  * - OUTSIDE_METRIC_THRESHOLD with OPLOG_SLAVE_LAG_MASTER_TIME (time units),
  *   DISK_PARTITION_SPACE_USED_DATA, CONNECTIONS_PERCENT and
  *   QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED (units RAW), mode AVERAGE;

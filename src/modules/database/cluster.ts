@@ -15,6 +15,8 @@ export interface DatabaseClusterProps {
   readonly mongoDbMajorVersion: MongoDbMajorVersion;
   readonly electableNodes: number;
   readonly terminationProtection: boolean;
+  /** @default - not pinned */
+  readonly pinFeatureCompatibilityUntil?: string;
   readonly pointInTimeRestore: boolean;
   readonly retainBackupsAfterClusterDeletion: boolean;
   readonly diskAutoScaling: boolean;
@@ -73,6 +75,8 @@ export class DatabaseCluster extends Construct {
           ],
         },
       ],
+      // The provider unpins a feature compatibility version pinned by hand, so the pin lives here.
+      pinnedFcv: props.pinFeatureCompatibilityUntil ? { expirationDate: props.pinFeatureCompatibilityUntil } : undefined,
       tags: Object.entries(props.tags).map(([key, value]) => ({ key, value })),
       dependsOn: props.dependsOn,
       // With compute auto-scaling Atlas changes the tier itself; Terraform must not undo it.

@@ -8,7 +8,7 @@ export interface ConnectionSecretKeyProps {
 }
 
 /** Days before a scheduled KMS key deletion takes effect (the AWS maximum, to leave time to notice). */
-const KEY_DELETION_WINDOW_DAYS = 30;
+export const KEY_DELETION_WINDOW_DAYS = 30;
 
 /** The customer-managed, rotating KMS key that encrypts the connection secrets. */
 export class ConnectionSecretKey extends Construct {

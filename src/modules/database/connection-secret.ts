@@ -1,6 +1,6 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { Fn, Op } from "cdktf";
+import { Fn, Op, type TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
 
 /** Inputs of {@link ConnectionSecret}. */
@@ -21,9 +21,9 @@ export interface ConnectionSecretProps {
   readonly password: string;
   /**
    * The private-endpoint SRV connection strings Atlas published for this VPC endpoint
-   * (a Terraform list expression). Exactly one is expected.
+   * (a list). Exactly one is expected.
    */
-  readonly privateSrvConnectionStrings: string[];
+  readonly privateSrvConnectionStrings: TerraformLocal;
 }
 
 /**
@@ -49,8 +49,11 @@ export class ConnectionSecret extends Construct {
       recoveryWindowInDays: props.recoveryWindowDays,
     });
 
-    const srvConnectionString = Fn.element(props.privateSrvConnectionStrings, 0);
-    const host = Fn.replace(srvConnectionString, "mongodb+srv://", "");
+    const strings = props.privateSrvConnectionStrings.asList;
+    const exactlyOne = Op.eq(Fn.lengthOf(strings), 1);
+    // "" rather than an evaluation error when the list is not exactly one string, so that the
+    // precondition below reports the real cause.
+    const host = Fn.replace(Fn.conditional(exactlyOne, Fn.element(strings, 0), ""), "mongodb+srv://", "");
     const uri = `mongodb+srv://${props.username}:${Fn.urlencode(props.password)}@${host}/${props.databaseName}?${CONNECTION_OPTIONS}`;
     this.version = new SecretsmanagerSecretVersion(this, `${props.secretId}_value`, {
       secretId: this.secret.id,
@@ -64,7 +67,7 @@ export class ConnectionSecret extends Construct {
       lifecycle: {
         precondition: [
           {
-            condition: Op.eq(Fn.lengthOf(props.privateSrvConnectionStrings), 1),
+            condition: exactlyOne,
             errorMessage:
               "Atlas has not published exactly one private-endpoint connection string for this VPC endpoint; check the endpoint service's aws_connection_status before writing the secret.",
           },

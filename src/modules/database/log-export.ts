@@ -17,7 +17,7 @@ import { Construct } from "constructs";
 export interface LogExportProps {
   readonly projectId: string;
   readonly namePrefix: string;
-  /** Days a log object (and a superseded version of it) is kept. */
+  /** Days a log object is kept (its expired version goes one day later). */
   readonly retentionDays: number;
 }
 
@@ -26,6 +26,7 @@ export const LOG_PREFIX = "atlas-logs";
 // S3 allows at most 37 characters in a bucket_prefix; AWS appends a unique suffix.
 const MAX_BUCKET_PREFIX = 37;
 const ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS = 7;
+const NONCURRENT_VERSION_DAYS = 1;
 
 /**
  * Atlas pushes its logs to a private S3 bucket of this stack: versioned, encrypted, expiring,
@@ -72,8 +73,16 @@ export class LogExport extends Construct {
           status: "Enabled",
           filter: [{ prefix: "" }],
           expiration: [{ days: props.retentionDays }],
-          noncurrentVersionExpiration: [{ noncurrentDays: props.retentionDays }],
+          // Expiry turns the log into a non-current version; remove that a day later, so a log
+          // lives retentionDays + 1 days, not twice as long.
+          noncurrentVersionExpiration: [{ noncurrentDays: NONCURRENT_VERSION_DAYS }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS }],
+        },
+        {
+          id: "remove-expired-delete-markers",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          expiration: [{ expiredObjectDeleteMarker: true }],
         },
       ],
     });

@@ -48,7 +48,8 @@ export class DatabaseModule extends Construct {
     this.databaseName = props.databaseName ?? DATABASE_DEFAULTS.databaseName;
     this.collectionNames = props.collectionNames;
     const username = props.databaseUsername ?? DATABASE_DEFAULTS.databaseUsername;
-    const namePrefix = `${projectName}-${props.environment}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-");
+    const namePrefix = props.resourceNamePrefix ?? `${projectName}-${props.environment}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-");
+    const terminationProtection = props.terminationProtection ?? DATABASE_DEFAULTS.terminationProtection;
     const tags = { Project: projectName, Environment: props.environment, ManagedBy: "cdktf" };
     const accessListCidrs = props.accessListCidrs ?? [props.vpcCidr];
     this.node.addValidation({ validate: () => networkProblems(props, accessListCidrs) });
@@ -57,7 +58,8 @@ export class DatabaseModule extends Construct {
       name: projectName,
       orgId: props.atlasOrgId,
       tags,
-      withDefaultAlertsSettings: true,
+      // The module defines its own alert set (monitoring); Atlas's defaults would page twice.
+      withDefaultAlertsSettings: false,
     });
     const projectId = this.project.id;
 
@@ -77,7 +79,8 @@ export class DatabaseModule extends Construct {
       tier: props.clusterTier ?? DATABASE_DEFAULTS.clusterTier,
       mongoDbMajorVersion: props.mongoDbMajorVersion ?? DATABASE_DEFAULTS.mongoDbMajorVersion,
       electableNodes: props.electableNodes ?? DATABASE_DEFAULTS.electableNodes,
-      terminationProtection: props.terminationProtection ?? DATABASE_DEFAULTS.terminationProtection,
+      terminationProtection,
+      pinFeatureCompatibilityUntil: props.pinFeatureCompatibilityUntil,
       pointInTimeRestore: backupPolicy.pointInTimeRestore,
       retainBackupsAfterClusterDeletion: backupPolicy.retainBackupsAfterClusterDeletion,
       diskAutoScaling: props.diskAutoScaling ?? DATABASE_DEFAULTS.diskAutoScaling,
@@ -95,7 +98,7 @@ export class DatabaseModule extends Construct {
     this.accessList = new AccessList(this, "access_list", {
       projectId,
       cidrs: accessListCidrs,
-      comment: `Private ranges of ${props.vpcId} (${props.environment}); PrivateLink does not need these entries`,
+      comment: `${props.environment}: private range of ${props.vpcId}`,
     });
 
     this.user = new DatabaseUser(this, "user", {
@@ -138,7 +141,7 @@ export class DatabaseModule extends Construct {
       environment: props.environment,
       clusterName,
       databaseName: this.databaseName,
-      privateSrvConnectionStrings: this.privateSrvConnectionStrings.asList,
+      privateSrvConnectionStrings: this.privateSrvConnectionStrings,
     };
     this.connectionSecret = new ConnectionSecret(this, "connection_secret", {
       ...secretBasics,
@@ -166,6 +169,23 @@ export class DatabaseModule extends Construct {
       vpcEndpointId: this.privateLink.vpcEndpoint.id,
       serviceName: this.privateLink.atlasEndpoint.endpointServiceName,
     });
+
+    if (terminationProtection) {
+      // Termination protection stops only the cluster's own delete; without this, a destroy would
+      // first remove the users, secrets and backup schedule that depend on it.
+      for (const resource of [
+        this.project,
+        this.cluster.cluster,
+        this.backup.schedule,
+        this.user.user,
+        this.seederUser.user,
+        this.connectionSecret.secret,
+        this.seederSecret.secret,
+        this.connectionSecretKey.key,
+      ]) {
+        resource.addOverride("lifecycle.prevent_destroy", true);
+      }
+    }
   }
 }
 

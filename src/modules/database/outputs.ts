@@ -1,4 +1,4 @@
-import { Fn, TerraformOutput } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { DatabaseModule } from "./main";
 
@@ -14,7 +14,8 @@ export class DatabaseOutputs extends Construct {
       atlas_project_id: { value: database.project.id, description: "Id of the Atlas project." },
       atlas_cluster_name: { value: database.cluster.cluster.name, description: "Name of the Atlas cluster." },
       private_srv_host: {
-        value: Fn.replace(Fn.element(database.privateSrvConnectionStrings.asList, 0), "mongodb+srv://", ""),
+        // null, not an error, until Atlas publishes the string: an error here would block every plan.
+        value: `\${try(replace(one(${database.privateSrvConnectionStrings.fqn}), "mongodb+srv://", ""), null)}`,
         description: "Private-endpoint SRV host of the cluster, without credentials; resolves only inside the VPC.",
       },
       atlas_private_link_id: {

@@ -158,6 +158,11 @@ export interface DatabaseModuleProps {
    */
   readonly region?: AwsRegion;
   /**
+   * Prefix of the names of the AWS resources (security group, KMS alias, SNS topic, alarms, ...).
+   * @default - "<projectName>-<environment>"
+   */
+  readonly resourceNamePrefix?: string;
+  /**
    * Atlas project name. Must be unique within the organization.
    * @default "audio-pipeline"
    */
@@ -180,10 +185,17 @@ export interface DatabaseModuleProps {
    */
   readonly electableNodes?: 3 | 5 | 7;
   /**
-   * Atlas refuses to delete the cluster while this is on.
+   * Atlas refuses to delete the cluster while this is on, and Terraform refuses to destroy the
+   * project, cluster, backup schedule, database users, secrets and their key (prevent_destroy).
    * @default true
    */
   readonly terminationProtection?: boolean;
+  /**
+   * Keep the feature compatibility version pinned until this ISO 8601 UTC date-time (at most
+   * 4 weeks ahead), so that a major-version upgrade can still be rolled back.
+   * @default - not pinned
+   */
+  readonly pinFeatureCompatibilityUntil?: string;
   /**
    * Let Atlas grow storage before the disk fills.
    * @default true

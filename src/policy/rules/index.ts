@@ -6,6 +6,7 @@ import { noLiteralSecrets } from "./no-literal-secrets";
 import { noPublicNetworkAccess } from "./no-public-network-access";
 import { productionAlarmDestination } from "./production-alarm-destination";
 import { productionClusterProtection } from "./production-cluster-protection";
+import { productionPreventDestroy } from "./production-prevent-destroy";
 import { s3BucketProtection } from "./s3-bucket-protection";
 import { secretEncryption } from "./secret-encryption";
 import { snsTopicEncryption } from "./sns-topic-encryption";
@@ -22,4 +23,5 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   s3BucketProtection,
   snsTopicEncryption,
   productionAlarmDestination,
+  productionPreventDestroy,
 ];
