@@ -245,10 +245,42 @@ describe("seed plan and apply (in-memory server)", () => {
     expect(planned.stdout).toContain("  ~ update validator of calls (collMod)");
     expect(planned.stdout).toContain(`      validator.$jsonSchema.properties.status.enum: ${JSON.stringify(outdated)} -> ${JSON.stringify(CALL_STATUSES)}`);
     expect(planned.stdout).toContain('      validationAction: "warn" -> "error"');
+    expect(planned.stdout).toContain("      existing documents violating the new validator: 0");
+    expect(server.counts).toEqual([{ collection: "calls", filter: { $nor: [calls.validator] } }]);
 
     const applied = await run(["apply", "--uri", uri], against());
     expect(applied.code).toBe(EXIT.ok);
     expect(server.writes.slice(writesBefore)).toEqual(["collMod calls"]);
+  });
+
+  it("plan and apply refuse a validator change that existing documents violate; apply changes nothing, not even the other pending changes", async () => {
+    const calls = DECLARED_SHAPE.collections[0];
+    const { status: _status, ...otherProperties } = calls.validator.$jsonSchema.properties ?? {};
+    const anyStatus = { $jsonSchema: { ...calls.validator.$jsonSchema, properties: { ...otherProperties, status: { bsonType: "string" } } } };
+    // calls exists with an older, looser validator; its indexes and every other collection are missing.
+    server.seedCollection(database, "calls", { options: { validator: anyStatus, validationLevel: "strict", validationAction: "error" }, violatingDocuments: 3 });
+
+    const planned = await run(["plan", "--uri", uri], against());
+    expect(planned.code).toBe(EXIT.conflict);
+    const conflictLine = planned.stdout.find((line) => line.startsWith("  ! conflict on validator of calls: "));
+    expect(conflictLine).toMatch(/: 3 existing documents violate the new validator\b/);
+    expect(conflictLine).toContain("the seeder never rewrites documents");
+    expect(conflictLine).toContain("migrate the data first");
+    expect(planned.stdout).toContain(`      validator.$jsonSchema.properties.status.enum: (absent) -> ${JSON.stringify(CALL_STATUSES)}`);
+
+    const applied = await run(["apply", "--uri", uri], against());
+    expect(applied.code).toBe(EXIT.conflict);
+    expect(applied.stdout.filter((line) => line.startsWith("  + create"))).not.toHaveLength(0);
+    expect(applied.stdout.at(-1)).toBe("Apply refused: 1 conflict(s) above. Nothing was changed.");
+    expect(server.writes).toEqual([]);
+
+    // Once the data is migrated, the same change is an ordinary update.
+    server.setViolatingDocuments(database, "calls", 0);
+    const replanned = await run(["plan", "--uri", uri], against());
+    expect(replanned.code).toBe(EXIT.changesPending);
+    expect(replanned.stdout).toContain("  ~ update validator of calls (collMod)");
+    expect((await run(["apply", "--uri", uri], against())).code).toBe(EXIT.ok);
+    expect(server.writes).toContain("collMod calls");
   });
 
   it("apply with a conflict and other pending changes exits 3, shows both index definitions and changes nothing", async () => {

@@ -116,6 +116,14 @@ describe("describeFailure for other failures", () => {
     expect(failure.hint).toContain("never deletes");
   });
 
+  it("says truthfully what stays after an interrupted apply: collMod replaces a validator, it does not add one", () => {
+    const refused = serverError({ code: 13, codeName: "Unauthorized", errmsg: "not authorized on audio_pipeline to execute command { collMod: ... }" });
+    const { hint } = describeFailure(new ApplyInterruptedError(1, 3, refused), context);
+    expect(hint).not.toMatch(/additive/);
+    expect(hint).toContain("a replaced validator stays replaced");
+    expect(hint).toMatch(/run plan, then apply again$/);
+  });
+
   it("explains a missing role", () => {
     const failure = describeFailure(serverError({ code: 13, codeName: "Unauthorized", errmsg: "not authorized on audio_pipeline" }), context);
     expect(failure.hint).toContain("dbAdmin");

@@ -116,7 +116,7 @@ describe.skipIf(!TEST_URI)("seeder against a real MongoDB", () => {
         const indexNames = (await db.collection(declared.name).listIndexes().toArray()).map((index) => index.name);
         expect(indexNames).toEqual(["_id_", ...declared.indexes.map((index) => index.name)]);
       }
-      expect(isEmptyPlan(planChanges(DECLARED_SHAPE, await observeDatabase(db, COLLECTION_NAMES)))).toBe(true);
+      expect(isEmptyPlan(planChanges(DECLARED_SHAPE, await observeDatabase(db, DECLARED_SHAPE)))).toBe(true);
     });
 
     it("a second apply sends no create, collMod or createIndexes and exits 0", async () => {
@@ -158,6 +158,48 @@ describe.skipIf(!TEST_URI)("seeder against a real MongoDB", () => {
       const applied = await seed("apply", database);
       expect(applied.code).toBe(EXIT.ok);
       expect(applied.writes).toEqual(["collMod contacts"]);
+    });
+  });
+
+  describe("with a changed validator that an existing document violates", () => {
+    it("plan and apply exit 3 and change nothing; once the document is migrated, apply replaces the validator", async () => {
+      const database = throwawayDatabase("validator");
+      const db = testClient.db(database);
+      const declaredCalls = DECLARED_SHAPE.collections.find((collection) => collection.name === "calls")!;
+      // The previous validator: the same schema, but any string was a valid status.
+      const properties = { ...declaredCalls.validator.$jsonSchema.properties, status: { bsonType: "string" } };
+      const previousValidator = { $jsonSchema: { ...declaredCalls.validator.$jsonSchema, properties } };
+      await db.createCollection("calls", { validator: previousValidator, validationLevel: "strict", validationAction: "error" });
+      const calls = db.collection("calls");
+      const now = new Date();
+      const call = { metadata: { company_name: "Acme", call_date: now }, created_at: now, updated_at: now };
+      await calls.insertOne({ ...call, call_id: `valid-${runId}`, status: "complete" });
+      // Valid under the previous validator (the server accepted it), not under the declared one.
+      const { insertedId } = await calls.insertOne({ ...call, call_id: `legacy-${runId}`, status: "archived" });
+
+      const planned = await seed("plan", database);
+      expect(planned.stderr).toEqual([]);
+      expect(planned.code).toBe(EXIT.conflict);
+      const conflict = planned.stdout.find((line) => line.startsWith("  ! conflict on validator of calls: "));
+      expect(conflict).toMatch(/: 1 existing document violates the new validator\b.*never rewrites documents.*migrate the data first/);
+
+      const applied = await seed("apply", database);
+      expect(applied.code).toBe(EXIT.conflict);
+      expect(applied.writes).toEqual([]);
+      expect(applied.destructive).toEqual([]);
+      const [entry] = await db.listCollections({ name: "calls" }, { nameOnly: false }).toArray();
+      expect(semanticallyEqual(entry?.options?.validator, previousValidator)).toBe(true);
+      expect((await db.listCollections({}, { nameOnly: true }).toArray()).map((collection) => collection.name)).toEqual(["calls"]);
+
+      // The migration a person makes; the seeder itself never rewrites documents.
+      await calls.updateOne({ _id: insertedId }, { $set: { status: "complete" } });
+      const replanned = await seed("plan", database);
+      expect(replanned.code).toBe(EXIT.changesPending);
+      expect(replanned.stdout).toContain("  ~ update validator of calls (collMod)");
+      expect(replanned.stdout).toContain("      existing documents violating the new validator: 0");
+      const migrated = await seed("apply", database);
+      expect(migrated.code).toBe(EXIT.ok);
+      expect(migrated.writes).toContain("collMod calls");
     });
   });
 

@@ -1,6 +1,6 @@
 import { Double, Int32 } from "mongodb";
 import { DECLARED_SHAPE, type DeclaredCollection } from "../../src/seed/declared-shape";
-import { isEmptyPlan, planChanges, type Operation } from "../../src/seed/planner";
+import { collectionsWithChangedValidation, isEmptyPlan, planChanges, type Operation } from "../../src/seed/planner";
 import {
   cappedEntry,
   EMPTY_DATABASE,
@@ -105,32 +105,114 @@ describe("planChanges with a changed validator", () => {
       properties: { ...calls.validator.$jsonSchema.properties, status: { bsonType: "string", enum: ["uploaded", "complete"] } },
     },
   });
-
-  it("updates the validator with the observed one as before and the declared one as after", () => {
+  const outdatedEntry = () => {
     const entry = seededCollectionEntry(calls);
-    const observed = withCollection(fullySeeded(DECLARED_SHAPE), "calls", { entry: { ...entry, options: { ...entry.options, validator: outdatedValidator } } });
-    const plan = planChanges(DECLARED_SHAPE, observed);
+    return { ...entry, options: { ...entry.options, validator: outdatedValidator } };
+  };
+  const withOutdatedValidator = (violatingDocuments: number) =>
+    withCollection(fullySeeded(DECLARED_SHAPE), "calls", { entry: outdatedEntry(), violatingDocuments });
+
+  it("updates the validator when no existing document violates the new one, with the observed one as before and the declared one as after", () => {
+    const plan = planChanges(DECLARED_SHAPE, withOutdatedValidator(0));
     expect(plan.operations).toEqual([
       {
         kind: "updateValidator",
         collection: "calls",
         before: { validator: outdatedValidator, validationLevel: "strict", validationAction: "error" },
         after: { validator: calls.validator, validationLevel: calls.validationLevel, validationAction: calls.validationAction },
+        violatingDocuments: 0,
       },
     ]);
+    expect(plan.conflicts).toEqual([]);
+  });
+
+  it("refuses the update as a conflict, planning no operation, when 3 existing documents violate the new validator", () => {
+    const plan = planChanges(DECLARED_SHAPE, withOutdatedValidator(3));
+    expect(plan.operations).toEqual([]);
+    expect(plan.conflicts).toEqual([
+      {
+        kind: "validator",
+        collection: "calls",
+        reason: expect.stringMatching(/^3 existing documents violate the new validator .*never rewrites documents.*migrate the data first/),
+        before: { validator: outdatedValidator, validationLevel: "strict", validationAction: "error" },
+        after: { validator: calls.validator, validationLevel: "strict", validationAction: "error" },
+        violatingDocuments: 3,
+      },
+    ]);
+    expect(isEmptyPlan(plan)).toBe(false);
+  });
+
+  it("says 'document' for one", () => {
+    expect(planChanges(DECLARED_SHAPE, withOutdatedValidator(1)).conflicts[0]?.reason).toMatch(/^1 existing document violates the new validator/);
+  });
+
+  it("keeps the other pending changes in the plan next to the conflict, so one run shows everything to fix", () => {
+    const observed = withCollection(
+      withCollection(fullySeeded(DECLARED_SHAPE), "calls", {
+        entry: outdatedEntry(),
+        indexes: seededIndexes(calls).filter((index) => index.name !== "created_at_1"),
+        violatingDocuments: 3,
+      }),
+      "contacts",
+      { entry: null, indexes: null },
+    );
+    const plan = planChanges(DECLARED_SHAPE, observed);
+    expect(plan.conflicts).toEqual([expect.objectContaining({ kind: "validator", collection: "calls", violatingDocuments: 3 })]);
+    expect(kinds(plan.operations)).not.toContain("updateValidator");
+    expect(plan.operations).toEqual([
+      expect.objectContaining({ kind: "createCollection", collection: "contacts" }),
+      { kind: "createIndex", collection: "calls", index: calls.indexes.find((index) => index.name === "created_at_1") },
+      ...declared("contacts").indexes.map((index) => ({ kind: "createIndex", collection: "contacts", index })),
+    ]);
+  });
+
+  it.each([
+    ["validationAction warn", { validationAction: "warn" }],
+    ["validationLevel moderate", { validationLevel: "moderate" }],
+  ] as const)("updates despite violating documents when the declared %s refuses no write to them, and keeps the count", (_what, validation) => {
+    const tolerant: DeclaredCollection = { ...calls, ...validation };
+    const plan = planChanges({ collections: [tolerant] }, withOutdatedValidator(3));
+    expect(plan.conflicts).toEqual([]);
+    expect(plan.operations).toEqual([expect.objectContaining({ kind: "updateValidator", collection: "calls", violatingDocuments: 3 })]);
   });
 
   it("updates the validator when only validationAction differs", () => {
     const entry = seededCollectionEntry(calls);
-    const observed = withCollection(fullySeeded(DECLARED_SHAPE), "calls", { entry: { ...entry, options: { ...entry.options, validationAction: "warn" } } });
+    const observed = withCollection(fullySeeded(DECLARED_SHAPE), "calls", {
+      entry: { ...entry, options: { ...entry.options, validationAction: "warn" } },
+      violatingDocuments: 0,
+    });
     const plan = planChanges(DECLARED_SHAPE, observed);
     expect(kinds(plan.operations)).toEqual(["updateValidator"]);
   });
 
   it("adds the validator to a collection that exists without one", () => {
     const entry = { ...seededCollectionEntry(calls), options: {} };
-    const plan = planChanges(DECLARED_SHAPE, withCollection(fullySeeded(DECLARED_SHAPE), "calls", { entry }));
+    const plan = planChanges(DECLARED_SHAPE, withCollection(fullySeeded(DECLARED_SHAPE), "calls", { entry, violatingDocuments: 0 }));
     expect(plan.operations).toEqual([expect.objectContaining({ kind: "updateValidator", before: { validator: undefined, validationLevel: "strict", validationAction: "error" } })]);
+  });
+
+  it("refuses to plan when the observation has no count for a changed validator, rather than guess", () => {
+    const observed = withCollection(fullySeeded(DECLARED_SHAPE), "calls", { entry: outdatedEntry() });
+    expect(() => planChanges(DECLARED_SHAPE, observed)).toThrow("no count of the documents violating the new validator of calls");
+  });
+});
+
+describe("collectionsWithChangedValidation, what the observation step counts documents for", () => {
+  it("names only existing regular collections whose validation differs from the declaration", () => {
+    const entry = seededCollectionEntry(calls);
+    const observed = withCollection(
+      withCollection(withCollection(fullySeeded(DECLARED_SHAPE), "calls", { entry: { ...entry, options: { ...entry.options, validationAction: "warn" } } }), "contacts", {
+        entry: null,
+      }),
+      "processing_metrics",
+      { entry: timeSeriesEntry("processing_metrics") },
+    );
+    expect(collectionsWithChangedValidation(DECLARED_SHAPE, observed.collections).map(({ name }) => name)).toEqual(["calls"]);
+  });
+
+  it("names none on a fully seeded database, whatever order or number types the server uses", () => {
+    expect(collectionsWithChangedValidation(DECLARED_SHAPE, fullySeeded(DECLARED_SHAPE, { reorderValidator: true }).collections)).toEqual([]);
   });
 });
 

@@ -63,7 +63,7 @@ export class SecretReadError extends Error {
   }
 }
 
-/** Apply failed part-way; `completed` operations were made and stay. */
+/** Apply failed part-way; `completed` operations were made and stay (creations, and any validator replaced by collMod). */
 export class ApplyInterruptedError extends Error {
   constructor(
     readonly completed: number,
@@ -98,7 +98,7 @@ export function describeFailure(error: unknown, context: FailureContext): Failur
     const inner = describeFailure(error.cause, context);
     return {
       cause: `${error.message}: ${inner.cause}`,
-      hint: `${inner.hint}; the operations already made stay (each is additive): run plan, then apply again`,
+      hint: `${inner.hint}; the operations already made stay, as the seeder undoes nothing (created collections and indexes remain, a replaced validator stays replaced): run plan, then apply again`,
     };
   }
   if (error instanceof SecretReadError) return describeSecretFailure(error);

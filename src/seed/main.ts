@@ -4,7 +4,7 @@ import { MongoClient, type Db } from "mongodb";
 import { applyOperations } from "./apply";
 import { clientOptions, createClient, type MongoClientFactory } from "./client";
 import { DEFAULT_DATABASE, DEFAULT_SECRET_ID, resolveConnection } from "./connection";
-import { COLLECTION_NAMES, DECLARED_SHAPE } from "./declared-shape";
+import { DECLARED_SHAPE } from "./declared-shape";
 import { describeFailure, SeedError } from "./errors";
 import { observeDatabase } from "./observe";
 import { isEmptyPlan, planChanges, type Plan } from "./planner";
@@ -180,7 +180,7 @@ async function runAgainstServer(invocation: Invocation, deps: SeedDeps, redactor
 }
 
 async function readPlan(db: Db): Promise<Plan> {
-  return planChanges(DECLARED_SHAPE, await observeDatabase(db, COLLECTION_NAMES));
+  return planChanges(DECLARED_SHAPE, await observeDatabase(db, DECLARED_SHAPE));
 }
 
 function planExitCode(plan: Plan): number {

@@ -5,7 +5,8 @@ import { sameIndexKey, semanticallyEqual } from "./semantic-compare";
  * The planner: a pure function from (declared shape, observed server state) to the operations
  * that bring the server to the shape, and the conflicts that forbid doing so. It never plans a
  * drop, a rename, or a change to an existing index: those would destroy something, so a
- * difference there is a conflict for a human to resolve.
+ * difference there is a conflict for a human to resolve. Nor does it replace a validator that
+ * existing documents violate (see planValidator): the seeder never rewrites documents.
  */
 
 type Document = Readonly<Record<string, unknown>>;
@@ -16,6 +17,11 @@ export interface ObservedDatabase {
   readonly collections: readonly Document[];
   /** `listIndexes` results by collection name, for every observed regular collection. */
   readonly indexes: Readonly<Record<string, readonly Document[]>>;
+  /**
+   * For every collection that {@link collectionsWithChangedValidation} names: how many of its
+   * documents do NOT satisfy the declared validator (`countDocuments({ $nor: [declaredValidator] })`).
+   */
+  readonly violatingDocuments: Readonly<Record<string, number>>;
 }
 
 /** What a validator looks like on the server; `validator` is absent when there is none. */
@@ -32,6 +38,8 @@ export type Operation =
       readonly collection: string;
       readonly before: ObservedValidation;
       readonly after: CollectionValidation;
+      /** Existing documents that do not satisfy `after.validator`; above 0 only when `after` rejects no write to them. */
+      readonly violatingDocuments: number;
     }
   | { readonly kind: "createIndex"; readonly collection: string; readonly index: DeclaredIndex };
 
@@ -50,6 +58,15 @@ export type Conflict =
       readonly declared: DeclaredIndex;
       /** The listIndexes entry as the server returned it. */
       readonly found: Document;
+    }
+  | {
+      /** A validator change that existing documents violate; the seeder never rewrites documents. */
+      readonly kind: "validator";
+      readonly collection: string;
+      readonly reason: string;
+      readonly before: ObservedValidation;
+      readonly after: CollectionValidation;
+      readonly violatingDocuments: number;
     };
 
 /** An index on a declared collection that the shape does not mention: reported, left alone. */
@@ -112,7 +129,9 @@ export function planChanges(shape: DeclaredShape, observed: ObservedDatabase): P
     }
     const before = observedValidation(found);
     if (!sameValidation(before, declared)) {
-      validatorOperations.push({ kind: "updateValidator", collection: declared.name, before, after: validationOf(declared) });
+      const validatorPlan = planValidator(declared, before, observed.violatingDocuments[declared.name]);
+      if (validatorPlan.kind === "updateValidator") validatorOperations.push(validatorPlan);
+      else conflicts.push(validatorPlan);
     }
     const indexPlan = planIndexes(declared, observed.indexes[declared.name] ?? []);
     indexOperations.push(...indexPlan.operations);
@@ -121,6 +140,59 @@ export function planChanges(shape: DeclaredShape, observed: ObservedDatabase): P
   }
 
   return { operations: [...collectionOperations, ...validatorOperations, ...indexOperations], conflicts, unmanagedIndexes };
+}
+
+/**
+ * The declared collections that exist as regular collections and whose validation differs from
+ * the declaration: those the planner needs a count of violating documents for. Pure, so the
+ * observation step asks exactly the question the planner looks up.
+ */
+export function collectionsWithChangedValidation(shape: DeclaredShape, collections: readonly Document[]): DeclaredCollection[] {
+  return shape.collections.filter((declared) => {
+    const found = collections.find((entry) => entry.name === declared.name);
+    if (found === undefined || collectionConflictReason(found) !== undefined) return false;
+    return !sameValidation(observedValidation(found), declared);
+  });
+}
+
+/** Whether the server refuses updates of documents that do not satisfy the validator. */
+export function rejectsWritesToInvalidDocuments(validation: CollectionValidation): boolean {
+  return validation.validationLevel === "strict" && validation.validationAction === "error";
+}
+
+/**
+ * A changed validator becomes a collMod, unless existing documents violate it and the new
+ * validation rejects writes to them: with validationLevel strict and validationAction error,
+ * every later update of such a document fails, even one that does not touch the offending field,
+ * so the application would break on old data. The seeder never rewrites documents, so that is a
+ * conflict for a person: migrate the data, then apply. With validationLevel moderate (updates of
+ * already-invalid documents are not checked) or off, or validationAction warn, nothing is
+ * refused, and the update goes ahead with the count shown.
+ */
+function planValidator(
+  declared: DeclaredCollection,
+  before: ObservedValidation,
+  violatingDocuments: number | undefined,
+): Extract<Operation, { kind: "updateValidator" }> | Extract<Conflict, { kind: "validator" }> {
+  if (violatingDocuments === undefined) {
+    // A gap in the observation step, never a server state: refuse rather than guess.
+    throw new Error(`the observed state has no count of the documents violating the new validator of ${declared.name}`);
+  }
+  const after = validationOf(declared);
+  if (violatingDocuments > 0 && rejectsWritesToInvalidDocuments(after)) {
+    const documents = violatingDocuments === 1 ? "1 existing document violates" : `${violatingDocuments} existing documents violate`;
+    return {
+      kind: "validator",
+      collection: declared.name,
+      reason:
+        `${documents} the new validator (validationLevel ${after.validationLevel}, validationAction ${after.validationAction}: ` +
+        "every later update of them would fail); the seeder never rewrites documents: migrate the data first, then run apply",
+      before,
+      after,
+      violatingDocuments,
+    };
+  }
+  return { kind: "updateValidator", collection: declared.name, before, after, violatingDocuments };
 }
 
 /** Whether a plan asks for nothing: no operation and no conflict. */

@@ -1,13 +1,14 @@
 import { BSON } from "mongodb";
-import type { DeclaredIndex } from "./declared-shape";
-import type { Conflict, Operation, Plan } from "./planner";
+import type { CollectionValidation, DeclaredIndex } from "./declared-shape";
+import { rejectsWritesToInvalidDocuments, type Conflict, type ObservedValidation, type Operation, type Plan } from "./planner";
 import { differences } from "./semantic-compare";
 
 /*
  * The plan as people read it in a deploy log, in the spirit of `terraform plan`:
  *   + something will be created
  *   ~ something will be changed in place (a validator, through collMod)
- *   ! a conflict: nothing will be changed until a human resolves it
+ *   ! a conflict: nothing will be changed until a human resolves it (an index or collection that
+ *     differs, or a new validator that existing documents violate)
  *   = something exists that the shape does not declare; it is left alone
  */
 
@@ -35,27 +36,48 @@ export function describeOperation(operation: Operation): string {
   }
 }
 
-/** An operation as a plan shows it; a validator update lists each changed path, before -> after. */
-export function renderOperation(operation: Operation): string[] {
-  if (operation.kind !== "updateValidator") return [`  + ${describeOperation(operation)}`];
-  const { before, after } = operation;
+/** Each changed path of a validation, before -> after, as plan lines. */
+function validationChangeLines(before: ObservedValidation, after: CollectionValidation): string[] {
   const changes = [
     ...differences(before.validator ?? {}, after.validator).map((change) => ({ ...change, path: `validator.${change.path}` })),
     ...differences(before.validationLevel, after.validationLevel, "validationLevel"),
     ...differences(before.validationAction, after.validationAction, "validationAction"),
   ];
-  return [`  ~ ${describeOperation(operation)}`, ...changes.map((change) => `      ${change.path}: ${show(change.before)} -> ${show(change.after)}`)];
+  return changes.map((change) => `      ${change.path}: ${show(change.before)} -> ${show(change.after)}`);
+}
+
+/**
+ * An operation as a plan shows it. A validator update lists each changed path, before -> after,
+ * and how many existing documents the new validator rejects (0, or documents whose writes the new
+ * validation does not refuse: see planValidator).
+ */
+export function renderOperation(operation: Operation): string[] {
+  if (operation.kind !== "updateValidator") return [`  + ${describeOperation(operation)}`];
+  const { before, after, violatingDocuments } = operation;
+  const tolerated =
+    violatingDocuments > 0 && !rejectsWritesToInvalidDocuments(after)
+      ? ` (validationLevel ${after.validationLevel}, validationAction ${after.validationAction}: writes to them are not refused)`
+      : "";
+  return [
+    `  ~ ${describeOperation(operation)}`,
+    ...validationChangeLines(before, after),
+    `      existing documents violating the new validator: ${violatingDocuments}${tolerated}`,
+  ];
 }
 
 export function renderConflict(conflict: Conflict): string[] {
-  if (conflict.kind === "collection") {
-    return [`  ! conflict on collection ${conflict.collection}: ${conflict.reason}`, `      found:    ${show(conflict.found)}`];
+  switch (conflict.kind) {
+    case "collection":
+      return [`  ! conflict on collection ${conflict.collection}: ${conflict.reason}`, `      found:    ${show(conflict.found)}`];
+    case "index":
+      return [
+        `  ! conflict on index ${conflict.collection}.${conflict.declared.name}: ${conflict.reason}`,
+        `      declared: ${show(conflict.declared)}`,
+        `      found:    ${show(conflict.found)}`,
+      ];
+    case "validator":
+      return [`  ! conflict on validator of ${conflict.collection}: ${conflict.reason}`, ...validationChangeLines(conflict.before, conflict.after)];
   }
-  return [
-    `  ! conflict on index ${conflict.collection}.${conflict.declared.name}: ${conflict.reason}`,
-    `      declared: ${show(conflict.declared)}`,
-    `      found:    ${show(conflict.found)}`,
-  ];
 }
 
 function count(n: number, singular: string, plural = `${singular}s`): string {

@@ -14,11 +14,18 @@ interface StoredCollection {
   type: "collection" | "timeseries" | "view";
   options: Document;
   indexes: Document[];
+  /**
+   * What countDocuments({ $nor: [validator] }) answers: the fake keeps no documents, so a test
+   * tells it how many of the collection's documents the validator it is asked about rejects.
+   */
+  violatingDocuments: number;
 }
 
 export class FakeMongoServer {
   /** Write commands received, as "<command> <collection>". */
   readonly writes: string[] = [];
+  /** countDocuments calls received, with the filter as sent. */
+  readonly counts: Array<{ readonly collection: string; readonly filter: Document }> = [];
   /**
    * What connectionStatus reports: by default nobody is authenticated (no access control, as on
    * a local test server); set it to play an authenticated user with these privileges.
@@ -28,7 +35,14 @@ export class FakeMongoServer {
 
   /** Puts a collection in place as if someone had made it by hand. */
   seedCollection(database: string, name: string, collection: Partial<StoredCollection> = {}): void {
-    this.database(database).set(name, { type: "collection", options: {}, indexes: [ID_INDEX], ...collection });
+    this.database(database).set(name, { type: "collection", options: {}, indexes: [ID_INDEX], violatingDocuments: 0, ...collection });
+  }
+
+  /** Tells the fake how many documents of a collection its declared validator rejects (say, after a data migration). */
+  setViolatingDocuments(database: string, name: string, count: number): void {
+    const stored = this.database(database).get(name);
+    if (stored === undefined) throw new Error(`no collection ${database}.${name} in the fake server`);
+    stored.violatingDocuments = count;
   }
 
   /** A client for this server: what the seeder's mongoClient factory returns. */
@@ -72,9 +86,23 @@ export class FakeMongoServer {
       }),
       collection: (collection: string) => ({
         listIndexes: () => ({ toArray: async () => existing(collection).indexes.map((index) => throughServer(index)) }),
+        countDocuments: async (filter: Document) => {
+          // Only the question the seeder may ask: how many documents a $jsonSchema validator rejects.
+          const nor: unknown = filter.$nor;
+          const isViolationQuery =
+            Object.keys(filter).length === 1 &&
+            Array.isArray(nor) &&
+            nor.length === 1 &&
+            typeof nor[0] === "object" &&
+            nor[0] !== null &&
+            Object.keys(nor[0]).join() === "$jsonSchema";
+          if (!isViolationQuery) throw new Error(`the fake server only counts { $nor: [{ $jsonSchema }] }, got ${JSON.stringify(filter)}`);
+          this.counts.push({ collection, filter });
+          return existing(collection).violatingDocuments;
+        },
         createIndexes: async (specs: Array<{ name: string; key: Document; unique?: boolean }>) => {
           this.writes.push(`createIndexes ${collection}`);
-          const stored = collections.get(collection) ?? { type: "collection" as const, options: {}, indexes: [ID_INDEX] };
+          const stored = collections.get(collection) ?? { type: "collection" as const, options: {}, indexes: [ID_INDEX], violatingDocuments: 0 };
           collections.set(collection, stored);
           for (const spec of specs) {
             if (stored.indexes.some((index) => index.name === spec.name)) {
@@ -90,7 +118,7 @@ export class FakeMongoServer {
         if (collections.has(collection)) {
           throw new MongoServerError({ message: `Collection ${name}.${collection} already exists.`, code: 48, codeName: "NamespaceExists" });
         }
-        collections.set(collection, { type: "collection", options: { ...options }, indexes: [ID_INDEX] });
+        collections.set(collection, { type: "collection", options: { ...options }, indexes: [ID_INDEX], violatingDocuments: 0 });
       },
       command: async (command: Document) => {
         if (command.connectionStatus === 1) {

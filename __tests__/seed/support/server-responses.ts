@@ -58,28 +58,34 @@ export function seededIndexes(declared: DeclaredCollection): Document[] {
   return [ID_INDEX, ...declared.indexes.map(indexEntry)];
 }
 
-export const EMPTY_DATABASE: ObservedDatabase = { collections: [], indexes: {} };
+export const EMPTY_DATABASE: ObservedDatabase = { collections: [], indexes: {}, violatingDocuments: {} };
 
 /** A database the seeder has fully applied to. */
 export function fullySeeded(shape: DeclaredShape, variant: SeededCollectionVariant = {}): ObservedDatabase {
   return {
     collections: shape.collections.map((declared) => seededCollectionEntry(declared, variant)),
     indexes: Object.fromEntries(shape.collections.map((declared) => [declared.name, seededIndexes(declared)])),
+    violatingDocuments: {},
   };
 }
 
-/** Replaces one collection's observed entry and/or indexes, leaving the rest as they are. */
+/**
+ * Replaces one collection's observed entry, indexes and/or count of documents violating the
+ * declared validator, leaving the rest as they are.
+ */
 export function withCollection(
   observed: ObservedDatabase,
   name: string,
-  change: { readonly entry?: Document | null; readonly indexes?: readonly Document[] | null },
+  change: { readonly entry?: Document | null; readonly indexes?: readonly Document[] | null; readonly violatingDocuments?: number },
 ): ObservedDatabase {
   const collections = observed.collections.filter((entry) => entry.name !== name);
   if (change.entry !== null) collections.push(change.entry ?? observed.collections.find((entry) => entry.name === name)!);
   const indexes: Record<string, readonly Document[]> = { ...observed.indexes };
   if (change.indexes === null) delete indexes[name];
   else if (change.indexes !== undefined) indexes[name] = change.indexes;
-  return { collections, indexes };
+  const violatingDocuments: Record<string, number> = { ...observed.violatingDocuments };
+  if (change.violatingDocuments !== undefined) violatingDocuments[name] = change.violatingDocuments;
+  return { collections, indexes, violatingDocuments };
 }
 
 /** A time-series collection as 7.0 lists it (no validator is possible on it). */
