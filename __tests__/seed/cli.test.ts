@@ -6,6 +6,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { MongoClient, MongoServerError } from "mongodb";
 import { CALL_STATUSES, DECLARED_SHAPE } from "../../src/seed/declared-shape";
 import { EXIT, main, type SeedDeps } from "../../src/seed/main";
+import { STACK_SECRET_IDS } from "../../src/seed/secret-names";
 import { FakeMongoServer } from "./support/fake-mongo";
 import { readWritePrivileges, seederPrivileges } from "./support/privileges";
 
@@ -68,6 +69,12 @@ describe("seed command-line usage", () => {
     const result = await run(["--help"]);
     expect(result.code).toBe(EXIT.ok);
     expect(result.stdout[0]).toBe("Usage: npm run seed -- <spec|plan|apply> [options]");
+  });
+
+  it("says in the help that the default secret is the application's and that pipelines pass the seeder's", async () => {
+    const help = (await run(["--help"])).stdout.join("\n");
+    expect(help).toContain(`(default: ${STACK_SECRET_IDS.app.prod}, the application's)`);
+    expect(help).toContain(`Pipelines pass the seeder's, ${STACK_SECRET_IDS.seeder.prod} (dev: ${STACK_SECRET_IDS.seeder.dev})`);
   });
 
   it.each([
@@ -163,12 +170,12 @@ describe("seed plan failures", () => {
 
   it("reports a secret without a uri field", async () => {
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ username: "audio-pipeline-app", database: "audio_pipeline" }) });
-    const result = await run(["plan", "--secret-id", "audio-pipeline-dev/mongodb-uri"], {
+    const result = await run(["plan", "--secret-id", "audio-pipeline-dev/mongodb-seed-uri"], {
       env: { AWS_REGION: "us-east-1" },
       secretsManager: (region) => new SecretsManagerClient({ region }),
     });
     expect(result.code).toBe(EXIT.failure);
-    expect(result.stderr[0]).toBe('error: secret "audio-pipeline-dev/mongodb-uri" has no "uri" field');
+    expect(result.stderr[0]).toBe('error: secret "audio-pipeline-dev/mongodb-seed-uri" has no "uri" field');
   });
 
   it("connects with the secret's URI and database, and never prints its password", async () => {
@@ -307,6 +314,7 @@ describe("seed plan and apply (in-memory server)", () => {
     expect(applied.code).toBe(EXIT.failure);
     expect(applied.stderr[0]).toBe(`error: the connected user lacks privileges this plan needs (collMod on ${database}.calls); nothing was changed`);
     expect(applied.stderr[1]).toContain("dbAdmin");
+    expect(applied.stderr[1]).toContain(`--secret-id set to the seeder's secret (stack output seeder_secret_name: ${STACK_SECRET_IDS.seeder.prod}, dev ${STACK_SECRET_IDS.seeder.dev})`);
     expect(server.writes.slice(writesBefore)).toEqual([]);
 
     server.authenticatedUserPrivileges = seederPrivileges(database);

@@ -2,6 +2,8 @@ import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient 
 import { mockClient } from "aws-sdk-client-mock";
 import { DEFAULT_DATABASE, DEFAULT_SECRET_ID, resolveConnection, type ConnectionSources } from "../../src/seed/connection";
 import { SecretReadError, SeedError } from "../../src/seed/errors";
+import { STACK_SECRET_IDS } from "../../src/seed/secret-names";
+import { loadEnvironments } from "../../src/config/load-environment";
 
 const secretsManager = mockClient(SecretsManagerClient);
 // Test files share modules (vitest isolate: false): give the real client back afterwards.
@@ -111,5 +113,16 @@ describe("resolveConnection failures", () => {
     const from = sources();
     await resolveConnection({ secretId: "s" }, from).catch(() => undefined);
     expect(from.seenUris).toEqual([SECRET_URI]);
+  });
+});
+
+describe("STACK_SECRET_IDS, the secret names the help text and hints quote", () => {
+  it.each(["prod", "dev"] as const)("are the names config/%s.json gives the application's and the seeder's secret", (environment) => {
+    const found = loadEnvironments("config").find(({ config }) => config.environment === environment);
+    expect(found?.config.connectionSecret).toMatchObject({ name: STACK_SECRET_IDS.app[environment], seederName: STACK_SECRET_IDS.seeder[environment] });
+  });
+
+  it("keeps the application's secret as the default --secret-id", () => {
+    expect(DEFAULT_SECRET_ID).toBe(STACK_SECRET_IDS.app.prod);
   });
 });

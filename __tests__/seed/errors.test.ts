@@ -7,6 +7,7 @@ import {
   SecretReadError,
   SeedError,
 } from "../../src/seed/errors";
+import { STACK_SECRET_IDS } from "../../src/seed/secret-names";
 
 const context = { timeoutMs: 10_000 };
 
@@ -90,6 +91,15 @@ describe("describeFailure for the connection secret", () => {
     expect(failure.hint).toContain("--secret-id");
   });
 
+  it("names both secrets of each stack when one is missing, the seeder's as the one pipelines pass", () => {
+    const missing = new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: {} });
+    const { hint } = describeFailure(new SecretReadError("audio-pipeline-dev/mongodb-seed-url", "us-east-1", missing), context);
+    for (const name of [STACK_SECRET_IDS.seeder.prod, STACK_SECRET_IDS.seeder.dev, STACK_SECRET_IDS.app.prod, STACK_SECRET_IDS.app.dev]) {
+      expect(hint).toContain(name);
+    }
+    expect(hint).toMatch(/seeder's secret \([^)]*\), which pipelines pass/);
+  });
+
   it("explains a denied read with the permissions to grant", () => {
     const denied = new SecretsManagerServiceException({ name: "AccessDeniedException", $fault: "client", message: "not authorized", $metadata: {} });
     const failure = describeFailure(new SecretReadError("s", undefined, denied), context);
@@ -124,9 +134,10 @@ describe("describeFailure for other failures", () => {
     expect(hint).toMatch(/run plan, then apply again$/);
   });
 
-  it("explains a missing role", () => {
+  it("explains a missing role, pointing to the seeder's secret", () => {
     const failure = describeFailure(serverError({ code: 13, codeName: "Unauthorized", errmsg: "not authorized on audio_pipeline" }), context);
     expect(failure.hint).toContain("dbAdmin");
+    expect(failure.hint).toContain(`--secret-id with the seeder's secret (stack output seeder_secret_name: ${STACK_SECRET_IDS.seeder.prod}`);
   });
 
   it("reports an unknown error by its message and points to --verbose", () => {

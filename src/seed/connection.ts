@@ -2,6 +2,7 @@ import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/clien
 import { z } from "zod";
 import { DATABASE_DEFAULTS } from "../modules/database/variables";
 import { SecretReadError, SeedError } from "./errors";
+import { STACK_SECRET_IDS } from "./secret-names";
 
 /*
  * Where the connection string comes from, in order: --uri, then MONGODB_URI, then the Secrets
@@ -9,7 +10,8 @@ import { SecretReadError, SeedError } from "./errors";
  * name comes from --database, then the secret's `database` field, then the stack's default.
  */
 
-export const DEFAULT_SECRET_ID = DATABASE_DEFAULTS.connectionSecretName;
+/** The application's secret: the default, so a bare `plan` works with the application's read access. */
+export const DEFAULT_SECRET_ID = STACK_SECRET_IDS.app.prod;
 export const DEFAULT_DATABASE = DATABASE_DEFAULTS.databaseName;
 
 export interface ConnectionRequest {

@@ -6,6 +6,7 @@ import {
   MongoServerError,
   MongoServerSelectionError,
 } from "mongodb";
+import { APP_SECRET, SEEDER_SECRET } from "./secret-names";
 
 /*
  * Every failure becomes one line of cause and one hint, so a deploy log says what went wrong and
@@ -143,7 +144,7 @@ function describeServerError(error: MongoServerError): FailureDescription {
     case SERVER_CODE.unauthorized:
       return {
         cause: `not authorized: ${error.message}`,
-        hint: "reading and creating need readWrite on the database; replacing a validator (collMod) also needs dbAdmin there, which the application user does not have",
+        hint: `reading and creating need readWrite on the database; replacing a validator (collMod) also needs dbAdmin there, which the application user does not have: pass --secret-id with ${SEEDER_SECRET}`,
       };
     case SERVER_CODE.duplicateKey:
       return {
@@ -168,13 +169,13 @@ function describeSecretFailure(error: SecretReadError): FailureDescription {
   if (name === "ResourceNotFoundException") {
     return {
       cause: `${secret} was not found${where}`,
-      hint: "check --secret-id (the dev stack writes audio-pipeline-dev/mongodb-uri) and AWS_REGION; the secret exists once cdktf deploy has run",
+      hint: `check --secret-id and AWS_REGION: each stack writes ${SEEDER_SECRET}, which pipelines pass, and ${APP_SECRET}, the default; a secret exists once cdktf deploy has run`,
     };
   }
   if (name === "AccessDeniedException") {
     return {
       cause: `not allowed to read ${secret}${where}`,
-      hint: "grant secretsmanager:GetSecretValue on it and kms:Decrypt on its key (stack outputs connection_secret_arn, connection_secret_kms_key_arn)",
+      hint: "grant secretsmanager:GetSecretValue on it (stack output seeder_secret_arn for the seeder's secret, connection_secret_arn for the application's) and kms:Decrypt on its key (connection_secret_kms_key_arn)",
     };
   }
   if (name === "DecryptionFailure") {

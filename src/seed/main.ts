@@ -10,6 +10,7 @@ import { observeDatabase } from "./observe";
 import { isEmptyPlan, planChanges, type Plan } from "./planner";
 import { missingPrivileges, type ConnectionStatusReply } from "./privileges";
 import { Redactor } from "./redact";
+import { SEEDER_SECRET, STACK_SECRET_IDS } from "./secret-names";
 import { describeOperation, renderPlan } from "./render";
 
 /*
@@ -53,7 +54,7 @@ export function defaultDeps(): SeedDeps {
 const USAGE = [
   "Usage: npm run seed -- <spec|plan|apply> [options]",
   "",
-  "Brings the database to the shape declared in src/seed/declared-shape.ts. Never drops, deletes or rewrites anything.",
+  "Brings the database to the shape declared in src/seed/declared-shape.ts. Never drops or deletes anything, and never writes a document.",
   "",
   "Commands:",
   "  spec    print the declared shape as JSON (offline)",
@@ -62,7 +63,8 @@ const USAGE = [
   "",
   "Options:",
   "  --uri <uri>          connection string (default: $MONGODB_URI, else the secret below)",
-  `  --secret-id <id>     Secrets Manager secret written by the stack (default: ${DEFAULT_SECRET_ID}; region from AWS_REGION)`,
+  `  --secret-id <id>     Secrets Manager secret written by the stack; region from AWS_REGION (default: ${DEFAULT_SECRET_ID}, the application's).`,
+  `                       Pipelines pass the seeder's, ${STACK_SECRET_IDS.seeder.prod} (dev: ${STACK_SECRET_IDS.seeder.dev}): replacing a validator needs its dbAdmin role`,
   `  --database <name>    database (default: the secret's "database" field, else ${DEFAULT_DATABASE})`,
   `  --timeout-ms <ms>    how long to look for a reachable server (default: ${DEFAULT_TIMEOUT_MS})`,
   "  --verbose            add stack traces to failures (credentials stay redacted)",
@@ -198,7 +200,7 @@ async function apply(db: Db, plan: Plan, database: string, out: (line: string) =
   const missing = missingPrivileges(reply, database, plan.operations);
   if (missing.length > 0) {
     const hint = missing.some((privilege) => privilege.startsWith("collMod"))
-      ? `replacing a validator (collMod) needs dbAdmin on ${database}, which the application user does not have: run apply as a user that has it (MONGODB_URI)`
+      ? `replacing a validator (collMod) needs dbAdmin on ${database}, which the application user does not have: run apply with --secret-id set to ${SEEDER_SECRET}, whose user has it`
       : `the user in the connection string needs readWrite on ${database}`;
     throw new SeedError(`the connected user lacks privileges this plan needs (${missing.join(", ")}); nothing was changed`, hint);
   }
