@@ -89,9 +89,15 @@ describe("seed command-line usage", () => {
     expect(result.stderr).toContain("Usage: npm run seed -- <spec|plan|apply> [options]");
   });
 
-  it("does not echo the password of a URI given to a mistyped option", async () => {
-    const result = await run(["plan", "--url=mongodb://app:Hunter22@host/"]);
+  // Node's parseArgs never repeats the value of an unknown option (--url=mongodb://...), so these
+  // use the paths whose usage error really quotes the argument: the command and --timeout-ms.
+  it.each([
+    ["given as the command", ["mongodb://app:Hunter22@host/"], /^error: unknown command "mongodb:\/\/\S*@host\/"/],
+    ["given as --timeout-ms", ["plan", "--timeout-ms", "mongodb://app:Hunter22@host/"], /^error: --timeout-ms must be .* got "mongodb:\/\/\S*@host\/"$/],
+  ])("quotes a URI %s in the usage error without its password", async (_where, argv, quoted) => {
+    const result = await run(argv);
     expect(result.code).toBe(EXIT.failure);
+    expect(result.stderr[0]).toMatch(quoted);
     expect(result.printed).not.toContain("Hunter22");
   });
 });

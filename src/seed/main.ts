@@ -89,7 +89,7 @@ class UsageError extends Error {}
 /** Runs one seeder command and returns its exit code; never throws, never prints a credential. */
 export async function main(argv: readonly string[], deps: SeedDeps = defaultDeps()): Promise<number> {
   const redactor = new Redactor();
-  // Before parsing: even a mistyped option (--url=mongodb://user:pass@...) is echoed redacted.
+  // Before parsing: a usage error quotes a misplaced argument (`unknown command "mongodb://user:pass@..."`).
   for (const value of [...argv, deps.env.MONGODB_URI ?? ""]) if (value.includes("://")) redactor.addConnectionString(value);
   const out = (line: string) => deps.stdout(redactor.redact(line));
   const err = (line: string) => deps.stderr(redactor.redact(line));
