@@ -78,6 +78,22 @@ describe("the pull-request workflow", () => {
     expect(String(check.steps[upload].with?.path)).toMatch(/^cdktf\.out\/$/m);
   });
 
+  it("runs the seeder's integration tests against a MongoDB 7.0 service container, not skipped", () => {
+    const check = pullRequest.jobs.check;
+    const mongodb = check.services?.mongodb;
+    // An exact release or a digest: never a tag that moves (7.0, latest).
+    expect(mongodb?.image).toMatch(/^mongo(:7\.0\.\d+|@sha256:[0-9a-f]{64})$/);
+    expect(mongodb?.ports?.map(String)).toContain("27017:27017");
+    // Steps start only once the server answers.
+    expect(mongodb?.options).toMatch(/--health-cmd "mongosh (--quiet )?--eval 'db\.runCommand\(\{ping:1\}\)'"/);
+    const test = stepRunning(check, /^npm test$/m);
+    const uri = String(test.env?.MONGODB_TEST_URI);
+    expect(uri).toBe("mongodb://localhost:27017/?directConnection=true");
+    // The variable the integration tests read, on the port the service publishes.
+    expect(fs.readFileSync("__tests__/seed/integration.test.ts", "utf8")).toContain("process.env.MONGODB_TEST_URI");
+    expect(mongodb?.ports?.map(String)).toContain(`${new URL(uri).port}:27017`);
+  });
+
   it("writes the reviewers' HCL apart from the JSON terraform runs", () => {
     // Terraform loads every *.tf and *.tf.json of a directory: both files in one directory define everything twice.
     const hcl = stepRunning(pullRequest.jobs.check, /npm run synth:hcl/);

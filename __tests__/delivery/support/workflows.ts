@@ -22,7 +22,16 @@ export interface Job {
   readonly concurrency?: string | { readonly group: string; readonly "cancel-in-progress"?: boolean | string };
   readonly permissions?: Record<string, string> | string;
   readonly env?: Record<string, unknown>;
+  readonly services?: Record<string, Service>;
   readonly steps: readonly Step[];
+}
+
+/** A service container of a job. */
+export interface Service {
+  readonly image: string;
+  readonly ports?: readonly (string | number)[];
+  readonly options?: string;
+  readonly env?: Record<string, unknown>;
 }
 
 export interface Workflow {
