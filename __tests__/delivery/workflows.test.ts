@@ -100,17 +100,30 @@ describe("the pull-request workflow", () => {
     expect(hcl.run).toMatch(/--output (?!cdktf\.out\b)\S+/);
   });
 
-  it("plans each stack with `cdktf diff` after the checks, only where credentials exist", () => {
+  it("plans the dev stack only, with `cdktf diff` after the checks, only where credentials exist", () => {
     const plan = pullRequest.jobs.plan;
     expect(needsOf(plan)).toEqual(["check"]);
-    expect((plan as unknown as { strategy: { matrix: { stack: string[] } } }).strategy.matrix.stack).toEqual([
-      "audio-pipeline-dev",
-      "audio-pipeline-prod",
-    ]);
+    expect((plan as { strategy?: unknown }).strategy).toBeUndefined();
+    expect(plan.env?.STACK).toBe("audio-pipeline-dev");
     expect(stepRunning(plan, /cdktf diff/).run).toContain('npx cdktf diff "$STACK"');
-    // Forks get neither secrets nor an OIDC token; the plan role must be configured.
+    // Forks get neither secrets nor an OIDC token; the dev plan role must be configured.
     expect(plan.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
-    expect(plan.if).toContain("vars.AWS_PLAN_ROLE_ARN != ''");
+    expect(plan.if).toContain("vars.AWS_DEV_PLAN_ROLE_ARN != ''");
+  });
+
+  it("reaches nothing of prod: no prod stack, role, environment or prod-only secret in any job", () => {
+    // Pull-request code runs in these jobs, and a plan reads the whole state it plans (passwords included).
+    const mentions = stringsIn(pullRequest.jobs)
+      .filter(({ value }) =>
+        /\bprod\b|audio-pipeline-prod|production|ATLAS_ALERT_WEBHOOK_SECRET|atlas_alert_webhook_secret|AWS_(PROD_PLAN|PLAN|DEPLOY|SEED)_ROLE_ARN|ATLAS_(PUBLIC|PRIVATE)_API_KEY/i.test(value),
+      )
+      .map(({ path: at, value }) => `${at.join(".")}: ${value.slice(0, 80)}`);
+    expect(mentions).toEqual([]);
+    const roles = allSteps(pullRequest)
+      .filter(({ step }) => step.uses !== undefined && actionName(step.uses) === "aws-actions/configure-aws-credentials")
+      .map(({ step }) => step.with?.["role-to-assume"]);
+    expect(roles).toEqual(["${{ vars.AWS_DEV_PLAN_ROLE_ARN }}"]);
+    expect(Object.values(pullRequest.jobs).map(environmentName).filter(Boolean)).toEqual([]);
   });
 
   it("posts the plan summary from a separate job that holds no cloud credentials", () => {
@@ -148,6 +161,16 @@ describe("the deploy workflow", () => {
     expect(needsOf(deploy.jobs["deploy-prod"])).toEqual(["plan-prod"]);
     expect(needsOf(deploy.jobs["plan-prod"])).toEqual(["seed-dev"]);
     expect(stepRunning(deploy.jobs["plan-prod"], /cdktf diff/).run).toContain("audio-pipeline-prod");
+  });
+
+  it("plans prod with its own role, in its own environment that no pull request can use", () => {
+    const planProd = deploy.jobs["plan-prod"];
+    // The prod plan role trusts only this environment's OIDC subject; the environment allows branch main only.
+    expect(environmentName(planProd)).toBe("production-plan");
+    const credentials = planProd.steps.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    expect(credentials?.with?.["role-to-assume"]).toBe("${{ vars.AWS_PROD_PLAN_ROLE_ARN }}");
+    // The dev-only plan role is for pull requests; no main job needs it.
+    expect(stringsIn(deploy.jobs).some(({ value }) => value.includes("AWS_DEV_PLAN_ROLE_ARN"))).toBe(false);
   });
 
   it("deploys prod only through the `production` environment, whose reviewers approve it", () => {
@@ -292,7 +315,7 @@ describe.each(workflows.map(({ file, text, workflow }) => [file, text, workflow]
   it("gets AWS credentials only through OIDC, never from static keys", () => {
     expect(text).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id|aws-secret-access-key/);
     for (const { step } of allSteps(workflow).filter(({ step }) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
-      expect(step.with?.["role-to-assume"]).toMatch(/^\$\{\{ vars\.AWS_[A-Z]+_ROLE_ARN \}\}$/);
+      expect(step.with?.["role-to-assume"]).toMatch(/^\$\{\{ vars\.AWS_[A-Z_]+_ROLE_ARN \}\}$/);
     }
   });
 
