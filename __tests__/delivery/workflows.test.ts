@@ -173,6 +173,48 @@ describe("the deploy workflow", () => {
     expect(stringsIn(deploy.jobs).some(({ value }) => value.includes("AWS_DEV_PLAN_ROLE_ARN"))).toBe(false);
   });
 
+  it("records the changes plan-prod shows the approvers; deploy-prod applies only after a fresh plan makes the same", () => {
+    const planProd = deploy.jobs["plan-prod"];
+    const deployProd = deploy.jobs["deploy-prod"];
+    const uploadOf = (job: Job) => job.steps.find((step) => step.uses !== undefined && actionName(step.uses) === "actions/upload-artifact");
+    const downloadOf = (job: Job) => job.steps.find((step) => step.uses !== undefined && actionName(step.uses) === "actions/download-artifact");
+
+    // plan-prod: the diff the summary shows, recorded from the same log, uploaded.
+    const diff = stepRunning(planProd, /cdktf diff audio-pipeline-prod/);
+    expect(diff.run).toContain('| tee "$RUNNER_TEMP/diff.log"');
+    const record = stepRunning(planProd, /plan-changes\.ts record /);
+    const [, recordedStack, recordedLog, recordedFile] = /plan-changes\.ts record (\S+) (\S+) (\S+)$/.exec(record.run!.trim()) ?? [];
+    expect([recordedStack, recordedLog]).toEqual(["audio-pipeline-prod", '"$RUNNER_TEMP/diff.log"']);
+    expect(planProd.steps.indexOf(record)).toBeGreaterThan(planProd.steps.indexOf(diff));
+    const upload = uploadOf(planProd);
+    expect(planProd.steps.indexOf(upload!)).toBeGreaterThan(planProd.steps.indexOf(record));
+    expect(path.normalize(String(upload?.with?.path))).toBe(path.normalize(`${path.dirname(recordedFile)}/`));
+    expect(upload?.with?.["if-no-files-found"]).toBe("error");
+
+    // deploy-prod: the same artifact, a fresh plan of the synthesized output, the check, then the deploy.
+    const download = downloadOf(deployProd);
+    expect(download?.with?.name).toBe(upload?.with?.name);
+    const replan = stepRunning(deployProd, /cdktf diff audio-pipeline-prod --skip-synth/);
+    expect(replan.run).toContain('| tee "$RUNNER_TEMP/diff.log"');
+    expect(replan.run).toContain("set -o pipefail");
+    const check = stepRunning(deployProd, /plan-changes\.ts check /);
+    const [, checkedStack, approvedFile, checkedLog] = /plan-changes\.ts check (\S+) (\S+) (\S+)$/.exec(check.run!.trim()) ?? [];
+    expect([checkedStack, checkedLog]).toEqual(["audio-pipeline-prod", '"$RUNNER_TEMP/diff.log"']);
+    expect(path.normalize(approvedFile)).toBe(path.join(String(download?.with?.path), path.basename(recordedFile)));
+    const at = (step: Step) => deployProd.steps.indexOf(step);
+    const credentials = deployProd.steps.findIndex((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    const preflight = indexOfRun(deployProd, /preflight\.ts audio-pipeline-prod$/m);
+    const apply = indexOfRun(deployProd, /cdktf deploy audio-pipeline-prod/);
+    expect(preflight).toBeLessThan(at(replan));
+    expect(credentials).toBeLessThan(at(replan));
+    expect(at(download!)).toBeLessThan(at(check));
+    expect(at(replan)).toBeLessThan(at(check));
+    expect(at(check)).toBeLessThan(apply);
+    // A check that may fail must stop the job: nothing lets the deploy run after it.
+    expect(check["continue-on-error" as keyof Step]).toBeUndefined();
+    expect(deployProd.steps[apply].if).toBeUndefined();
+  });
+
   it("deploys prod only through the `production` environment, whose reviewers approve it", () => {
     expect(environmentName(deploy.jobs["deploy-prod"])).toBe("production");
     // No other job may use it: each job that does asks for its own approval.
