@@ -4,12 +4,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { environmentSettings } from "../../.github/scripts/environment-settings";
+import { environmentSettings, outputLines } from "../../.github/scripts/environment-settings";
 import { preflightProblems } from "../../.github/scripts/preflight";
 import { renderSummary, stripAnsi, summarizeDiff } from "../../.github/scripts/plan-summary";
 import { synthesizeApp } from "../../src/app";
 import { committedConfigJson, synthesizeLocalStateDev, writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/stacks";
+import { allSteps, loadWorkflows, stringsIn } from "./support/workflows";
 
 // The shape of real `cdktf diff --no-color` output (CI=true): the stack name before each block.
 const CREATE_LOG = `audio-pipeline-dev  Terraform used the selected providers to generate the following execution
@@ -170,20 +171,31 @@ describe("preflightProblems, before a deploy from CI", () => {
 });
 
 describe("environmentSettings, what the seed jobs read from config/<env>.json", () => {
-  it("gives dev's region and its own secret names (config/dev.json connectionSecret)", () => {
-    expect(environmentSettings("dev")).toEqual({
-      stack: "audio-pipeline-dev",
-      region: "us-east-1",
-      appSecretId: "audio-pipeline-dev/mongodb-uri",
-      seedSecretId: "audio-pipeline-dev/mongodb-seed-uri",
-    });
+  it("gives dev's region and its seeder's secret (config/dev.json connectionSecret.seederName)", () => {
+    expect(environmentSettings("dev")).toEqual({ region: "us-east-1", seedSecretId: "audio-pipeline-dev/mongodb-seed-uri" });
   });
 
-  it("gives prod's secret names, the defaults", () => {
-    expect(environmentSettings("prod")).toMatchObject({ appSecretId: "audio-pipeline/mongodb-uri", seedSecretId: "audio-pipeline/mongodb-seed-uri" });
+  it("gives prod's seeder's secret, the default", () => {
+    expect(environmentSettings("prod")).toMatchObject({ seedSecretId: "audio-pipeline/mongodb-seed-uri" });
   });
 
   it("fails for an environment without a file", () => {
     expect(() => environmentSettings("qa")).toThrow('no environment "qa" in config/');
+  });
+
+  it("prints exactly the outputs the workflows read from it, no more, no less", () => {
+    const printed = outputLines(environmentSettings("dev")).map((line) => line.slice(0, line.indexOf("=")));
+    const settingsSteps = loadWorkflows().flatMap(({ workflow }) =>
+      allSteps(workflow).filter(({ step }) => /\.github\/scripts\/environment-settings\.ts\b/.test(step.run ?? "")),
+    );
+    expect(settingsSteps.length).toBeGreaterThan(0);
+    const read = new Set<string>();
+    for (const { job, step } of settingsSteps) {
+      expect(step.id).toBeDefined();
+      for (const { value } of stringsIn(job)) {
+        for (const match of value.matchAll(new RegExp(`steps\\.${step.id}\\.outputs\\.(\\w+)`, "g"))) read.add(match[1]);
+      }
+    }
+    expect([...printed].sort()).toEqual([...read].sort());
   });
 });
