@@ -7,9 +7,9 @@ import { isEmptyPlan, planChanges } from "../../src/seed/planner";
 import { semanticallyEqual } from "../../src/seed/semantic-compare";
 
 /*
- * The seeder against a real MongoDB (7.0, replica set or Atlas), through its command line. Runs
- * only when MONGODB_TEST_URI is set: no MongoDB server can be installed on the machines this
- * project is built on. Every run works in throwaway databases with a unique name and drops them
+ * The seeder against a real MongoDB (7.0: standalone, replica set or Atlas), through its command
+ * line. Runs only when MONGODB_TEST_URI is set: the pull-request workflow's check job sets it for
+ * its mongo:7.0 service container; no MongoDB server can be installed on the development machines. Every run works in throwaway databases with a unique name and drops them
  * afterwards; the URI's user needs readWrite on them (or dbAdmin/root on a local test server).
  */
 
