@@ -44,7 +44,7 @@ export class DatabaseOutputs extends Construct {
         value: database.seederSecret.secret.arn,
         description: "ARN of the secret the post-apply seeder reads (its user may also replace validators); grant it to the seeding job only.",
       },
-      seeder_secret_name: { value: database.seederSecret.secret.name, description: "Name of that secret: pass it to `npm run seed -- --secret-id`." },
+      seeder_secret_name: { value: database.seederSecret.secret.name, description: "Name of that secret: the seeding job runs `npm run seed -- apply --secret-id <this name>`." },
       connection_secret_kms_key_arn: {
         value: database.connectionSecretKey.key.arn,
         description: "KMS key that encrypts both secrets (grant kms:Decrypt on it to their readers).",
