@@ -131,7 +131,7 @@ describe("seed plan failures", () => {
     expect(result.code).toBe(EXIT.failure);
     expect(result.stderr).toHaveLength(2);
     expect(result.stderr[0]).toMatch(/^error: cannot reach MongoDB within 300 ms: /);
-    expect(result.stderr[1]).toContain("PrivateLink hosts resolve and route only there");
+    expect(result.stderr[1]).toMatch(/inside the VPC .*PrivateLink hosts .*reachable only there/);
     expect(result.stdout).toEqual([`Connecting to mongodb://<credentials>@127.0.0.1:${port}/?directConnection=true (from MONGODB_URI), database "audio_pipeline"`]);
     expect(result.printed).not.toContain("Secret123");
     expect(elapsed).toBeLessThan(5_000);

@@ -48,7 +48,7 @@ describe("describeFailure for an unreachable host", () => {
     const error = new MongoServerSelectionError("Server selection timed out after 10000 ms", { servers: new Map() } as never);
     const failure = describeFailure(error, context);
     expect(failure.cause).toBe("cannot reach MongoDB within 10000 ms: Server selection timed out after 10000 ms");
-    expect(failure.hint).toContain("PrivateLink hosts resolve and route only there");
+    expect(failure.hint).toMatch(/inside the VPC .*PrivateLink hosts .*reachable only there/);
   });
 
   it("explains an SRV name that does not resolve (outside the VPC) with the PrivateLink hint", () => {

@@ -89,7 +89,7 @@ const SERVER_CODE = {
 } as const;
 
 const UNREACHABLE_HINT =
-  "run from inside the VPC (CI runner or bastion): PrivateLink hosts resolve and route only there; otherwise check that the cluster is running and the stack output private_endpoint_connection_status is AVAILABLE";
+  "run from inside the VPC (CI runner or bastion): PrivateLink hosts resolve to the interface endpoint's private addresses, reachable only there; otherwise check that the cluster is running and the stack output private_endpoint_connection_status is AVAILABLE";
 
 const DNS_SYSCALLS = new Set(["querySrv", "queryTxt", "getaddrinfo"]);
 
