@@ -32,7 +32,7 @@ export type ClusterTier = DedicatedTier | (typeof SHARED_TIERS)[number];
 export const ALL_TIERS: readonly ClusterTier[] = [...DEDICATED_TIERS, ...SHARED_TIERS];
 
 /** The smallest tier that offers every feature this product requests. */
-export const SMALLEST_COMPLETE_TIER: DedicatedTier = "M10";
+const SMALLEST_COMPLETE_TIER: DedicatedTier = "M10";
 
 interface TierCapabilities {
   /** Why Atlas refuses to create this tier at all; absent when it can be created. */

@@ -9,14 +9,14 @@ export interface ConfigIssue {
 }
 
 /** Renders a field path the way a reader of the JSON file would write it: network.privateSubnetIds[0]. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   return path
     .map((part, index) => (typeof part === "number" ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))
     .join("");
 }
 
 /** Renders a value for a message: JSON for data, "nothing" for a missing field. */
-export function formatValue(value: unknown): string {
+function formatValue(value: unknown): string {
   if (value === undefined) return "nothing (the field is missing)";
   const json = JSON.stringify(value);
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;

@@ -5,6 +5,7 @@ import { Annotations, Aspects, LocalBackend, S3Backend, TerraformVariable } from
 import type { Construct } from "constructs";
 import { asDedicatedTier } from "../atlas/cluster-tiers";
 import type { EnvironmentConfig } from "../config/environment-schema";
+import { placeholderWarnings } from "../config/placeholders";
 import { DatabaseModule } from "../modules/database/main";
 import { DatabaseOutputs } from "../modules/database/outputs";
 import { PolicyChecks } from "../policy/policy-checks";
@@ -22,9 +23,6 @@ export interface DatabaseStackProps {
   /** The environment file the config came from, for messages. */
   readonly configFile: string;
 }
-
-// An id of only zeros and one hex digit is the committed example, not a real resource.
-const PLACEHOLDER_ID = /^(vpc|subnet|sg)-0+[0-9a-f]?$/;
 
 /**
  * Providers, state backend and the database module for one environment. Atlas credentials
@@ -120,25 +118,6 @@ export class DatabaseStack extends StableAddressStack {
 
     Aspects.of(this).add(new PolicyChecks({ production: config.production }));
 
-    const network = config.network;
-    const placeholders = [network.vpcId, ...network.privateSubnetIds, ...Object.values(network.clientSecurityGroups)].filter(
-      (id) => PLACEHOLDER_ID.test(id),
-    );
-    if (placeholders.length > 0) {
-      Annotations.of(this).addWarning(
-        `${props.configFile}: network ids ${placeholders.join(", ")} are committed placeholders; replace them with the networking module's outputs before deploying.`,
-      );
-    }
-    if (config.state?.bucket.includes("placeholder")) {
-      Annotations.of(this).addWarning(
-        `${props.configFile}: state.bucket ${config.state.bucket} is a committed placeholder; name your Terraform state bucket before deploying.`,
-      );
-    }
-    const placeholderEmails = (config.monitoring.alertEmails ?? []).filter((email) => /@example\.(com|org|net)$/.test(email));
-    if (placeholderEmails.length > 0) {
-      Annotations.of(this).addWarning(
-        `${props.configFile}: alert e-mail addresses ${placeholderEmails.join(", ")} are committed placeholders; nobody will receive these alarms.`,
-      );
-    }
+    for (const warning of placeholderWarnings(config)) Annotations.of(this).addWarning(`${props.configFile}: ${warning}`);
   }
 }

@@ -3,7 +3,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 
 /** Atlas refuses longer access-list comments at apply (Admin API: comment maxLength 80). */
-export const ACCESS_LIST_COMMENT_MAX_LENGTH = 80;
+const ACCESS_LIST_COMMENT_MAX_LENGTH = 80;
 
 /** Inputs of {@link AccessList}. */
 export interface AccessListProps {

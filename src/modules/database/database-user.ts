@@ -21,7 +21,7 @@ export interface DatabaseUserProps {
 }
 
 /** Length of the generated password: letters and digits only, so it needs no escaping in a URI. */
-export const PASSWORD_LENGTH = 32;
+const PASSWORD_LENGTH = 32;
 
 /**
  * A database user with roles on one database only, usable on one cluster only, with a

@@ -22,7 +22,7 @@ export interface LogExportProps {
 }
 
 /** Folder of the bucket Atlas writes to; the role may write nowhere else. */
-export const LOG_PREFIX = "atlas-logs";
+const LOG_PREFIX = "atlas-logs";
 // S3 allows at most 37 characters in a bucket_prefix; AWS appends a unique suffix.
 const MAX_BUCKET_PREFIX = 37;
 const ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS = 7;

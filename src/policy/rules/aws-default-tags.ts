@@ -1,6 +1,6 @@
 import type { PolicyRule } from "../policy-rule";
 
-export const REQUIRED_TAGS = ["Project", "Environment", "ManagedBy"] as const;
+const REQUIRED_TAGS = ["Project", "Environment", "ManagedBy"] as const;
 
 /** Every AWS provider tags all its resources through default_tags. */
 export const awsDefaultTags: PolicyRule = {
