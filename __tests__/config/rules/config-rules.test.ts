@@ -1,6 +1,7 @@
 import { computeAutoScalingBounds } from "../../../src/config/rules/compute-auto-scaling-bounds";
 import type { ConfigRule } from "../../../src/config/rules/config-rule";
 import { CONFIG_RULES } from "../../../src/config/rules";
+import { fcvPinWithinAtlasLimit } from "../../../src/config/rules/fcv-pin-within-atlas-limit";
 import { restoreWindowWithinHourlyRetention } from "../../../src/config/rules/restore-window-within-hourly-retention";
 import { snapshotRetentionOrder } from "../../../src/config/rules/snapshot-retention-order";
 import { tierOffersRequestedFeatures } from "../../../src/config/rules/tier-offers-requested-features";
@@ -35,6 +36,13 @@ const cases: { rule: ConfigRule<unknown>; compliant: unknown; noncompliant: unkn
     compliant: { atlas: { tier: "M20", autoScaling: { compute: { minTier: "M10", maxTier: "M30" } } } },
     noncompliant: { atlas: { tier: "M20", autoScaling: { compute: { minTier: "R40", maxTier: "M30" } } } },
     path: "atlas.autoScaling.compute.minTier",
+  },
+  {
+    // Dates far from any plausible "today", so the registered rule (real clock) gives the same answer any day.
+    rule: fcvPinWithinAtlasLimit,
+    compliant: { atlas: {} },
+    noncompliant: { atlas: { pinFcvSince: "2020-01-01T00:00:00Z", pinFcvUntil: "2020-01-15T00:00:00Z" } },
+    path: "atlas.pinFcvUntil",
   },
 ];
 
