@@ -1,13 +1,16 @@
 /*
  * `npm run diff|deploy|list [-- <stack> ...]`: the cdktf CLI, as the README and `help` show it.
  * - diff and deploy first refuse any stack whose environment file still holds a placeholder (the
- *   same check CI makes), listing each field; nothing is planned or applied then.
+ *   same check CI makes), listing each field; nothing is planned or applied then. Then they
+ *   synthesize with `npm run synth`'s runner, which prints a config error once (the CLI would print
+ *   it twice), and run the CLI with --skip-synth on exactly that output.
  * - CHECKPOINT_DISABLE=1: no telemetry call, which fails (noisily) on an offline machine.
  * - Outside a terminal, CI=true: cdktf then prints plain lines instead of ~180 spinner frames.
  * - A TF_CLI_CONFIG_FILE that names a missing file is dropped: terraform would warn on every call.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { loadEnvironments } from "../src/config/load-environment";
 import { placeholderReport } from "../src/config/placeholders";
 import { stackName } from "../src/stacks/database-stack";
@@ -35,18 +38,19 @@ function main(argv: readonly string[]): number {
     process.stderr.write("usage: tsx scripts/cdktf.ts <diff|deploy|list> [cdktf arguments]\n");
     return 1;
   }
+  const env = cliEnvironment(process.env, Boolean(process.stdout.isTTY));
+  const args = [command, ...rest];
   if (GUARDED.has(command)) {
     const refusals = placeholderRefusals(rest.filter((argument) => !argument.startsWith("-")));
     if (refusals.length > 0) {
       process.stderr.write(`${[`refusing to ${command}: ${refusals.length} placeholder value(s) remain:`, ...refusals.map((line) => `  ${line}`)].join("\n")}\n`);
       return 1;
     }
+    const synth = spawnSync(process.execPath, [path.join(__dirname, "synth.cjs")], { stdio: "inherit", env });
+    if (synth.status !== 0) return synth.status ?? 1;
+    args.push("--skip-synth");
   }
-  const result = spawnSync("npx", ["--no-install", "cdktf", command, ...rest], {
-    stdio: "inherit",
-    env: cliEnvironment(process.env, Boolean(process.stdout.isTTY)),
-  });
-  return result.status ?? 1;
+  return spawnSync("npx", ["--no-install", "cdktf", ...args], { stdio: "inherit", env }).status ?? 1;
 }
 
 if (require.main === module) {
