@@ -122,6 +122,11 @@ function baseDev(): Config {
   return dev;
 }
 
+function clusterName(json: TerraformJson): string {
+  const cluster = ((json.resource as JsonObject).mongodbatlas_advanced_cluster as JsonObject).cluster as JsonObject;
+  return cluster.name as string;
+}
+
 const hoursFromNow = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /**
@@ -129,7 +134,7 @@ const hoursFromNow = (hours: number) => new Date(Date.now() + hours * 3_600_000)
  * for stand-ins (a replaced random_password has a new result).
  */
 const SCENARIOS: Readonly<Record<string, { readonly config?: (config: Config) => void; readonly newRandomResults?: boolean }>> = {
-  "restore-cutover": { config: (config) => void (config.atlas.clusterName = `${config.atlas.clusterName}-r1`) },
+  "restore-cutover": { config: (config) => void (config.atlas.clusterName = `${clusterName(BASE_DEV)}-r1`) },
   "rotate-passwords": { newRandomResults: true },
   "tier-change": { config: (config) => void (config.atlas.tier = "M20") },
   "fcv-pin": { config: (config) => Object.assign(config.atlas, { pinFcvSince: hoursFromNow(-1), pinFcvUntil: hoursFromNow(24 * 14) }) },
@@ -214,6 +219,23 @@ describe("runbooks: what they name exists", () => {
         expect(text, `${file} lacks ${heading}`).toMatch(heading);
       }
     }
+  });
+});
+
+describe("runbook-upgrade.md: switching compute auto-scaling off", () => {
+  it("sends compute_enabled and compute_scale_down_enabled both false, also where scale-down was on", () => {
+    // GIVEN prod (compute auto-scaling with scaleDown) with atlas.autoScaling.compute removed, as the runbook says
+    const prod = committedConfigJson("prod");
+    expect(prod.atlas.autoScaling?.compute?.scaleDown, "prod scales down today; the variant turns it off").toBe(true);
+    delete prod.atlas.autoScaling.compute;
+    prod.atlas.tier = "M30";
+    // WHEN synthesized
+    const json = synthesizeConfigs("autoscaling-off", { prod })["audio-pipeline-prod"];
+    // THEN both switches are off, and the size is no longer ignored
+    const cluster = ((json.resource as JsonObject).mongodbatlas_advanced_cluster as JsonObject).cluster as any;
+    const autoScaling = cluster.replication_specs[0].region_configs[0].auto_scaling;
+    expect(autoScaling).toMatchObject({ compute_enabled: false, compute_scale_down_enabled: false });
+    expect(cluster.lifecycle?.ignore_changes ?? []).toEqual([]);
   });
 });
 
@@ -352,7 +374,11 @@ describe.skipIf(!offline.available)("runbooks rehearsed with real Terraform on a
       plans.set(`${file} ${scenario}`, settled(planAgainstDeployed(scenario, config, variables)));
     }
   });
-  afterAll(() => workspaces.forEach((workspace) => workspace.dispose()));
+  afterAll(() => {
+    const timings = workspaces.flatMap((workspace) => workspace.timings.map(({ command, durationMs }) => `${command} ${(durationMs / 1000).toFixed(1)} s`));
+    console.log(`[runbooks] rehearsal with ${available?.version}: ${timings.join(", ")}`);
+    workspaces.forEach((workspace) => workspace.dispose());
+  });
 
   it("the local state is one the real aws provider considers deployed: an unchanged plan has no changes", async () => {
     expect(await plans.get("baseline")).toEqual([]);
