@@ -202,6 +202,26 @@ describe("runbooks: what they name exists", () => {
     }
   });
 
+  it("restore-cutover: in every environment, the AWS resources that read the cluster are exactly the predicted AWS lines", () => {
+    // The rehearsal plans dev; prod's AWS part differs, so this checks prod the static way: what reads the cluster changes with it.
+    const predicted = PLANS.filter((plan) => plan.scenario === "restore-cutover")
+      .flatMap((plan) => plan.lines.map(planLineAddress))
+      .filter((address) => address.startsWith("aws_"));
+    expect(predicted.length).toBeGreaterThan(0);
+    for (const stack of COMMITTED) {
+      const locals = Object.entries((stack.json.locals ?? {}) as JsonObject)
+        .filter(([, expression]) => JSON.stringify(expression).includes("mongodbatlas_advanced_cluster.cluster."))
+        .map(([name]) => `local.${name}`);
+      const readers = [...allResourceAddresses(stack.json)].filter((address) => {
+        if (!address.startsWith("aws_")) return false;
+        const [type, name] = address.split(".");
+        const body = JSON.stringify(((stack.json.resource as JsonObject)[type] as JsonObject)[name]);
+        return body.includes("mongodbatlas_advanced_cluster.cluster.") || locals.some((local) => body.includes(local));
+      });
+      expect(readers.sort(), stack.name).toEqual([...new Set(predicted)].sort());
+    }
+  });
+
   it("import ids have the format the provider 1.41.1 importers parse", () => {
     const imports = RUNBOOKS.flatMap(terraformCommands).filter((command) => command.args[0] === "import");
     expect(imports.length).toBeGreaterThan(0);
