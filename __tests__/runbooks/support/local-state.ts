@@ -3,13 +3,13 @@
  * any cloud call, so that the runbooks' `terraform state` commands and predicted plans can be
  * rehearsed with the real hashicorp/aws 5.100.0 provider (see docs/terraform-proof.md).
  *
- One `terraform test -json -verbose` run (one process, so the provider schema loads once):
+ * One `terraform test -json -verbose` run (one process, so the provider schema loads once):
  * 1. run "planned": the real provider plans the AWS part from an empty state. Its planned values
  *    carry the defaults and normalisations a mock does not know (key_usage, tags_all, ...).
  * 2. run "deployed": `mock_provider "aws"` applies it. Terraform walks the real graph and fills
  *    every computed attribute with a generated value, so references between resources (an
  *    endpoint id inside a dashboard body, a key ARN inside a secret) agree.
- Then the state file takes, per attribute, the real planned value where it is known, else the
+ * Then the state file takes, per attribute, the real planned value where it is known, else the
  * mock's (ids, ARNs and what embeds them), except a few purely computed attributes the provider
  * validates and AWS leaves empty here (UNSET_WHEN_COMPUTED); sensitivity marks and outputs as
  * Terraform records them.
@@ -63,7 +63,7 @@ function testFile(config: TerraformJson, variables: Readonly<Record<string, stri
     .map(([type, arn]) => `  mock_resource "${type}" {\n    defaults = { arn = ${hclString(arn)} }\n  }`);
   const assignments = Object.entries(variables).map(([name, value]) => `  ${name} = ${hclString(value)}`);
   return [
-    "# Written by __tests__/runbooks/support/local-state.ts: a mock apply, no cloud.",
+    "# Written by __tests__/runbooks/support/local-state.ts: a real plan and a mock apply, no cloud.",
     `mock_provider "aws" {\n  alias = "mock"\n${mocks.join("\n")}\n}`,
     `variables {\n${assignments.join("\n")}\n}`,
     'run "planned" {\n  command = plan\n}',
