@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cliEnvironment, placeholderRefusals } from "../../scripts/cdktf";
-import { committedConfigJson, writeConfigFile } from "../support/config-files";
+import { committedConfigJson, deployableConfigJson, writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/stacks";
 
 /*
@@ -14,25 +14,6 @@ beforeEach(() => {
   workspace = temporaryDirectory("cdktf-wrapper");
 });
 afterEach(() => fs.rmSync(workspace, { recursive: true, force: true }));
-
-/** The committed dev file with every placeholder replaced by a real-looking value. */
-function readyDev(): Record<string, any> {
-  const dev = committedConfigJson("dev");
-  dev.aws = { accountId: "123456789012" };
-  dev.network = {
-    ...dev.network,
-    vpcId: "vpc-0a1b2c3d4e5f60718",
-    privateSubnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719"],
-    clientSecurityGroups: { api: "sg-0a1b2c3d4e5f60718", worker: "sg-0a1b2c3d4e5f60719" },
-  };
-  dev.state = { bucket: "audio-pipeline-terraform-state-dev" };
-  dev.ci = {
-    planRoleArn: "arn:aws:iam::123456789012:role/audio-pipeline-dev-plan",
-    deployRoleArn: "arn:aws:iam::123456789012:role/audio-pipeline-dev-deploy",
-    runnerLabel: "audio-pipeline-vpc",
-  };
-  return dev;
-}
 
 describe("placeholderRefusals (npm run diff / deploy)", () => {
   it("lists every placeholder field of the named stack, with its file", () => {
@@ -51,7 +32,7 @@ describe("placeholderRefusals (npm run diff / deploy)", () => {
 
   it("passes a stack whose file holds only real values, and checks only the stacks named", () => {
     const configDir = path.join(workspace, "config");
-    writeConfigFile(configDir, "dev", readyDev());
+    writeConfigFile(configDir, "dev", deployableConfigJson("dev"));
     const staging = committedConfigJson("dev");
     staging.environment = "staging";
     writeConfigFile(configDir, "staging", staging);
