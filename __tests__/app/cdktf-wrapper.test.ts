@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cliEnvironment, placeholderRefusals } from "../../scripts/cdktf";
+import { cliEnvironment, listStacks, placeholderRefusals } from "../../scripts/cdktf";
+import { synthesizeApp } from "../../src/app";
 import { committedConfigJson, deployableConfigJson, writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/stacks";
 
@@ -53,5 +54,15 @@ describe("cliEnvironment", () => {
     const real = path.join(workspace, "real.tfrc");
     fs.writeFileSync(real, "");
     expect(cliEnvironment({ TF_CLI_CONFIG_FILE: real }, true).TF_CLI_CONFIG_FILE).toBe(real);
+  });
+});
+
+describe("listStacks (npm run list)", () => {
+  it("lists each synthesized stack with its directory, as cdktf list does", () => {
+    const outdir = path.join(workspace, "out");
+    const { stacks } = synthesizeApp({ configDir: "config", outdir });
+    const lines = listStacks(outdir);
+    expect(lines[0]).toMatch(/^Stack name\s+Path$/);
+    expect(lines.slice(1).map((line) => line.split(/\s+/))).toEqual(stacks.map((stack) => [stack, path.join(outdir, "stacks", stack)]));
   });
 });
