@@ -234,6 +234,20 @@ describe("runbooks: what they name exists", () => {
     }
   });
 
+  it("the provider versions a runbook says it was checked against are the pinned ones", () => {
+    const pinned = (binding: string) =>
+      JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules", binding, "package.json"), "utf8")).cdktf.provider.version as string;
+    const versions: Record<string, string> = { mongodbatlas: pinned("@cdktf/provider-mongodbatlas"), aws: pinned("@cdktf/provider-aws") };
+    let stated = 0;
+    for (const { file, text } of RUNBOOKS) {
+      for (const match of text.matchAll(/\b(mongodbatlas|aws)(?:\s+provider)?\s+\*\*([0-9.]+)\*\*/g)) {
+        stated += 1;
+        expect(match[2], `${file}: ${match[0]}`).toBe(versions[match[1]]);
+      }
+    }
+    expect(stated).toBeGreaterThan(0);
+  });
+
   it("import ids have the format the provider 1.41.1 importers parse", () => {
     const imports = RUNBOOKS.flatMap(terraformCommands).filter((command) => command.args[0] === "import");
     expect(imports.length).toBeGreaterThan(0);
