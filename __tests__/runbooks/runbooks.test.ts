@@ -163,6 +163,12 @@ function checkAddress(address: string, where: string): void {
   throw new Error(`${where} names ${address}, which no synthesized stack (dev, prod, dev in password mode) has`);
 }
 
+const REHEARSAL_VARIABLES: Readonly<Record<string, string>> = { atlas_org_id: "5f0c0ffee0c0ffee0c0ffee0" };
+const offline = offlineTerraformAvailability();
+if (!offline.available) console.warn(`[runbooks] skipping the rehearsal with real Terraform: ${offline.reason}`);
+// Started now, so that Terraform runs beside the synth-only tests below; the rehearsal tests await it.
+const REHEARSAL = offline.available ? settled(rehearse(offline)) : undefined;
+
 describe("runbooks: what they name exists", () => {
   it("finds the runbooks and their predicted plans", () => {
     expect(RUNBOOKS.map((runbook) => runbook.file)).toEqual(
@@ -327,8 +333,6 @@ describe("leaving-cdktf.md", () => {
   });
 });
 
-const offline = offlineTerraformAvailability();
-if (!offline.available) console.warn(`[runbooks] skipping the rehearsal with real Terraform: ${offline.reason}`);
 
 /** Resources of the full stack that the AWS part leaves out, as address-only state entries. */
 function stubResources(awsPart: AwsPartResult): JsonObject[] {
@@ -350,22 +354,23 @@ function stub(address: string, provider: string): JsonObject {
 }
 
 /** What a scenario changes: the AWS part to plan, and new values for stand-in variables. */
-function scenarioInput(base: AwsPartResult, scenario: string): { config: TerraformJson; variables: Record<string, string> } {
+function scenarioInput(base: AwsPartResult, scenario: string): { part: AwsPartResult; variables: Record<string, string> } {
   const definition = SCENARIOS[scenario];
-  let config = base.config;
+  let part = base;
   if (definition.config) {
     const changed = baseDev();
     definition.config(changed);
-    config = toAwsPart(synthesizeConfigs(scenario, { dev: changed })["audio-pipeline-dev"]).config;
+    part = toAwsPart(synthesizeConfigs(scenario, { dev: changed })["audio-pipeline-dev"]);
   }
   const variables: Record<string, string> = {};
   if (definition.newRandomResults) {
-    for (const standIn of base.standIns.filter((candidate) => /^random_password\./.test(candidate.replaces))) {
+    for (const standIn of part.standIns.filter((candidate) => /^random_password\./.test(candidate.replaces))) {
       variables[standIn.name] = `Rotated${String(standIn.default).slice(7)}`;
     }
     if (Object.keys(variables).length === 0) throw new Error(`scenario ${scenario}: dev in password mode has no random_password to rotate`);
   }
-  return { config, variables };
+  const standIns = part.standIns.map((standIn) => (standIn.name in variables ? { ...standIn, default: variables[standIn.name] } : standIn));
+  return { part: { ...part, standIns }, variables };
 }
 
 /** Marks a promise as handled (its test awaits it later) so an early failure is not reported twice. */
@@ -374,100 +379,121 @@ function settled<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-describe.skipIf(!offline.available)("runbooks rehearsed with real Terraform on a local state of the AWS part", () => {
-  const available = offline.available ? offline : undefined;
-  const installation = { kind: "mirror", mirror: available?.mirror ?? "" } as const;
-  const VARIABLES: Record<string, string> = { atlas_org_id: "5f0c0ffee0c0ffee0c0ffee0" };
-  const workspaces: TerraformWorkspace[] = [];
-  let deployed: TerraformWorkspace;
-  let base: AwsPartResult;
-  /** Resource lines of each real plan, by "baseline" or "<file> <scenario>"; no entry: the AWS part did not change. */
-  const plans = new Map<string, Promise<string[]>>();
+/** What the rehearsal found; its tests read it. */
+interface Rehearsal {
+  /** The deployed-looking local state of dev's AWS part (terraform.tfstate). */
+  readonly stateFile: string;
+  readonly base: AwsPartResult;
+  /** Resource lines of each real plan, by "<file> <scenario>"; no entry: the AWS part did not change. */
+  readonly plans: ReadonlyMap<string, string[]>;
+  /** AWS resources whose configuration (with stand-in values) the scenario changes, by the same key. */
+  readonly changed: ReadonlyMap<string, string[]>;
+  readonly workspaces: readonly TerraformWorkspace[];
+}
 
-  /** Plans `config` with `variables` against a copy of the deployed state, in its own directory. */
-  async function planAgainstDeployed(label: string, config: TerraformJson, variables: Record<string, string>): Promise<string[]> {
-    const copy = TerraformWorkspace.create({
-      name: `runbook-${label}`,
-      terraform: available!.terraform,
+/** Builds the local state of dev's AWS part, then plans every scenario whose AWS part changes, side by side. */
+async function rehearse(available: { readonly terraform: string; readonly mirror: string }): Promise<Rehearsal> {
+  const installation = { kind: "mirror", mirror: available.mirror } as const;
+  const workspaces: TerraformWorkspace[] = [];
+  const workspace = (name: string, config: TerraformJson) => {
+    const created = TerraformWorkspace.create({
+      name,
+      terraform: available.terraform,
       installation,
       files: { "main.tf.json": config, "offline_override.tf.json": awsOfflineProviderOverride(config) },
     });
-    workspaces.push(copy);
+    workspaces.push(created);
+    return created;
+  };
+  const base = toAwsPart(BASE_DEV);
+  const deployed = workspace("runbook-deployed", base.config);
+  await deployed.init();
+  await writeDeployedState(deployed, base.config, REHEARSAL_VARIABLES, 180_000);
+
+  const planAgainstDeployed = async (label: string, config: TerraformJson, variables: Record<string, string>) => {
+    const copy = workspace(`runbook-${label}`, config);
     for (const entry of [".terraform", ".terraform.lock.hcl", "terraform.tfstate"]) {
       fs.cpSync(path.join(deployed.dir, entry), path.join(copy.dir, entry), { recursive: true, verbatimSymlinks: true });
     }
-    const args = Object.entries({ ...VARIABLES, ...variables }).map(([name, value]) => `-var=${name}=${value}`);
+    const args = Object.entries({ ...REHEARSAL_VARIABLES, ...variables }).map(([name, value]) => `-var=${name}=${value}`);
     const result = await copy.run(["plan", "-refresh=false", "-lock=false", "-input=false", "-no-color", ...args], 120_000);
     return planLines(result.stdout).sort();
+  };
+
+  const pending: Promise<void>[] = [];
+  const plans = new Map<string, string[]>();
+  const changed = new Map<string, string[]>();
+  for (const { file, scenario } of PLANS) {
+    if (!SCENARIOS[scenario]) continue;
+    const { part, variables } = scenarioInput(base, scenario);
+    const differing = [...allResourceAddresses(base.config), ...allResourceAddresses(part.config)].filter(
+      (address) => awsResourceWithStandIns(base, address) !== awsResourceWithStandIns(part, address),
+    );
+    changed.set(`${file} ${scenario}`, [...new Set(differing)].sort());
+    // An AWS part that does not change plans no AWS change: the state was applied from that configuration.
+    if (differing.length === 0) continue;
+    pending.push(planAgainstDeployed(scenario, part.config, variables).then((lines) => void plans.set(`${file} ${scenario}`, lines)));
   }
+  await Promise.all(pending);
+  return { stateFile: path.join(deployed.dir, "terraform.tfstate"), base, plans, changed, workspaces };
+}
 
-  beforeAll(async () => {
-    base = toAwsPart(BASE_DEV);
-    deployed = TerraformWorkspace.create({
-      name: "runbook-deployed",
-      terraform: available!.terraform,
-      installation,
-      files: { "main.tf.json": base.config, "offline_override.tf.json": awsOfflineProviderOverride(base.config) },
-    });
-    workspaces.push(deployed);
-    await deployed.init();
-    await writeDeployedState(deployed, base.config, VARIABLES, 180_000);
-    // The plans run side by side; each test awaits its own.
-    plans.set("baseline", settled(planAgainstDeployed("baseline", base.config, {})));
-    for (const { file, scenario } of PLANS) {
-      if (!SCENARIOS[scenario]) continue;
-      const { config, variables } = scenarioInput(base, scenario);
-      // An unchanged AWS part plans like the baseline (no changes), which its own test proves.
-      if (JSON.stringify(config) === JSON.stringify(base.config) && Object.keys(variables).length === 0) continue;
-      plans.set(`${file} ${scenario}`, settled(planAgainstDeployed(scenario, config, variables)));
+describe.skipIf(!offline.available)("runbooks rehearsed with real Terraform on a local state of the AWS part", () => {
+  afterAll(async () => {
+    const rehearsal = await REHEARSAL?.catch(() => undefined);
+    if (!rehearsal) return;
+    const timings = rehearsal.workspaces.flatMap((workspace) => workspace.timings.map(({ command, durationMs }) => `${command} ${(durationMs / 1000).toFixed(1)} s`));
+    console.log(`[runbooks] rehearsal with ${offline.available ? offline.version : ""}: ${timings.join(", ")}`);
+    rehearsal.workspaces.forEach((workspace) => workspace.dispose());
+  });
+
+  it("the local state is faithful: no real plan changes an AWS resource whose configuration the scenario leaves as it is", async () => {
+    const { plans, changed } = (await REHEARSAL)!;
+    expect(plans.size, "at least one scenario changes the AWS part").toBeGreaterThan(0);
+    for (const [key, lines] of plans) {
+      expect(lines.map(planLineAddress).filter((address) => !changed.get(key)!.includes(address)), key).toEqual([]);
     }
-  });
-  afterAll(() => {
-    const timings = workspaces.flatMap((workspace) => workspace.timings.map(({ command, durationMs }) => `${command} ${(durationMs / 1000).toFixed(1)} s`));
-    console.log(`[runbooks] rehearsal with ${available?.version}: ${timings.join(", ")}`);
-    workspaces.forEach((workspace) => workspace.dispose());
-  });
-
-  it("the local state is one the real aws provider considers deployed: an unchanged plan has no changes", async () => {
-    expect(await plans.get("baseline")).toEqual([]);
   });
 
   it.each(PLANS)("$file: the AWS lines of plan $scenario are what Terraform plans", async ({ file, scenario, lines }) => {
+    const { plans } = (await REHEARSAL)!;
     const predicted = lines.filter((line) => planLineAddress(line).startsWith("aws_")).sort();
-    const actual = (await plans.get(`${file} ${scenario}`)) ?? (await plans.get("baseline"));
-    expect(actual).toEqual(predicted);
+    expect(plans.get(`${file} ${scenario}`) ?? []).toEqual(predicted);
   });
 
   it("the terraform state and import commands run in document order on the local state", async () => {
+    const { stateFile: deployedState, base, workspaces } = (await REHEARSAL)!;
     // A directory of its own: `state pull` reads the working directory's state, and the deployed one stays as it is.
-    const surgery = TerraformWorkspace.create({ name: "runbook-state", terraform: available!.terraform, installation, files: {} });
-    try {
-      const stateFile = path.join(surgery.dir, "terraform.tfstate");
-      const state = JSON.parse(fs.readFileSync(path.join(deployed.dir, "terraform.tfstate"), "utf8"));
-      state.resources.push(...stubResources(base));
-      fs.writeFileSync(stateFile, JSON.stringify(state));
-      const commands: TerraformCommand[] = RUNBOOKS.flatMap(terraformCommands).filter((command) => ["state", "import"].includes(command.args[0]));
-      expect(commands.some((command) => command.args[1] === "rm")).toBe(true);
-      for (const { file, line, args } of commands) {
-        if (args[0] === "import") {
-          const address = args[args.length - 2];
-          const listed = (await surgery.run(["state", "list"], 60_000)).stdout.split("\n").filter(Boolean);
-          expect(listed, `${file}: "${line}" imports an address still in state ("Resource already managed")`).not.toContain(address);
-          // The mongodbatlas provider is not available offline: the import itself is stood in for.
-          const current = JSON.parse(fs.readFileSync(stateFile, "utf8"));
-          current.resources.push(stub(address, "mongodb/mongodbatlas"));
-          current.serial += 1;
-          fs.writeFileSync(stateFile, JSON.stringify(current));
-          continue;
-        }
-        const [, subcommand, ...rest] = args;
-        expect(["list", "pull", "rm", "mv", "show"], `${file}: ${line}`).toContain(subcommand);
-        const result = await surgery.run(["state", subcommand, ...rest.map(expand)], 60_000, [0, 1]);
-        expect(result.exitCode, `${file}: "${line}" failed:\n${result.stderr}`).toBe(0);
-        if (subcommand === "pull") expect(JSON.parse(result.stdout).version).toBe(4);
+    const surgery = TerraformWorkspace.create({
+      name: "runbook-state",
+      terraform: offline.available ? offline.terraform : "terraform",
+      installation: { kind: "mirror", mirror: offline.available ? offline.mirror : "" },
+      files: {},
+    });
+    (workspaces as TerraformWorkspace[]).push(surgery);
+    const stateFile = path.join(surgery.dir, "terraform.tfstate");
+    const state = JSON.parse(fs.readFileSync(deployedState, "utf8"));
+    state.resources.push(...stubResources(base));
+    fs.writeFileSync(stateFile, JSON.stringify(state));
+    const commands: TerraformCommand[] = RUNBOOKS.flatMap(terraformCommands).filter((command) => ["state", "import"].includes(command.args[0]));
+    expect(commands.some((command) => command.args[1] === "rm")).toBe(true);
+    for (const { file, line, args } of commands) {
+      if (args[0] === "import") {
+        const address = args[args.length - 2];
+        const listed = (await surgery.run(["state", "list"], 60_000)).stdout.split("\n").filter(Boolean);
+        expect(listed, `${file}: "${line}" imports an address still in state ("Resource already managed")`).not.toContain(address);
+        // The mongodbatlas provider is not available offline: the import itself is stood in for.
+        const current = JSON.parse(fs.readFileSync(stateFile, "utf8"));
+        current.resources.push(stub(address, "mongodb/mongodbatlas"));
+        current.serial += 1;
+        fs.writeFileSync(stateFile, JSON.stringify(current));
+        continue;
       }
-    } finally {
-      surgery.dispose();
+      const [, subcommand, ...rest] = args;
+      expect(["list", "pull", "rm", "mv", "show"], `${file}: ${line}`).toContain(subcommand);
+      const result = await surgery.run(["state", subcommand, ...rest.map(expand)], 60_000, [0, 1]);
+      expect(result.exitCode, `${file}: "${line}" failed:\n${result.stderr}`).toBe(0);
+      if (subcommand === "pull") expect(JSON.parse(result.stdout).version).toBe(4);
     }
   });
 });
