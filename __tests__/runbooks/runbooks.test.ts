@@ -18,7 +18,7 @@ import { synthesizeApp } from "../../src/app";
 import { main as seedMain } from "../../src/seed/main";
 import { toAwsPart, type AwsPartResult, type JsonObject, type TerraformJson } from "../support/aws-part";
 import { committedConfigJson, writeConfigFile } from "../support/config-files";
-import { awsOfflineProviderOverride, offlineTerraformAvailability, TerraformWorkspace } from "../support/terraform-runner";
+import { awsOfflineProviderOverride, offlineTerraformAvailability, settled, TerraformWorkspace } from "../support/terraform-runner";
 import { REPO_ROOT, synthesizeStacks } from "../terraform/synthesized-stacks";
 import { planLines, writeDeployedState } from "./support/local-state";
 import {
@@ -371,12 +371,6 @@ function scenarioInput(base: AwsPartResult, scenario: string): { part: AwsPartRe
   }
   const standIns = part.standIns.map((standIn) => (standIn.name in variables ? { ...standIn, default: variables[standIn.name] } : standIn));
   return { part: { ...part, standIns }, variables };
-}
-
-/** Marks a promise as handled (its test awaits it later) so an early failure is not reported twice. */
-function settled<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
 }
 
 /** What the rehearsal found; its tests read it. */
