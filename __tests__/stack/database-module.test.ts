@@ -16,6 +16,11 @@ const REQUIRED: DatabaseModuleProps = {
   privateSubnetIds: ["subnet-0123456789abcdef0"],
   clientSecurityGroups: { api: "sg-0123456789abcdef0" },
   collectionNames: ["calls"],
+  awsAccountId: "111122223333",
+  appRoleArn: "arn:aws:iam::111122223333:role/test-app",
+  seederRoleArn: "arn:aws:iam::111122223333:role/test-seeder",
+  planRoleArn: "arn:aws:iam::111122223333:role/test-plan",
+  deployRoleArn: "arn:aws:iam::111122223333:role/test-deploy",
 };
 
 function moduleStack(props: DatabaseModuleProps): StableAddressStack {
