@@ -1,5 +1,6 @@
 import { computeAutoScalingBounds } from "./compute-auto-scaling-bounds";
 import type { ConfigRule } from "./config-rule";
+import { roleArnsBelongToTheAccount } from "./role-arns-belong-to-the-account";
 import { restoreWindowWithinHourlyRetention } from "./restore-window-within-hourly-retention";
 import { snapshotRetentionOrder } from "./snapshot-retention-order";
 import { tierOffersRequestedFeatures } from "./tier-offers-requested-features";
@@ -10,4 +11,5 @@ export const CONFIG_RULES: readonly ConfigRule<unknown>[] = [
   restoreWindowWithinHourlyRetention,
   snapshotRetentionOrder,
   computeAutoScalingBounds,
+  roleArnsBelongToTheAccount,
 ];
