@@ -15,6 +15,9 @@ export interface CustomerKeyEncryptionProps {
   readonly terraformRoles: TerraformRoles;
 }
 
+/** Atlas's own key-rotation reminder (an alert it creates when customer key management is on). */
+export const ATLAS_ROTATION_REMINDER_DAYS = 90;
+
 /** What Atlas does with the key: wrap and unwrap the cluster's own data keys, and check the key. */
 export const ATLAS_KEY_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"] as const;
 
@@ -48,6 +51,9 @@ export class CustomerKeyEncryption extends Construct {
     this.key = new KmsKey(this, "atlas_encryption_key", {
       description: `Encrypts the Atlas cluster storage of ${props.namePrefix} (customer key management)`,
       enableKeyRotation: true,
+      // Atlas reminds every 90 days to rotate the key; AWS rotating the key material on the same
+      // cadence answers it without a change in Atlas (the key id stays).
+      rotationPeriodInDays: ATLAS_ROTATION_REMINDER_DAYS,
       deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
       // The key policy alone grants the role (same account): no IAM policy can widen or narrow it.
       policy: policyDocument([
