@@ -1,6 +1,7 @@
 import { computeAutoScalingBounds } from "../../../src/config/rules/compute-auto-scaling-bounds";
 import type { ConfigRule } from "../../../src/config/rules/config-rule";
 import { CONFIG_RULES } from "../../../src/config/rules";
+import { roleArnsBelongToTheAccount } from "../../../src/config/rules/role-arns-belong-to-the-account";
 import { restoreWindowWithinHourlyRetention } from "../../../src/config/rules/restore-window-within-hourly-retention";
 import { snapshotRetentionOrder } from "../../../src/config/rules/snapshot-retention-order";
 import { tierOffersRequestedFeatures } from "../../../src/config/rules/tier-offers-requested-features";
@@ -35,6 +36,12 @@ const cases: { rule: ConfigRule<unknown>; compliant: unknown; noncompliant: unkn
     compliant: { atlas: { tier: "M20", autoScaling: { compute: { minTier: "M10", maxTier: "M30" } } } },
     noncompliant: { atlas: { tier: "M20", autoScaling: { compute: { minTier: "R40", maxTier: "M30" } } } },
     path: "atlas.autoScaling.compute.minTier",
+  },
+  {
+    rule: roleArnsBelongToTheAccount,
+    compliant: { aws: { accountId: "111122223333" }, database: { appRoleArn: "arn:aws:iam::111122223333:role/app" } },
+    noncompliant: { aws: { accountId: "111122223333" }, database: { appRoleArn: "arn:aws:iam::444455556666:role/app" } },
+    path: "database.appRoleArn",
   },
 ];
 
