@@ -115,9 +115,11 @@ describe("config rules", () => {
     ]);
     expect(paths({ monitoring: { expectTraffic: true, idlePeriods: 3, logExport: true, logRetentionDays: 30 } })).toEqual([]);
     expect(paths({ database: { username: "app" } })).toEqual(["database.username"]);
-    expect(paths({ database: { authentication: "password", username: "app", appRoleArn: "arn:aws:iam::123456789012:role/app" } })).toEqual([
-      "database.appRoleArn",
-    ]);
+    // The role ARNs are the secrets' readers in both modes, so password mode uses them too.
+    expect(paths({ database: { authentication: "password", username: "app", appRoleArn: "arn:aws:iam::123456789012:role/app" } })).toEqual([]);
+    expect(paths({ database: { authentication: "password", retainPasswordUsers: true } })).toEqual(["database.retainPasswordUsers"]);
+    // While switching to aws-iam (step 1), the password users and their fields still exist.
+    expect(paths({ database: { authentication: "aws-iam", retainPasswordUsers: true, username: "app", passwordVersion: 2 } })).toEqual([]);
   });
 
   it("leave local state alone outside production", () => {
