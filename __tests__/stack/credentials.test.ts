@@ -171,9 +171,11 @@ describe("key and secret policies (config/prod.json)", () => {
   const viaSecretsManager = `secretsmanager.${config.region}.amazonaws.com`;
 
   describe.each(["connection_secret_key", "atlas_encryption_key"])("aws_kms_key.%s", (name) => {
-    const statements = statementsOf(resourceNamed(json, "aws_kms_key", name).policy);
+    // Read inside each test, so that a missing key fails these tests rather than the whole file.
+    const keyStatements = () => statementsOf(resourceNamed(json, "aws_kms_key", name).policy);
 
     it("lets the account root administer the key and never use it, and grants kms:* to no one", () => {
+      const statements = keyStatements();
       const rootActions = statements.filter((statement) => principalsOf(statement).includes(root)).flatMap((statement) => list(statement.Action as string[]));
       expect(rootActions).toContain("kms:PutKeyPolicy");
       expect(rootActions.filter((action) => CRYPTOGRAPHIC.test(action))).toEqual([]);
@@ -182,6 +184,7 @@ describe("key and secret policies (config/prod.json)", () => {
     });
 
     it("lets the deploy role change the key and its policy later (no lock-out), and the plan role read it", () => {
+      const statements = keyStatements();
       const actionsOf = (principal: string) =>
         statements.filter((statement) => principalsOf(statement).includes(principal)).flatMap((statement) => list(statement.Action as string[]));
       expect(actionsOf(config.ci.deployRoleArn)).toEqual(expect.arrayContaining(["kms:PutKeyPolicy", "kms:GetKeyPolicy", "kms:EnableKeyRotation", "kms:TagResource"]));
