@@ -26,6 +26,10 @@ import { loadEnvironments } from "../../src/config/load-environment";
 import { stackName } from "../../src/stacks/database-stack";
 import { CONFIG_DIR, synthesizeStacks, type SynthesizedStack } from "./synthesized-stacks";
 
+/** Provider local names the AWS part keeps: aws, and Terraform's built-in provider (terraform_data). */
+const KEPT_PROVIDERS = ["aws", "terraform"];
+const BUILTIN_TERRAFORM_PROVIDER = "terraform.io/builtin/terraform";
+
 /** Realistic, obviously fake values for the stacks' own variables that have no default. */
 const PLAN_VARIABLE_VALUES: Readonly<Record<string, Json>> = {
   atlas_org_id: "5f0c0ffee0c0ffee0c0ffee0", // 24 hex digits, like an Atlas organization id
@@ -481,6 +485,24 @@ const CHECKS_BY_TYPE: Record<string, { readonly name: string; readonly check: (v
       },
     },
   ],
+  terraform_data: [
+    {
+      name: "waits (local-exec sleep of 30 s or more) after each Atlas role and what grants it, before Atlas authorizes the role",
+      check: (view) => {
+        const waits = view.changes("terraform_data");
+        expect(waits.map((wait) => wait.address).sort()).toEqual(view.changes("aws_iam_role").map((role) => role.address.replace(/^aws_iam_role\.(.*)$/, "terraform_data.$1_propagation")).sort());
+        for (const wait of waits) {
+          const role = wait.address.replace(/^terraform_data\.(.*)_propagation$/, "aws_iam_role.$1");
+          const configuration = view.configuration(wait.address) as ConfigurationResource & { depends_on?: string[]; provisioners?: { type: string; expressions: { command: { constant_value: string } } }[] };
+          expect(configuration.depends_on, wait.address).toContain(role);
+          expect(view.referencedResources(wait.address, "triggers_replace"), wait.address).toContain(role);
+          const [provisioner] = configuration.provisioners ?? [];
+          expect(provisioner?.type, wait.address).toBe("local-exec");
+          expect(Number(/^sleep (\d+)$/.exec(provisioner.expressions.command.constant_value)?.[1]), wait.address).toBeGreaterThanOrEqual(30);
+        }
+      },
+    },
+  ],
   aws_iam_role: [
     {
       name: "lets only Atlas's account assume each Atlas role (log export, encryption key), with this project's external id",
@@ -539,7 +561,8 @@ describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of ea
     }
     for (const stack of stacks) {
       try {
-        const awsPart = toAwsPart(stack.json);
+        // terraform_data (the IAM propagation waits) is built into Terraform: it needs no provider, so it stays.
+        const awsPart = toAwsPart(stack.json, { keepProviders: KEPT_PROVIDERS });
         const missing = awsPart.variablesWithoutDefault.filter((name) => PLAN_VARIABLE_VALUES[name] === undefined);
         if (missing.length > 0) throw new Error(`add realistic plan values for ${missing.join(", ")} to PLAN_VARIABLE_VALUES`);
         const workspace = TerraformWorkspace.create({
@@ -592,7 +615,7 @@ describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of ea
           .filter(([type]) => keep(type))
           .flatMap(([type, byName]) => Object.keys(byName).map((resource) => `${type}.${resource}`))
           .sort();
-      expect(addresses(awsPart.config, () => true)).toEqual(addresses(stack.json, (type) => type.startsWith("aws_")));
+      expect(addresses(awsPart.config, () => true)).toEqual(addresses(stack.json, (type) => type.startsWith("aws_") || type === "terraform_data"));
       expect(referencesTo(awsPart.config, awsPart.removed.resources)).toEqual([]);
       expect(Object.keys(awsPart.config.provider as JsonObject)).toEqual(["aws"]);
       expect(Object.keys((awsPart.config.terraform as JsonObject).required_providers as JsonObject)).toEqual(["aws"]);
@@ -614,7 +637,7 @@ describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of ea
       expect(diagnostics.filter((diagnostic) => diagnostic.severity === "error")).toEqual([]);
     }, 300_000);
 
-    test("terraform plan creates every AWS resource of the stack and nothing else", async () => {
+    test("terraform plan creates every AWS (and built-in terraform_data) resource of the stack and nothing else", async () => {
       const planView = await view(name);
       const expected = Object.entries(run(name).awsPart.config.resource as Record<string, JsonObject>).flatMap(([type, byName]) =>
         Object.keys(byName).map((resource) => `${type}.${resource}`),
@@ -622,7 +645,7 @@ describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of ea
       expect(planView.managedChanges.map((change) => change.address).sort()).toEqual(expected.sort());
       for (const change of planView.managedChanges) {
         expect(change.change.actions, change.address).toEqual(["create"]);
-        expect(change.provider_name, change.address).toBe(AWS_PROVIDER_ADDRESS);
+        expect(change.provider_name, change.address).toBe(change.type === "terraform_data" ? BUILTIN_TERRAFORM_PROVIDER : AWS_PROVIDER_ADDRESS);
       }
     }, 300_000);
 
