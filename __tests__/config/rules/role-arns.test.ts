@@ -4,8 +4,8 @@ const ACCOUNT = "111122223333";
 const role = (name: string, account = ACCOUNT, partition = "aws") => `arn:${partition}:iam::${account}:role/${name}`;
 const VALID = {
   aws: { accountId: ACCOUNT },
-  database: { appRoleArn: role("audio-pipeline-prod-app"), seederRoleArn: role("service-role/audio-pipeline-prod-seeder") },
-  ci: { planRoleArn: role("audio-pipeline-prod-plan"), deployRoleArn: role("audio-pipeline-prod-deploy") },
+  database: { appRoleArn: role("audio-pipeline-prod-app"), seederRoleArn: role("audio-pipeline-prod-seeder") },
+  ci: { planRoleArn: role("ci/audio-pipeline-prod-plan"), deployRoleArn: role("audio-pipeline-prod-deploy") },
 };
 
 function issues(input: unknown) {
@@ -22,6 +22,14 @@ const withPatch = (patch: { database?: object; ci?: object }) => ({
 describe("config rule role-arns-belong-to-the-account", () => {
   it("passes four roles of the environment's account, with or without a path", () => {
     expect(issues(VALID)).toEqual([]);
+  });
+
+  it("refuses a database role with a path in aws-iam mode (MONGODB-AWS matches the path-less role ARN), not in password mode", () => {
+    const arn = role("service/audio-pipeline-prod-seeder");
+    expect(issues(withPatch({ database: { seederRoleArn: arn } }))).toEqual([
+      { field: "database.seederRoleArn", value: arn, message: expect.stringMatching(/^has a path; an aws-iam database user is matched by the role ARN MongoDB derives from the STS session/) },
+    ]);
+    expect(issues(withPatch({ database: { seederRoleArn: arn, authentication: "password" } }))).toEqual([]);
   });
 
   it("refuses a role of another account, naming the field, the value and the allowed form", () => {

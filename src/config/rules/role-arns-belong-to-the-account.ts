@@ -17,10 +17,15 @@ const PARTITION = "aws";
 
 const optionalString = z.string().optional();
 
+// MongoDB names a MONGODB-AWS session after its STS identity, arn:aws:sts::<account>:assumed-role/<name>/<session>,
+// read as arn:aws:iam::<account>:role/<name>: without the role's path. A user named with the path would never match.
+const PATHLESS_ROLE =
+  "an aws-iam database user is matched by the role ARN MongoDB derives from the STS session, which carries no path, so a role with a path could never log in; use a role without a path;";
+
 /**
  * The IAM roles an environment names (the application's, the seeder's, and the CI plan and
  * deploy roles) belong to the environment's own account (`aws.accountId`), in the partition of
- * the regions this product deploys to. The ARN's form (a role, not a user or a session) is the
+ * the regions this product deploys to; in aws-iam mode the two database roles have no path. The ARN's form (a role, not a user or a session) is the
  * schema's check (fields.iamRoleArn), and that the roles differ across and within files is
  * cross-environment.ts's; this rule reports neither twice.
  */
@@ -28,7 +33,7 @@ export const roleArnsBelongToTheAccount = defineRule({
   id: "role-arns-belong-to-the-account",
   reads: z.looseObject({
     aws: z.looseObject({ accountId: optionalString }).optional(),
-    database: z.looseObject({ appRoleArn: optionalString, seederRoleArn: optionalString }).optional(),
+    database: z.looseObject({ authentication: optionalString, appRoleArn: optionalString, seederRoleArn: optionalString }).optional(),
     ci: z.looseObject({ planRoleArn: optionalString, deployRoleArn: optionalString }).optional(),
   }),
   check(config) {
@@ -46,6 +51,8 @@ export const roleArnsBelongToTheAccount = defineRule({
       } else if (account !== accountId) {
         const which = written === undefined ? `aws.accountId is not set (placeholder ${PLACEHOLDER_ACCOUNT_ID})` : `aws.accountId is ${accountId}`;
         issues.push({ path: [section, field], value, message: `is a role of account ${account}, but ${which}; ${allowed}` });
+      } else if (section === "database" && (config.database?.authentication ?? "aws-iam") === "aws-iam" && value.split("/").length > 2) {
+        issues.push({ path: [section, field], value, message: `has a path; ${PATHLESS_ROLE} ${allowed}` });
       }
     }
     return issues;
