@@ -5,42 +5,18 @@ import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient 
 import { mockClient } from "aws-sdk-client-mock";
 import { MongoClient, MongoServerError } from "mongodb";
 import { CALL_STATUSES, DECLARED_SHAPE } from "../../src/seed/declared-shape";
-import { EXIT, main, type SeedDeps } from "../../src/seed/main";
+import { EXIT } from "../../src/seed/main";
 import { STACK_SECRET_IDS } from "../../src/seed/secret-names";
 import { FakeMongoServer } from "./support/fake-mongo";
 import { readWritePrivileges, seederPrivileges } from "./support/privileges";
+import { runSeed } from "./support/run-seed";
 
 const secretsManager = mockClient(SecretsManagerClient);
 // Test files share modules (vitest isolate: false): give the real client back afterwards.
 afterAll(() => secretsManager.restore());
 beforeEach(() => secretsManager.reset());
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string[];
-  readonly stderr: string[];
-  /** Everything printed, for checks that must hold on both streams. */
-  readonly printed: string;
-}
-
-/** Runs the command line in-process; by default it may neither read a secret nor connect. */
-async function run(argv: string[], deps: Partial<SeedDeps> = {}): Promise<Run> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await main(argv, {
-    stdout: (line) => stdout.push(line),
-    stderr: (line) => stderr.push(line),
-    env: {},
-    secretsManager: () => {
-      throw new Error("this run must not read a secret");
-    },
-    mongoClient: () => {
-      throw new Error("this run must not make a MongoDB client");
-    },
-    ...deps,
-  });
-  return { code, stdout, stderr, printed: [...stdout, ...stderr].join("\n") };
-}
+const run = runSeed;
 
 /** A local port nothing listens on: connecting to it is refused at once, without any network. */
 async function closedPort(): Promise<number> {
@@ -120,21 +96,41 @@ describe("seed plan failures", () => {
     expect(result.printed).not.toContain("Secret123");
   });
 
-  it("gives up on an unreachable host within the timeout, with the PrivateLink hint and no credentials", async () => {
+  it("gives up on a host that never answers within the timeout, with the PrivateLink hint, the error as first line and no credentials", async () => {
+    // Accepts TCP and then stays silent, like a route into a VPC from outside it.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const started = performance.now();
+      const result = await run(["plan", "--timeout-ms", "300"], {
+        env: { MONGODB_URI: `mongodb://app:Secret123@127.0.0.1:${port}/?directConnection=true` },
+        mongoClient: realClient,
+      });
+      const elapsed = performance.now() - started;
+      expect(result.code).toBe(EXIT.failure);
+      expect(result.lines).toHaveLength(2);
+      expect(result.lines[0]).toMatch(/^error: cannot reach MongoDB within 300 ms: /);
+      expect(result.lines[1]).toMatch(/inside the VPC .*PrivateLink hosts .*reachable only there/);
+      expect(result.printed).not.toContain("Secret123");
+      expect(elapsed).toBeLessThan(5_000);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it("says nothing is listening when a connection on this machine is refused, not the VPC hint", async () => {
     const port = await closedPort();
-    const started = performance.now();
     const result = await run(["plan", "--timeout-ms", "300"], {
       env: { MONGODB_URI: `mongodb://app:Secret123@127.0.0.1:${port}/?directConnection=true` },
       mongoClient: realClient,
     });
-    const elapsed = performance.now() - started;
     expect(result.code).toBe(EXIT.failure);
-    expect(result.stderr).toHaveLength(2);
-    expect(result.stderr[0]).toMatch(/^error: cannot reach MongoDB within 300 ms: /);
-    expect(result.stderr[1]).toMatch(/inside the VPC .*PrivateLink hosts .*reachable only there/);
-    expect(result.stdout).toEqual([`Connecting to mongodb://<credentials>@127.0.0.1:${port}/?directConnection=true (from MONGODB_URI), database "audio_pipeline"`]);
-    expect(result.printed).not.toContain("Secret123");
-    expect(elapsed).toBeLessThan(5_000);
+    expect(result.lines).toEqual([
+      `error: nothing listening on 127.0.0.1:${port} (connection refused)`,
+      expect.stringMatching(/^hint: no MongoDB server runs on this machine at that port: start it/),
+    ]);
+    expect(result.printed).not.toMatch(/VPC|Secret123/);
   });
 
   it("adds a stack trace only with --verbose, still without credentials", async () => {
@@ -185,16 +181,21 @@ describe("seed plan failures", () => {
   });
 
   it("connects with the secret's URI and database, and never prints its password", async () => {
-    const port = await closedPort();
-    const uri = `mongodb://audio-pipeline-app:FromSecret9@127.0.0.1:${port}/audio_pipeline?directConnection=true`;
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ uri, database: "audio_pipeline_dev" }) });
-    const result = await run(["plan", "--timeout-ms", "200", "--verbose"], {
+    const uri = "mongodb://audio-pipeline-app:FromSecret9@127.0.0.1:27017/audio_pipeline?directConnection=true";
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ uri, database: "audio_pipeline_dev", authentication: "password" }) });
+    const server = new FakeMongoServer();
+    const used: string[] = [];
+    const result = await run(["plan"], {
       env: { AWS_REGION: "us-east-1" },
       secretsManager: (region) => new SecretsManagerClient({ region }),
-      mongoClient: realClient,
+      mongoClient: (connectTo) => {
+        used.push(connectTo);
+        return server.client();
+      },
     });
-    expect(result.stdout[0]).toContain('(from secret audio-pipeline/mongodb-uri), database "audio_pipeline_dev"');
-    expect(result.stderr[0]).toMatch(/^error: cannot reach MongoDB/);
+    expect(used).toEqual([uri]);
+    expect(result.code).toBe(EXIT.changesPending);
+    expect(result.lines[0]).toBe('Database "audio_pipeline_dev":');
     expect(result.printed).not.toContain("FromSecret9");
   });
 });

@@ -3,7 +3,7 @@ import { clientOptions, createClient } from "../../src/seed/client";
 import { MalformedConnectionStringError } from "../../src/seed/errors";
 
 const makeClient = (uri: string, options: object) => new MongoClient(uri, options);
-const options = clientOptions(1_000);
+const options = clientOptions(1_000, 60_000);
 
 function failureOf(uri: string): MalformedConnectionStringError {
   try {
@@ -32,7 +32,7 @@ describe("createClient", () => {
   });
 
   it("passes the timeout to server selection and connection", () => {
-    expect(clientOptions(1_234)).toMatchObject({ serverSelectionTimeoutMS: 1_234, connectTimeoutMS: 1_234 });
+    expect(clientOptions(1_234, 60_000)).toMatchObject({ serverSelectionTimeoutMS: 1_234, connectTimeoutMS: 1_234 });
   });
 
   it("reports the driver's reason when the URI is malformed outside the credentials", () => {

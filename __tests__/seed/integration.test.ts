@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { MongoClient, MongoServerError, type CommandStartedEvent } from "mongodb";
+import { SeedCommands } from "../../src/seed/commands";
 import { COLLECTION_NAMES, DECLARED_SHAPE } from "../../src/seed/declared-shape";
 import { EXIT, main } from "../../src/seed/main";
 import { observeDatabase } from "../../src/seed/observe";
@@ -53,6 +54,10 @@ describe.skipIf(!TEST_URI)("seeder against a real MongoDB", () => {
       secretsManager: () => {
         throw new Error("the integration tests pass the URI in MONGODB_URI");
       },
+      sts: () => {
+        throw new Error("the integration tests make no AWS call");
+      },
+      clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
       mongoClient: (uri, options) => {
         const client = new MongoClient(uri, { ...options, monitorCommands: true });
         client.on("commandStarted", (event: CommandStartedEvent) => {
@@ -116,7 +121,7 @@ describe.skipIf(!TEST_URI)("seeder against a real MongoDB", () => {
         const indexNames = (await db.collection(declared.name).listIndexes().toArray()).map((index) => index.name);
         expect(indexNames).toEqual(["_id_", ...declared.indexes.map((index) => index.name)]);
       }
-      expect(isEmptyPlan(planChanges(DECLARED_SHAPE, await observeDatabase(db, DECLARED_SHAPE)))).toBe(true);
+      expect(isEmptyPlan(planChanges(DECLARED_SHAPE, await observeDatabase(new SeedCommands(db, 60_000), DECLARED_SHAPE)))).toBe(true);
     });
 
     it("a second apply sends no create, collMod or createIndexes and exits 0", async () => {
