@@ -89,12 +89,12 @@ export class SeedCommands {
 
   /** Creates a collection; MongoDB 7.0 answers ok when it exists with identical options (a concurrent seeder). */
   async create(collection: string, validation: CollectionValidation): Promise<void> {
-    await this.run({ create: collection, ...validation });
+    await this.run({ create: collection, ...validationOptions(validation) });
   }
 
   /** Replaces the validator, validationLevel and validationAction of an existing collection. */
   async collMod(collection: string, validation: CollectionValidation): Promise<void> {
-    await this.run({ collMod: collection, ...validation });
+    await this.run({ collMod: collection, ...validationOptions(validation) });
   }
 
   /**
@@ -134,6 +134,11 @@ export class SeedCommands {
     }
     return documents;
   }
+}
+
+/** Exactly the three validation options, whatever else the object carries (a declared collection has its name and indexes too). */
+function validationOptions({ validator, validationLevel, validationAction }: CollectionValidation): Document {
+  return { validator, validationLevel, validationAction };
 }
 
 /** An index as createIndexes takes it; `unique: false` is left out, as the server would not store it. */

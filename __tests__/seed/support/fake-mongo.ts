@@ -103,9 +103,10 @@ export class FakeMongoServer {
     for (const stored of this.allCollections()) for (const build of [...stored.builds]) this.abort(stored, build);
   }
 
-  /** Names of the indexes of a collection, ready ones first; for assertions. */
+  /** Names of a collection's ready indexes and of its builds in progress (none if it does not exist); for assertions. */
   indexNames(database: string, collection: string): { ready: string[]; building: string[] } {
-    const stored = this.stored(database, collection);
+    const stored = this.database(database).get(collection);
+    if (stored === undefined) return { ready: [], building: [] };
     return { ready: stored.indexes.map((index) => String(index.name)), building: stored.builds.map((build) => String(build.spec.name)) };
   }
 
