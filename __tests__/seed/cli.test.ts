@@ -363,4 +363,28 @@ describe("seed as a process", () => {
     expect(failure?.stderr).toContain("error: malformed connection string: the username or password is not valid in a URI\nhint: ");
     expect(`${failure?.stdout}${failure?.stderr}`).not.toMatch(/Qz9|Vb7|Lm8/);
   });
+
+  it("prints no AWS SDK Node-version notice: the first line is the error (Secrets Manager refused on 127.0.0.1)", async () => {
+    const port = await closedPort();
+    const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _own, ...inherited } = env;
+    const awsEnv = {
+      ...inherited,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", // AWS's documented example key: never valid
+      AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${port}`,
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_MAX_ATTEMPTS: "1",
+    };
+    const failure = await execFileAsync("npx", ["tsx", "src/seed/cli.ts", "plan", "--secret-id", "audio-pipeline-dev/mongodb-seed-uri"], { env: awsEnv, timeout: 60_000 }).then(
+      () => undefined,
+      (error: { code: number; stderr: string; stdout: string }) => error,
+    );
+    expect(failure?.code).toBe(EXIT.failure);
+    expect(failure?.stdout).toBe("");
+    const lines = (failure?.stderr ?? "").trimEnd().split("\n");
+    expect(lines[0]).toBe("error: cannot reach Secrets Manager in us-east-1 (ECONNREFUSED)");
+    expect(lines).toHaveLength(2);
+    expect(failure?.stderr).not.toMatch(/NodeVersionSupportWarning|Warning/);
+  });
 });
