@@ -366,7 +366,9 @@ describe("seed as a process", () => {
 
   it("prints no AWS SDK Node-version notice: the first line is the error (Secrets Manager refused on 127.0.0.1)", async () => {
     const port = await closedPort();
-    const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _own, ...inherited } = env;
+    // The CLI must set the SDK's switch itself: drop any value this test process inherited.
+    const inherited: NodeJS.ProcessEnv = { ...env };
+    delete inherited.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
     const awsEnv = {
       ...inherited,
       AWS_REGION: "us-east-1",
