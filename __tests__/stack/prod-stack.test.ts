@@ -14,6 +14,7 @@ import { Project } from "@cdktf/provider-mongodbatlas/lib/project";
 import { ProjectIpAccessList } from "@cdktf/provider-mongodbatlas/lib/project-ip-access-list";
 import { MongodbatlasProvider } from "@cdktf/provider-mongodbatlas/lib/provider";
 import { Password } from "@cdktf/provider-random/lib/password";
+import { tierRefusal } from "../../src/atlas/cluster-tiers";
 import { COLLECTION_NAMES } from "../../src/seed/declared-shape";
 import { committedEnvironment, onlyResource, resourceNamed, synthesizeEnvironment } from "../support/stacks";
 
@@ -39,7 +40,7 @@ describe("prod stack: 1. Atlas project", () => {
 });
 
 describe("prod stack: 2. cluster", () => {
-  it("is a 3-node M10 replica set on AWS US_EAST_1 running MongoDB 7.0", () => {
+  it("is a replica set of 3 or more nodes on AWS US_EAST_1 running MongoDB 7.0, at the configured dedicated tier", () => {
     expect(synth).toHaveResourceWithProperties(AdvancedCluster, {
       cluster_type: "REPLICASET",
       mongo_db_major_version: "7.0",
@@ -49,12 +50,15 @@ describe("prod stack: 2. cluster", () => {
             expect.objectContaining({
               provider_name: "AWS",
               region_name: "US_EAST_1",
-              electable_specs: { instance_size: "M10", node_count: 3 },
+              electable_specs: { instance_size: config.atlas.tier, node_count: config.atlas.electableNodes },
             }),
           ],
         },
       ],
     });
+    expect(config.atlas.electableNodes).toBeGreaterThanOrEqual(3);
+    // The story's M2 cannot do PrivateLink, 7.0 or point-in-time restore: the tier must be one that can.
+    expect(tierRefusal(config.atlas.tier, ["privateLink", "pointInTimeRestore", "cloudBackupSchedule", "pinnedVersion"])).toBeUndefined();
   });
 
   it("has backup, point-in-time restore and termination protection on, TLS 1.2 and no server-side JavaScript", () => {
