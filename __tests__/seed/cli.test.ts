@@ -47,6 +47,13 @@ describe("seed command-line usage", () => {
     expect(result.stdout[0]).toBe("Usage: npm run seed -- <spec|plan|apply> [options]");
   });
 
+  it("documents --index-build-timeout-ms with its default in minutes, apart from --timeout-ms (server selection), and exit 4", async () => {
+    const help = (await run(["--help"])).stdout.join("\n");
+    expect(help).toMatch(/--index-build-timeout-ms <ms> .*\(default: 1800000, 30 min\)/);
+    expect(help).toMatch(/--timeout-ms <ms> +how long to look for a reachable server/);
+    expect(help).toContain("4 index build in progress");
+  });
+
   it("says in the help that the default secret is the application's and that pipelines pass the seeder's", async () => {
     const help = (await run(["--help"])).stdout.join("\n");
     expect(help).toContain(`(default: ${STACK_SECRET_IDS.app.prod}, the application's)`);
@@ -58,6 +65,7 @@ describe("seed command-line usage", () => {
     [["destroy"], 'error: unknown command "destroy"; expected spec, plan, apply'],
     [["plan", "--timeout-ms", "soon"], 'error: --timeout-ms must be a positive whole number of milliseconds, got "soon"'],
     [["plan", "--uri", ""], "error: --uri must not be empty"],
+    [["apply", "--index-build-timeout-ms", "0"], 'error: --index-build-timeout-ms must be a positive whole number of milliseconds, got "0"'],
   ])("refuses %j with a usage error and exit 1", async (argv, message) => {
     const result = await run(argv);
     expect(result.code).toBe(EXIT.failure);
