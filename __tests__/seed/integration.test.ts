@@ -365,6 +365,16 @@ describe.skipIf(!TEST_URI)("seeder against a real MongoDB", () => {
       expect(await code(db.command({ createIndexes: "calls", indexes: [{ name: "by_status", key: { status: 1 }, expireAfterSeconds: 60 }] }))).toBe(85);
     });
 
+    it("collMod replaces the validator whole without checking existing documents, and answers 26 for a missing collection", async () => {
+      const db = testClient.db(throwawayDatabase("collmod"));
+      await db.command({ create: "calls", validator: { $jsonSchema: { bsonType: "object", required: ["a"] } } });
+      await db.collection("calls").insertOne({ a: 1 });
+      await db.command({ collMod: "calls", validator: { $jsonSchema: { bsonType: "object", required: ["b"] } } });
+      const [entry] = await db.listCollections({ name: "calls" }, { nameOnly: false }).toArray();
+      expect(entry?.options?.validator).toEqual({ $jsonSchema: { bsonType: "object", required: ["b"] } });
+      expect(await code(db.command({ collMod: "missing", validationAction: "warn" }))).toBe(26);
+    });
+
     it("lists a build in progress as { spec, buildUUID } only with includeBuildUUIDs", async (context) => {
       needReplicaSet(context);
       const { database, build } = await databaseWithHangingBuild("listing");
