@@ -148,6 +148,12 @@ describe("describeFailure for other failures", () => {
     expect(failure.hint).toContain(`--secret-id with the seeder's secret (stack output seeder_secret_name: ${STACK_SECRET_IDS.seeder.prod}`);
   });
 
+  it("explains a command stopped by its time limit, rather than pointing to --verbose", () => {
+    const failure = describeFailure(serverError({ code: 50, codeName: "MaxTimeMSExpired", errmsg: "operation exceeded time limit" }), context);
+    expect(failure.cause).toBe("MongoDB stopped a command at its time limit (MaxTimeMSExpired: operation exceeded time limit)");
+    expect(failure.hint).toMatch(/^every command carries one \(30 s for reads and collection changes\)/);
+  });
+
   it("reports an unknown error by its message and points to --verbose", () => {
     expect(describeFailure(new TypeError("boom"), context)).toEqual({ cause: "unexpected failure: boom", hint: "rerun with --verbose for the stack trace" });
   });

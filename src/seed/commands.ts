@@ -1,6 +1,6 @@
-import { MongoServerError, type Db, type Document } from "mongodb";
+import type { Db, Document } from "mongodb";
 import type { CollectionValidation, DeclaredIndex } from "./declared-shape";
-import { IndexBuildTimeoutError } from "./errors";
+import { IndexBuildTimeoutError, isTimeLimitExceeded } from "./errors";
 import type { ViolationCount } from "./planner";
 import { asPlainNumber } from "./semantic-compare";
 import { COMMAND_TIME_LIMIT_MS, VIOLATION_COUNT_LIMIT, VIOLATION_SCAN_TIME_LIMIT_MS } from "./time-limits";
@@ -11,13 +11,6 @@ import { COMMAND_TIME_LIMIT_MS, VIOLATION_COUNT_LIMIT, VIOLATION_SCAN_TIME_LIMIT
  * reader sees here (includeBuildUUIDs, commitQuorum, maxTimeMS), and the tests' fake server can
  * answer them the way MongoDB 7.0 does. Nothing here can drop, delete or rewrite.
  */
-
-/** Server codes for a command stopped by its time limit. */
-const TIME_LIMIT_CODES = new Set([50 /* MaxTimeMSExpired */, 262 /* ExceededTimeLimit */]);
-
-export function isTimeLimitExceeded(error: unknown): boolean {
-  return error instanceof MongoServerError && typeof error.code === "number" && TIME_LIMIT_CODES.has(error.code);
-}
 
 /**
  * The documents a validator rejects. A `$jsonSchema` validator is a query expression, and the

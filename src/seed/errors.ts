@@ -10,7 +10,7 @@ import {
 import { sameRole, type CallerIdentity } from "./aws-identity";
 import type { Authentication } from "./connection";
 import { APP_SECRET, SEEDER_SECRET } from "./secret-names";
-import { describeDuration } from "./time-limits";
+import { COMMAND_TIME_LIMIT_MS, describeDuration } from "./time-limits";
 
 /*
  * Every failure becomes one line of cause and one hint, so a deploy log says what went wrong and
@@ -124,6 +124,8 @@ const SERVER_CODE = {
   indexOptionsConflict: 85,
   indexKeySpecsConflict: 86,
   duplicateKey: 11000,
+  maxTimeMSExpired: 50,
+  exceededTimeLimit: 262,
   /** Atlas answers a bad password with its own code and "bad auth : authentication failed". */
   atlasError: 8000,
 } as const;
@@ -213,6 +215,12 @@ function describeServerError(error: MongoServerError): FailureDescription {
       return {
         cause: `existing documents break a unique index: ${error.message}`,
         hint: "the seeder never deletes or rewrites documents: merge or remove the duplicates by hand",
+      };
+    case SERVER_CODE.maxTimeMSExpired:
+    case SERVER_CODE.exceededTimeLimit:
+      return {
+        cause: `MongoDB stopped a command at its time limit (${what})`,
+        hint: `every command carries one (${describeDuration(COMMAND_TIME_LIMIT_MS)} for reads and collection changes): the cluster may be overloaded or electing a primary; retry, and check its health in Atlas`,
       };
     case SERVER_CODE.namespaceExists:
     case SERVER_CODE.indexOptionsConflict:
@@ -306,6 +314,11 @@ function isLoopbackRefusal(error: unknown): error is Error {
   if (!(error instanceof Error)) return false;
   const { code, address } = error as NodeJS.ErrnoException & { address?: string };
   return code === "ECONNREFUSED" && LOOPBACK.test(address ?? "");
+}
+
+/** Whether the server stopped a command at its time limit (maxTimeMS). */
+export function isTimeLimitExceeded(error: unknown): boolean {
+  return error instanceof MongoServerError && (error.code === SERVER_CODE.maxTimeMSExpired || error.code === SERVER_CODE.exceededTimeLimit);
 }
 
 /** Whether the server refused the login (the error or one of its causes). */
