@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cliEnvironment, placeholderRefusals } from "../../scripts/cdktf";
-import { committedConfigJson, writeConfigFile } from "../support/config-files";
+import { cliEnvironment, listStacks, placeholderRefusals } from "../../scripts/cdktf";
+import { synthesizeApp } from "../../src/app";
+import { committedConfigJson, deployableConfigJson, writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/stacks";
 
 /*
@@ -14,25 +15,6 @@ beforeEach(() => {
   workspace = temporaryDirectory("cdktf-wrapper");
 });
 afterEach(() => fs.rmSync(workspace, { recursive: true, force: true }));
-
-/** The committed dev file with every placeholder replaced by a real-looking value. */
-function readyDev(): Record<string, any> {
-  const dev = committedConfigJson("dev");
-  dev.aws = { accountId: "123456789012" };
-  dev.network = {
-    ...dev.network,
-    vpcId: "vpc-0a1b2c3d4e5f60718",
-    privateSubnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719"],
-    clientSecurityGroups: { api: "sg-0a1b2c3d4e5f60718", worker: "sg-0a1b2c3d4e5f60719" },
-  };
-  dev.state = { bucket: "audio-pipeline-terraform-state-dev" };
-  dev.ci = {
-    planRoleArn: "arn:aws:iam::123456789012:role/audio-pipeline-dev-plan",
-    deployRoleArn: "arn:aws:iam::123456789012:role/audio-pipeline-dev-deploy",
-    runnerLabel: "audio-pipeline-vpc",
-  };
-  return dev;
-}
 
 describe("placeholderRefusals (npm run diff / deploy)", () => {
   it("lists every placeholder field of the named stack, with its file", () => {
@@ -51,7 +33,7 @@ describe("placeholderRefusals (npm run diff / deploy)", () => {
 
   it("passes a stack whose file holds only real values, and checks only the stacks named", () => {
     const configDir = path.join(workspace, "config");
-    writeConfigFile(configDir, "dev", readyDev());
+    writeConfigFile(configDir, "dev", deployableConfigJson("dev"));
     const staging = committedConfigJson("dev");
     staging.environment = "staging";
     writeConfigFile(configDir, "staging", staging);
@@ -72,5 +54,15 @@ describe("cliEnvironment", () => {
     const real = path.join(workspace, "real.tfrc");
     fs.writeFileSync(real, "");
     expect(cliEnvironment({ TF_CLI_CONFIG_FILE: real }, true).TF_CLI_CONFIG_FILE).toBe(real);
+  });
+});
+
+describe("listStacks (npm run list)", () => {
+  it("lists each synthesized stack with its directory, as cdktf list does", () => {
+    const outdir = path.join(workspace, "out");
+    const { stacks } = synthesizeApp({ configDir: "config", outdir });
+    const lines = listStacks(outdir);
+    expect(lines[0]).toMatch(/^Stack name\s+Path$/);
+    expect(lines.slice(1).map((line) => line.split(/\s+/))).toEqual(stacks.map((stack) => [stack, path.join(outdir, "stacks", stack)]));
   });
 });

@@ -8,7 +8,7 @@ import { environmentSettings, outputLines } from "../../.github/scripts/environm
 import { preflightProblems } from "../../.github/scripts/preflight";
 import { renderSummary, stripAnsi, summarizeDiff } from "../../.github/scripts/plan-summary";
 import { synthesizeApp } from "../../src/app";
-import { committedConfigJson, synthesizeLocalStateDev, writeConfigFile } from "../support/config-files";
+import { deployableConfigJson, synthesizeLocalStateDev, writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/stacks";
 import { allSteps, loadWorkflows, stringsIn } from "./support/workflows";
 
@@ -148,20 +148,7 @@ describe("preflightProblems, before a deploy from CI", () => {
 
   it("accepts a stack with S3 state and real ids", () => {
     const configDir = path.join(workspace, "config");
-    const dev = committedConfigJson("dev");
-    dev.network = {
-      ...dev.network,
-      vpcId: "vpc-0a1b2c3d4e5f60718",
-      privateSubnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719"],
-      clientSecurityGroups: { api: "sg-0a1b2c3d4e5f60718", worker: "sg-0a1b2c3d4e5f60719" },
-    };
-    dev.state = { bucket: "audio-pipeline-terraform-state-dev" };
-    dev.aws = { accountId: "123456789012" };
-    dev.ci = {
-      planRoleArn: "arn:aws:iam::123456789012:role/audio-pipeline-dev-plan",
-      deployRoleArn: "arn:aws:iam::123456789012:role/audio-pipeline-dev-deploy",
-      runnerLabel: "audio-pipeline-vpc",
-    };
+    const dev = deployableConfigJson("dev");
     writeConfigFile(configDir, "dev", dev);
     const outdir = path.join(workspace, "ready");
     synthesizeApp({ configDir, outdir });
