@@ -2,6 +2,7 @@ import { computeAutoScalingBounds } from "../../../src/config/rules/compute-auto
 import type { ConfigRule } from "../../../src/config/rules/config-rule";
 import { CONFIG_RULES } from "../../../src/config/rules";
 import { fcvPinWithinAtlasLimit } from "../../../src/config/rules/fcv-pin-within-atlas-limit";
+import { roleArnsBelongToTheAccount } from "../../../src/config/rules/role-arns-belong-to-the-account";
 import { restoreWindowWithinHourlyRetention } from "../../../src/config/rules/restore-window-within-hourly-retention";
 import { snapshotRetentionOrder } from "../../../src/config/rules/snapshot-retention-order";
 import { noIgnoredValues } from "../../../src/config/rules/no-ignored-values";
@@ -65,6 +66,12 @@ const cases: { rule: ConfigRule<unknown>; compliant: unknown; noncompliant: unkn
     noncompliant: { atlas: { pinFcvSince: "2020-01-01T00:00:00Z", pinFcvUntil: "2020-01-15T00:00:00Z" } },
     path: "atlas.pinFcvUntil",
   },
+  {
+    rule: roleArnsBelongToTheAccount,
+    compliant: { aws: { accountId: "111122223333" }, database: { appRoleArn: "arn:aws:iam::111122223333:role/app" } },
+    noncompliant: { aws: { accountId: "111122223333" }, database: { appRoleArn: "arn:aws:iam::444455556666:role/app" } },
+    path: "database.appRoleArn",
+  },
 ];
 
 describe.each(cases)("config rule $rule.id", ({ rule, compliant, noncompliant, path }) => {
@@ -116,9 +123,11 @@ describe("config rules", () => {
     ]);
     expect(paths({ monitoring: { expectTraffic: true, idlePeriods: 3, logExport: true, logRetentionDays: 30 } })).toEqual([]);
     expect(paths({ database: { username: "app" } })).toEqual(["database.username"]);
-    expect(paths({ database: { authentication: "password", username: "app", appRoleArn: "arn:aws:iam::123456789012:role/app" } })).toEqual([
-      "database.appRoleArn",
-    ]);
+    // The role ARNs are the secrets' readers in both modes, so password mode uses them too.
+    expect(paths({ database: { authentication: "password", username: "app", appRoleArn: "arn:aws:iam::123456789012:role/app" } })).toEqual([]);
+    expect(paths({ database: { authentication: "password", retainPasswordUsers: true } })).toEqual(["database.retainPasswordUsers"]);
+    // While switching to aws-iam (step 1), the password users and their fields still exist.
+    expect(paths({ database: { authentication: "aws-iam", retainPasswordUsers: true, username: "app", passwordVersion: 2 } })).toEqual([]);
   });
 
   it("leave local state alone outside production", () => {

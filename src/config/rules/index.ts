@@ -3,6 +3,7 @@ import type { ConfigRule } from "./config-rule";
 import { fcvPinWithinAtlasLimit } from "./fcv-pin-within-atlas-limit";
 import { noIgnoredValues } from "./no-ignored-values";
 import { productionRemoteState } from "./production-remote-state";
+import { roleArnsBelongToTheAccount } from "./role-arns-belong-to-the-account";
 import { restoreWindowWithinHourlyRetention } from "./restore-window-within-hourly-retention";
 import { snapshotRetentionOrder } from "./snapshot-retention-order";
 import { tierOffersRequestedFeatures } from "./tier-offers-requested-features";
@@ -18,4 +19,5 @@ export const CONFIG_RULES: readonly ConfigRule<unknown>[] = [
   productionRemoteState,
   noIgnoredValues,
   fcvPinWithinAtlasLimit,
+  roleArnsBelongToTheAccount,
 ];
