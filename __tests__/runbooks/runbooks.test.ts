@@ -40,17 +40,6 @@ type Config = Record<string, any>;
 const RUNBOOKS = readRunbooks(REPO_ROOT);
 const COMMITTED = synthesizeStacks();
 
-/**
- * Addresses agreed for issue 10 (/tmp/config-fields.md) that another branch adds. Until it is
- * merged they are reported, not failed; once they are in the stacks this list changes nothing.
- */
-const PENDING_ADDRESSES = new Set([
-  "mongodbatlas_database_user.app_iam_user",
-  "mongodbatlas_database_user.seeder_iam_user",
-  "aws_kms_key.atlas_encryption_key",
-  "mongodbatlas_encryption_at_rest.encryption_at_rest",
-]);
-
 /** Import id formats of provider 1.41.1, from its importers. */
 const IMPORT_FORMATS: Readonly<Record<string, { readonly pattern: RegExp; readonly source: string }>> = {
   // splitSClusterAdvancedImportID in internal/service/advancedcluster/resource_advanced_cluster.go
@@ -156,10 +145,6 @@ allResourceAddresses(BASE_DEV).forEach((address) => knownAddresses.add(address))
 
 function checkAddress(address: string, where: string): void {
   if (knownAddresses.has(address)) return;
-  if (PENDING_ADDRESSES.has(address)) {
-    console.warn(`[runbooks] ${where} names ${address}, agreed for issue 10 but not in the stacks of this branch yet`);
-    return;
-  }
   throw new Error(`${where} names ${address}, which no synthesized stack (dev, prod, dev in password mode) has`);
 }
 
