@@ -12,6 +12,7 @@
  * a silent guess.
  */
 import type { BlockSchema } from "./block-schema";
+import { ReviewerHclError } from "./reviewer-hcl-error";
 import { bareExpression, literalString, objectKey, templateExpression } from "./template-strings";
 
 export type Json = null | boolean | number | string | Json[] | JsonObject;
@@ -22,10 +23,9 @@ export interface JsonObject {
 /** The top-level keys in the order they are written; cdktf's "//" metadata is left out. */
 const TOP_LEVEL_ORDER = ["terraform", "provider", "variable", "locals", "data", "resource", "output"] as const;
 
-class Unsupported extends Error {
+class Unsupported extends ReviewerHclError {
   constructor(where: string, what: string) {
     super(`reviewer HCL: ${where}: ${what} is not supported by src/hcl/render-hcl.ts; extend it there (nothing was written)`);
-    this.name = "UnsupportedHclError";
   }
 }
 

@@ -12,7 +12,26 @@ import * as path from "node:path";
 import type { TerraformStack } from "cdktf";
 import { blockSchemaOf } from "./block-schema";
 import { renderHcl, type JsonObject } from "./render-hcl";
+import { ReviewerHclError } from "./reviewer-hcl-error";
 import { formatHclFiles } from "./terraform-fmt";
+
+/** The environment variable `npm run synth:hcl` sets to ask the app for reviewer HCL. */
+export const REVIEWER_HCL_VARIABLE = "SYNTH_REVIEWER_HCL";
+
+/**
+ * Whether this run should write reviewer HCL (SYNTH_REVIEWER_HCL=1). `cdktf synth --hcl` is refused:
+ * after the app, the cdktf CLI rewrites every file the manifest names as HCL, and the manifest
+ * names cdk.tf.json, which would be broken.
+ */
+export function reviewerHclRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.SYNTH_HCL_OUTPUT === "true" || env.SYNTH_HCL_OUTPUT === "1") {
+    throw new ReviewerHclError(
+      "`cdktf synth --hcl` is not supported here: the cdktf CLI would rewrite each stack's cdk.tf.json as HCL. " +
+        "Run `npm run synth:hcl`: it writes cdktf.out/hcl/<stack>/cdk.tf and keeps the JSON for diff and deploy.",
+    );
+  }
+  return env[REVIEWER_HCL_VARIABLE] === "1";
+}
 
 /** Folder under the output directory that holds one sub-folder of HCL per stack. */
 export const REVIEWER_HCL_DIR = "hcl";

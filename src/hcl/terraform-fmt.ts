@@ -5,21 +5,14 @@
  */
 import { spawnSync } from "node:child_process";
 import * as os from "node:os";
-
-/** Why the reviewer HCL could not be formatted. */
-export class TerraformFmtError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TerraformFmtError";
-  }
-}
+import { ReviewerHclError } from "./reviewer-hcl-error";
 
 /** The terraform CLI to use: TERRAFORM_BIN, else `terraform` on PATH. */
 export function terraformBinary(env: NodeJS.ProcessEnv = process.env): string {
   return env.TERRAFORM_BIN || "terraform";
 }
 
-/** Formats every .tf file below `directory` in place. Throws TerraformFmtError when terraform is missing or refuses a file. */
+/** Formats every .tf file below `directory` in place. Throws ReviewerHclError when terraform is missing or refuses a file. */
 export function formatHclFiles(directory: string, env: NodeJS.ProcessEnv = process.env): void {
   const terraform = terraformBinary(env);
   const result = spawnSync(terraform, ["fmt", "-recursive", "-list=false", "-no-color", directory], {
@@ -31,7 +24,7 @@ export function formatHclFiles(directory: string, env: NodeJS.ProcessEnv = proce
   });
   if (result.error) {
     const missing = (result.error as NodeJS.ErrnoException).code === "ENOENT";
-    throw new TerraformFmtError(
+    throw new ReviewerHclError(
       missing
         ? `npm run synth:hcl formats the reviewer HCL with the Terraform CLI, and "${terraform}" was not found. ` +
             "Install Terraform (https://developer.hashicorp.com/terraform/install) or set TERRAFORM_BIN to its path; `npm run synth` (JSON) does not need it."
@@ -39,6 +32,6 @@ export function formatHclFiles(directory: string, env: NodeJS.ProcessEnv = proce
     );
   }
   if (result.status !== 0) {
-    throw new TerraformFmtError(`\`${terraform} fmt\` refused the reviewer HCL (exit ${result.status}):\n${result.stderr.trim()}`);
+    throw new ReviewerHclError(`\`${terraform} fmt\` refused the reviewer HCL (exit ${result.status}):\n${result.stderr.trim()}`);
   }
 }
