@@ -41,8 +41,9 @@ function changesOf(plan: PlanJson, module: string): ResourceChange[] {
 
 /**
  * One module's configuration as Terraform parsed it: resources (expressions, references), outputs
- * and variables. Two artefacts of the formats are set aside: the JSON syntax reports the raw text of
- * template strings (alone or in a list or map) as a `constant_value`, and each module has its own provider config key.
+ * and variables. Two artefacts of the formats are set aside: the JSON syntax reports the raw text
+ * of template strings (alone or in a list or map) as a `constant_value`, and each module has its
+ * own provider config key.
  */
 function configurationOf(plan: PlanJson, module: string): Json {
   const calls = (plan.configuration.root_module as unknown as { module_calls?: Record<string, { module: JsonObject }> }).module_calls;
@@ -100,6 +101,7 @@ describe.skipIf(!offline.available)("reviewer HCL of each stack's AWS part, thro
 
   afterAll(async () => {
     await checked?.catch(() => undefined);
+    if (workspace) console.info(`[terraform] reviewer HCL of the AWS parts: ${workspace.timings.map(({ command, durationMs }) => `${command} ${(durationMs / 1000).toFixed(1)}s`).join(", ")}`);
     workspace?.dispose();
   });
 
