@@ -146,9 +146,10 @@ function trickyConfiguration(): JsonObject {
 
 describe.skipIf(!terraform.available)("renderHcl through terraform (builtin terraform_data, no provider)", () => {
   let workspace: TerraformWorkspace | undefined;
-  let plan: PlanJson;
+  // A promise the tests await, so that a failure to init or plan fails them rather than skipping them.
+  let planned: Promise<PlanJson>;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     if (!terraform.available) return;
     const json = trickyConfiguration();
     workspace = TerraformWorkspace.create({
@@ -165,19 +166,25 @@ describe.skipIf(!terraform.available)("renderHcl through terraform (builtin terr
         "hcl/main.tf": renderHcl(json, new Map([["resource.terraform_data", new Set<string>()]])),
       },
     });
-    await workspace.init();
-    plan = await workspace.plan();
-  }, 120_000);
+    const ws = workspace;
+    planned = ws.init().then(() => ws.plan());
+    planned.catch(() => undefined);
+  });
 
-  afterAll(() => workspace?.dispose());
+  afterAll(async () => {
+    await planned?.catch(() => undefined);
+    workspace?.dispose();
+  });
 
-  test("every value, escape and nested template evaluates as in the JSON", () => {
+  test("every value, escape and nested template evaluates as in the JSON", async () => {
+    const plan = await planned;
     const outputs = plan.output_changes as unknown as Record<string, { after: Record<string, unknown> }>;
     expect(outputs.json.after.template).toContain('quote " backslash \\ newline \n tab \t dollar $5 escaped ${not} %{not} A}B costs ${var.not_a_reference}');
     expect(outputs.hcl.after).toEqual(outputs.json.after);
   });
 
-  test("resources plan the same, lifecycle precondition included", () => {
+  test("resources plan the same, lifecycle precondition included", async () => {
+    const plan = await planned;
     const changes = (module: string) =>
       (plan.resource_changes ?? [])
         .filter((change) => change.address.startsWith(`module.${module}.`))
