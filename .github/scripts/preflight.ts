@@ -10,6 +10,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { loadEnvironments } from "../../src/config/load-environment";
+import { placeholderReport } from "../../src/config/placeholders";
+import { stackName } from "../../src/stacks/database-stack";
 
 interface Manifest {
   readonly stacks: Record<
@@ -23,7 +26,7 @@ interface Manifest {
 }
 
 /** Every reason the stack must not be deployed from CI; empty when it may. */
-export function preflightProblems(outdir: string, stack: string): string[] {
+export function preflightProblems(outdir: string, stack: string, configDir = "config"): string[] {
   const manifestFile = path.join(outdir, "manifest.json");
   if (!fs.existsSync(manifestFile)) return [`${manifestFile} does not exist: run \`npm run synth\` first`];
   const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as Manifest;
@@ -39,9 +42,9 @@ export function preflightProblems(outdir: string, stack: string): string[] {
       `${stack} keeps its state in a local file, which a CI runner does not keep: set "state": {"bucket": ...} in its environment file so the state lives in S3.`,
     );
   }
-  for (const annotation of entry.annotations) {
-    if (annotation.level === "@cdktf/warn" && annotation.message.includes("placeholder")) problems.push(annotation.message);
-  }
+  // Placeholders come from the environment files themselves (the same check `npm run diff` makes).
+  const environment = loadEnvironments(configDir).find(({ config }) => stackName(config.environment) === stack);
+  if (environment) problems.push(...placeholderReport(environment.file, environment.config));
   return problems;
 }
 
