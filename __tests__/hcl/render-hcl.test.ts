@@ -105,6 +105,15 @@ describe("renderHcl", () => {
     expect(() => renderHcl({ resource: { aws_thing: { a: { dynamic: { rule: {} } } } } }, schema)).toThrow(/resource\.aws_thing\.a\.dynamic: a dynamic block is not supported/);
     expect(() => renderHcl({ module: { m: { source: "./m" } } }, schema)).toThrow(/top level: "module" is not supported/);
   });
+
+  test("writes provisioners as labelled blocks, with `when` and `on_failure` as keywords", () => {
+    const hcl = renderHcl(
+      { resource: { aws_thing: { a: { provisioner: [{ "local-exec": { command: "sleep ${var.seconds}", when: "destroy", on_failure: "continue" } }] } } } },
+      schema,
+    );
+    const lines = hcl.trim().split("\n").map((line) => line.trim());
+    expect(lines.slice(1, -1)).toEqual(['provisioner "local-exec" {', 'command = "sleep ${var.seconds}"', "when = destroy", "on_failure = continue", "}"]);
+  });
 });
 
 /** Values that are easy to get wrong: quotes, backslashes, control characters, escapes, nested templates, keywords as keys. */
@@ -131,7 +140,7 @@ function trickyConfiguration(): JsonObject {
           lifecycle: { precondition: [{ condition: "${length(local.template) > 0}", error_message: "never empty: ${local.conditional}" }], ignore_changes: ["input"] },
           depends_on: ["terraform_data.other"],
         },
-        other: { input: "${var.keys}" },
+        other: { input: "${var.keys}", provisioner: [{ "local-exec": { command: "echo \"${self.input[\"a key\"]}\"" } }] },
       },
     },
     output: {

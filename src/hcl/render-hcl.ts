@@ -8,7 +8,7 @@
  * Terraform requires (`precondition { ... }`, never `precondition = [...]`).
  *
  * Layout is left to `terraform fmt`; the output here is valid, not pretty. Anything this renderer
- * does not know (a dynamic block, a provisioner, a module call, ...) is an error naming it, never
+ * does not know (a dynamic block, a module call, ...) is an error naming it, never
  * a silent guess.
  */
 import type { BlockSchema } from "./block-schema";
@@ -134,6 +134,27 @@ function lifecycleBlock(value: Json, where: string, depth: number): string[] {
   });
 }
 
+/** `connection` blocks (of a resource or a provisioner): arguments are templates. */
+function connectionBlocks(value: Json, where: string, depth: number): string[] {
+  return bodies(value, where).flatMap((body) => block("connection", bodyLines(body, { where, attribute: (_key, item, at) => template(item, at) }, depth + 1), depth));
+}
+
+/** `provisioner "<type>"` blocks: JSON writes each as `{ "<type>": { ... } }`; `when` and `on_failure` take keywords. */
+function provisionerBlocks(value: Json, where: string, depth: number): string[] {
+  return bodies(value, where).flatMap((byType) =>
+    Object.entries(byType).flatMap(([type, configuration]) =>
+      bodies(configuration, `${where}.${type}`).flatMap((body) => {
+        const rules: BodyRules = {
+          where: `${where}.${type}`,
+          attribute: (key, item, at) => (key === "when" || key === "on_failure" ? bare(item, at) : template(item, at)),
+          special: (key, item, at) => (key === "connection" ? connectionBlocks(item, `${where}.${type}.connection`, at) : undefined),
+        };
+        return block(`provisioner ${literalString(type)}`, bodyLines(body, rules, depth + 1), depth);
+      }),
+    ),
+  );
+}
+
 /** Meta-arguments of resources and data sources. */
 function resourceMetaArguments(where: string) {
   return (key: string, value: Json, depth: number): string[] | undefined => {
@@ -144,9 +165,11 @@ function resourceMetaArguments(where: string) {
         return [attribute(key, bareExpression(String(value)), depth)];
       case "lifecycle":
         return lifecycleBlock(value, `${where}.lifecycle`, depth);
-      case "dynamic":
       case "provisioner":
+        return provisionerBlocks(value, `${where}.provisioner`, depth);
       case "connection":
+        return connectionBlocks(value, `${where}.connection`, depth);
+      case "dynamic":
         throw new Unsupported(`${where}.${key}`, `a ${key} block`);
       default:
         return undefined;
