@@ -3,7 +3,7 @@
  *
  * Two ways to install providers:
  * - "mirror" (offline, the default in tests): a CLI config whose only installation method is the
- *   filesystem mirror in TF_PLUGIN_MIRROR. `terraform init` symlinks an unpacked mirror's
+ *   filesystem mirror that plugin-mirror.ts finds (TF_PLUGIN_MIRROR, else the usual locations). `terraform init` symlinks an unpacked mirror's
  *   provider directory into .terraform (no copy of the ~700 MB binary). The aws provider gets
  *   fake credentials and its skip flags, and every HTTP(S) request of terraform and the provider
  *   is sent to a closed local port (HTTP(S)_PROXY), so no call can reach AWS even on a machine
