@@ -8,15 +8,31 @@
  * so that one init, one validate and one plan cover everything: the provider starts once per run,
  * not once per stack and format.
  *
- * Skipped, with the reason printed, where terraform or the mirror is missing.
+ * With TF_FULL_VALIDATE=1 where the registry is reachable (CI), the whole reviewer HCL of every
+ * stack, Atlas and random included, is validated too: the file `npm run synth:hcl` writes.
+ *
+ * Skipped, with the reason printed, where terraform or the mirror (or, for the full validate, the
+ * opt-in) is missing.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { synthesizeApp } from "../../src/app";
+import { reviewerHclPath } from "../../src/hcl/reviewer-hcl";
 import { blockSchemaOf } from "../../src/hcl/block-schema";
 import { renderHcl } from "../../src/hcl/render-hcl";
 import { loadEnvironments } from "../../src/config/load-environment";
 import { stackName } from "../../src/stacks/database-stack";
 import { toAwsPart, type Json, type JsonObject, type TerraformJson } from "../support/aws-part";
 import { synthesizeEnvironment } from "../support/stacks";
-import { awsOfflineProviderOverride, offlineTerraformAvailability, TerraformWorkspace, type PlanJson, type ResourceChange } from "../support/terraform-runner";
+import {
+  awsOfflineProviderOverride,
+  offlineTerraformAvailability,
+  registryTerraformAvailability,
+  TerraformWorkspace,
+  type PlanJson,
+  type ResourceChange,
+} from "../support/terraform-runner";
 import { CONFIG_DIR } from "./synthesized-stacks";
 
 /** Obviously fake values for the stacks' own variables that have no default (an Atlas organization id is 24 hex digits). */
@@ -26,6 +42,10 @@ const STACK_NAMES = loadEnvironments(CONFIG_DIR).map(({ config }) => stackName(c
 
 const offline = offlineTerraformAvailability();
 if (!offline.available) console.warn(`[terraform] skipping the reviewer-HCL checks on the AWS part: ${offline.reason}`);
+
+const fullValidateRequested = process.env.TF_FULL_VALIDATE === "1";
+const registry = fullValidateRequested ? registryTerraformAvailability() : undefined;
+if (registry && !registry.available) console.warn(`[terraform] skipping the full validate of the reviewer HCL: ${registry.reason}`);
 
 /** Module names are identifiers: audio-pipeline-dev -> audio_pipeline_dev_json. */
 const moduleName = (stack: string, format: "json" | "hcl") => `${stack.replace(/\W/g, "_")}_${format}`;
@@ -123,4 +143,41 @@ describe.skipIf(!offline.available)("reviewer HCL of each stack's AWS part, thro
     const { plan } = await checked;
     expect(configurationOf(plan, moduleName(name, "hcl"))).toEqual(configurationOf(plan, moduleName(name, "json")));
   }, 120_000);
+});
+
+describe.skipIf(!fullValidateRequested || !registry?.available)("the whole reviewer HCL, with the registry (TF_FULL_VALIDATE=1)", () => {
+  let outdir: string | undefined;
+  let workspace: TerraformWorkspace | undefined;
+  let ownCache: string | undefined;
+
+  afterAll(() => {
+    workspace?.dispose();
+    for (const directory of [outdir, ownCache]) if (directory) fs.rmSync(directory, { recursive: true, force: true });
+  });
+
+  test("terraform validate accepts every stack's cdktf.out/hcl/<stack>/cdk.tf (aws, mongodbatlas, random)", async () => {
+    if (!registry?.available) throw new Error("no terraform");
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), "reviewer-hcl-full-"));
+    ownCache = process.env.TF_PLUGIN_CACHE_DIR ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "tf-plugin-cache-"));
+    synthesizeApp({ configDir: CONFIG_DIR, outdir, hcl: true });
+    // Each stack is a child module (its backend block is ignored there, with a warning): one init for all.
+    const files: Record<string, Json> = {};
+    const modules: JsonObject = {};
+    for (const name of STACK_NAMES) {
+      const module = moduleName(name, "hcl");
+      files[`${module}/cdk.tf`] = fs.readFileSync(path.join(outdir, reviewerHclPath(name)), "utf8");
+      modules[module] = { source: `./${module}`, ...PLAN_VARIABLE_VALUES };
+    }
+    workspace = TerraformWorkspace.create({
+      name: "reviewer-hcl-full",
+      terraform: registry.terraform,
+      installation: { kind: "registry", mirror: registry.mirror || undefined, pluginCacheDir: process.env.TF_PLUGIN_CACHE_DIR ?? ownCache },
+      files: { "main.tf.json": { module: modules }, ...files },
+      timeouts: { init: 600_000 },
+    });
+    await workspace.init();
+    const { diagnostics } = await workspace.validate();
+    for (const warning of diagnostics) console.warn(`[terraform] reviewer HCL full validate ${warning.severity}: ${warning.summary}`);
+    expect(diagnostics.filter((diagnostic) => diagnostic.severity === "error")).toEqual([]);
+  }, 720_000);
 });
