@@ -7,6 +7,10 @@ export default defineConfig({
     // Test files share one module graph per worker: importing cdktf and the provider bindings once
     // instead of per file cuts the run by about two thirds. Files must restore what they change.
     isolate: false,
+    // Two workers on a 2-core machine: the slowest files mostly wait on child processes
+    // (terraform, a child vitest), so two run side by side in about the time of one.
+    maxWorkers: 2,
+    minWorkers: 1,
     setupFiles: ["__tests__/support/setup.ts"],
     // Prints once whether the real-Terraform tests run, and with which provider mirror.
     globalSetup: ["__tests__/support/report-terraform.ts"],
