@@ -105,7 +105,7 @@ export function moduleOutputsTable(): string {
 /** Every generated block of the repository. */
 export function generatedBlocks(): GeneratedBlock[] {
   return [
-    { file: "README.md", marker: "config-schema", content: configSchemaTable() },
+    { file: "docs/configuration.md", marker: "config-schema", content: configSchemaTable() },
     { file: "src/modules/database/README.md", marker: "inputs", content: moduleInputsTables() },
     { file: "src/modules/database/README.md", marker: "outputs", content: moduleOutputsTable() },
   ];

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AnnotationMetadataEntryType, App } from "cdktf";
 import { environmentFiles, loadEnvironments, type LoadedEnvironment } from "./config/load-environment";
+import { placeholderNotice } from "./config/placeholders";
 import { DatabaseStack, stackName } from "./stacks/database-stack";
 
 /** Where the app reads environments and writes Terraform JSON. */
@@ -15,6 +16,16 @@ export interface SynthesizeOptions {
    * @default false
    */
   readonly hcl?: boolean;
+}
+
+/** What a successful synth wrote, and what it has to say about it. */
+export interface SynthesisResult {
+  /** Stack names, one per environment file. */
+  readonly stacks: readonly string[];
+  /** Warning annotations, each distinct message once (a concern shared by stacks is one line). */
+  readonly warnings: readonly string[];
+  /** The one line about committed placeholders, when any file still holds one. */
+  readonly placeholderNotice?: string;
 }
 
 /** Error annotations (policy or construct validation) that stopped a synth. */
@@ -33,7 +44,7 @@ const CONTINUE_ON_ERRORS = "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS";
  * construct reported an error, so a failing synth never leaves a partial or stale stack behind.
  * Throws ConfigError or SynthesisError listing every problem at once.
  */
-export function synthesizeApp(options: SynthesizeOptions): { readonly stacks: readonly string[] } {
+export function synthesizeApp(options: SynthesizeOptions): SynthesisResult {
   const outdir = path.resolve(options.outdir);
   try {
     return synthesizeAll(options.configDir, outdir, options.hcl ?? false);
@@ -47,13 +58,13 @@ export function synthesizeApp(options: SynthesizeOptions): { readonly stacks: re
   }
 }
 
-function synthesizeAll(configDir: string, outdir: string, hcl: boolean): { readonly stacks: readonly string[] } {
+function synthesizeAll(configDir: string, outdir: string, hcl: boolean): SynthesisResult {
   const environments = loadEnvironments(configDir);
   fs.mkdirSync(path.dirname(outdir), { recursive: true });
   const staging = fs.mkdtempSync(`${outdir}.staging-`);
   const hclStaging = hcl ? fs.mkdtempSync(`${outdir}.staging-hcl-`) : undefined;
   try {
-    const stacks = synthesizeInto(staging, environments, false);
+    const { stacks, warnings } = synthesizeInto(staging, environments, false);
     if (hclStaging) {
       // HCL for reviewers goes next to the JSON, and the manifest points at it as `cdktf synth --hcl` expects.
       synthesizeInto(hclStaging, environments, true);
@@ -63,14 +74,18 @@ function synthesizeAll(configDir: string, outdir: string, hcl: boolean): { reado
       fs.copyFileSync(path.join(hclStaging, "manifest.json"), path.join(staging, "manifest.json"));
     }
     publish(staging, outdir, stacks);
-    return { stacks };
+    return { stacks, warnings, placeholderNotice: placeholderNotice(environments) };
   } finally {
     for (const directory of [staging, hclStaging]) if (directory) fs.rmSync(directory, { recursive: true, force: true });
   }
 }
 
 /** Synthesizes every environment's stack into `directory`; throws SynthesisError on any error annotation. */
-function synthesizeInto(directory: string, environments: readonly LoadedEnvironment[], hclOutput: boolean): string[] {
+function synthesizeInto(
+  directory: string,
+  environments: readonly LoadedEnvironment[],
+  hclOutput: boolean,
+): { stacks: string[]; warnings: string[] } {
   // cdktf reads both switches from the environment while the app and its stacks are built:
   // keep going after an error annotation (so every stack's errors are reported) and pick JSON or HCL.
   const { app, stacks } = withEnvironment({ [CONTINUE_ON_ERRORS]: "true", SYNTH_HCL_OUTPUT: String(hclOutput) }, () => {
@@ -80,15 +95,14 @@ function synthesizeInto(directory: string, environments: readonly LoadedEnvironm
   });
 
   app.synth();
-  const errors = app.node
-    .findAll()
-    .flatMap((node) =>
-      node.node.metadata
-        .filter((entry) => entry.type === AnnotationMetadataEntryType.ERROR)
-        .map((entry) => `[${node.node.path}] ${String(entry.data)}`),
+  const annotations = (type: string) =>
+    app.node.findAll().flatMap((node) =>
+      node.node.metadata.filter((entry) => entry.type === type).map((entry) => ({ path: node.node.path, message: String(entry.data) })),
     );
+  const errors = annotations(AnnotationMetadataEntryType.ERROR).map(({ path: where, message }) => `[${where}] ${message}`);
   if (errors.length > 0) throw new SynthesisError(errors);
-  return stacks.map((stack) => stack.node.id);
+  const warnings = [...new Set(annotations(AnnotationMetadataEntryType.WARN).map(({ message }) => message))];
+  return { stacks: stacks.map((stack) => stack.node.id), warnings };
 }
 
 /** Runs `build` with some environment variables set, restoring them afterwards. */

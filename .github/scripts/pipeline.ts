@@ -38,22 +38,8 @@ export interface PipelineEnvironment {
   readonly deployAfter?: string;
 }
 
-/** The CI fields of an environment file (config: ci.*, database.seederRoleArn). */
-interface CiFields {
-  readonly planRoleArn: string;
-  readonly deployRoleArn: string;
-  readonly runnerLabel?: string;
-  readonly deployAfter?: string;
-}
-
-function ciFields(config: EnvironmentConfig): CiFields & { readonly seederRoleArn: string } {
-  const ci = (config as unknown as { ci: CiFields }).ci;
-  const { seederRoleArn } = config.database as unknown as { seederRoleArn: string };
-  return { ...ci, seederRoleArn };
-}
-
 export function pipelineEnvironment(file: string, config: EnvironmentConfig): PipelineEnvironment {
-  const ci = ciFields(config);
+  const { ci } = config;
   return {
     name: config.environment,
     file,
@@ -62,7 +48,7 @@ export function pipelineEnvironment(file: string, config: EnvironmentConfig): Pi
     region: config.region,
     planRoleArn: ci.planRoleArn,
     deployRoleArn: ci.deployRoleArn,
-    seedRoleArn: ci.seederRoleArn,
+    seedRoleArn: config.database.seederRoleArn,
     ...(ci.runnerLabel ? { runnerLabel: ci.runnerLabel } : {}),
     seedSecretId: config.connectionSecret.seederName,
     ...(ci.deployAfter ? { deployAfter: ci.deployAfter } : {}),

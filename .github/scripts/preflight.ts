@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { stackName } from "../../src/stacks/database-stack";
 import { loadEnvironments } from "../../src/config/load-environment";
-import { placeholderWarnings } from "../../src/config/placeholders";
+import { placeholderFields, placeholderReport } from "../../src/config/placeholders";
 import { pipelineEnvironment } from "./pipeline";
 
 export type PreflightMode = "deploy" | "pull-request";
@@ -29,21 +29,18 @@ export function preflightProblems(environment: string, mode: PreflightMode, conf
   if (!found) return [`no environment "${environment}" in ${configDir}/`];
   const { file, config } = found;
   const pipeline = pipelineEnvironment(file, config);
-  const problems = placeholderWarnings(config).map((warning) => `${file}: ${warning}`);
-  for (const [field, value] of [
-    ["ci.planRoleArn", pipeline.planRoleArn],
-    ["ci.deployRoleArn", pipeline.deployRoleArn],
-    ["database.seederRoleArn", pipeline.seedRoleArn],
-  ] as const) {
-    if (/placeholder|:000000000000:/.test(value)) problems.push(`${file}: ${field} is the placeholder ${value}; set the IAM role of this environment (docs/ci-cd.md).`);
+  // A pull request's plan needs no runner: only deploys stop on a missing ci.runnerLabel.
+  const problems = placeholderReport(file, config).filter((line) => mode === "deploy" || !line.startsWith(`${file}: ci.runnerLabel `));
+  // The seed job assumes database.seederRoleArn in either authentication mode.
+  const flagged = new Set(placeholderFields(config).map(({ field }) => field));
+  if (!flagged.has("database.seederRoleArn") && /placeholder|::000000000000:/.test(pipeline.seedRoleArn)) {
+    problems.push(`${file}: database.seederRoleArn is a placeholder (${pipeline.seedRoleArn}); the CI seed jobs assume it: set the real value before applying`);
   }
   if (config.state === undefined) {
     problems.push(`${file}: no "state" section, so the state would live on the runner and be lost after the job; set "state": {"bucket": ...}.`);
   }
-  if (mode === "deploy" && pipeline.runnerLabel === undefined) {
-    problems.push(
-      `${file}: ci.runnerLabel is not set: the seed jobs need the label of a self-hosted runner inside this environment's VPC (docs/ci-cd.md). This environment and those after it are not deployed.`,
-    );
+  if (pipeline.runnerLabel === undefined && mode === "deploy") {
+    problems.push(`${file}: ci.runnerLabel: the seed jobs need the label of a self-hosted runner inside this environment's VPC (docs/ci-cd.md); this environment and those after it are not deployed.`);
   }
   return problems;
 }

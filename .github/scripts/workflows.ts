@@ -382,7 +382,7 @@ export function deployWorkflow(environments: readonly PipelineEnvironment[]): st
       "changes anything), then plan the seed, approve it (production, only when it changes anything) and apply it.",
       "No workflow-level concurrency: each environment has its own group, so a waiting prod approval never blocks dev,",
       "and only a newer commit of main replaces a pending job. Set-up: docs/ci-cd.md.",
-    ]) + annotatePins(stringify(workflow, { lineWidth: 0 }))
+    ]) + annotatePins(stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false }))
   );
 }
 
@@ -551,7 +551,7 @@ export function pullRequestWorkflow(environments: readonly PipelineEnvironment[]
       "Every pull request: tests (MongoDB 7.0 replica set for the seeder), synth, and a plan of each non-production",
       `environment (${planned.map((environment) => environment.name).join(", ") || "none"}) in its own job, under its <env>-plan environment (open to all branches).`,
       `Production environments (${later.map((environment) => environment.name).join(", ") || "none"}) are planned only after the merge. Set-up: docs/ci-cd.md.`,
-    ]) + annotatePins(stringify(workflow, { lineWidth: 0 }))
+    ]) + annotatePins(stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false }))
   );
 }
 

@@ -88,7 +88,17 @@ const CATALOGUE: BadInput[] = [
   { name: "a malformed feature-compatibility pin date", mutate: set("atlas.pinFcvUntil", "next month"), path: "atlas.pinFcvUntil", value: '"next month"', allowed: /must be an ISO 8601 UTC date-time such as 2027-01-31T00:00:00Z/ },
   // Cluster shape
   { name: "an even number of electable nodes", mutate: set("atlas.electableNodes", 4), path: "atlas.electableNodes", value: "4", allowed: /allowed: 3, 5 or 7 electable nodes/ },
-  { name: "auto-scaling bounds that exclude the tier", mutate: set("atlas.autoScaling", { compute: { minTier: "M20", maxTier: "M40" } }), path: "atlas.autoScaling.compute", value: '{"minTier":"M20","maxTier":"M40"}', allowed: /must satisfy minTier <= atlas\.tier \(M10\) <= maxTier/ },
+  { name: "a tier other than the auto-scaling floor", mutate: set("atlas.autoScaling", { compute: { minTier: "M20", maxTier: "M40" } }), path: "atlas.tier", value: '"M10"', allowed: /differs from atlas\.autoScaling\.compute\.minTier \(M20\).*omit atlas\.tier or set it equal to minTier/ },
+  { name: "auto-scaling bounds in the wrong order", mutate: set("atlas.autoScaling", { compute: { minTier: "M40", maxTier: "M20" } }), path: "atlas.autoScaling.compute", value: '{"minTier":"M40","maxTier":"M20"}', allowed: /must satisfy minTier <= maxTier/ },
+  // Accounts, roles, CI
+  { name: "an account id that is not 12 digits", mutate: set("aws.accountId", "12345"), path: "aws.accountId", value: '"12345"', allowed: /must be the 12 digits of an AWS account id/ },
+  { name: "an IAM user where a role belongs", mutate: set("ci.planRoleArn", "arn:aws:iam::123456789012:user/ci"), path: "ci.planRoleArn", value: '"arn:aws:iam::123456789012:user/ci"', allowed: /names a user, not a role; allowed: arn:<partition>:iam::<account>:role\/<name>/ },
+  { name: "a role ARN in an unknown partition", mutate: set("ci.deployRoleArn", "arn:aws-mars:iam::123456789012:role/deploy"), path: "ci.deployRoleArn", value: '"arn:aws-mars:iam::123456789012:role/deploy"', allowed: /partition "aws-mars" is not one of aws, aws-us-gov, aws-cn/ },
+  { name: "a runner label with a space", mutate: set("ci.runnerLabel", "vpc runner"), path: "ci.runnerLabel", value: '"vpc runner"', allowed: /must be 1-64 letters, digits, dots, underscores or hyphens/ },
+  // Values that would be ignored, and production without remote state
+  { name: "a restore window without point-in-time restore", mutate: both(set("backup.pointInTimeRestore", false), set("backup.restoreWindowDays", 3)), path: "backup.restoreWindowDays", value: "3", allowed: /ignored while backup\.pointInTimeRestore is false/ },
+  { name: "role ARNs in password mode", mutate: set("database.appRoleArn", "arn:aws:iam::123456789012:role/app"), path: "database.appRoleArn", value: '"arn:aws:iam::123456789012:role/app"', allowed: /ignored with database\.authentication "password"/ },
+  { name: "production with local state", mutate: both(set("production", true), set("state", undefined)), path: "state", value: "nothing (the field is missing)", allowed: /a production environment needs remote state/ },
   // Monitoring
   { name: "a malformed alert e-mail address", mutate: set("monitoring.alertEmails", ["oncall-at-example.org"]), path: "monitoring.alertEmails[0]", value: '"oncall-at-example.org"', allowed: /must be an e-mail address; allowed: an e-mail address/ },
   { name: "a webhook over plain http", mutate: set("monitoring.atlasWebhookUrl", "http://hooks.example.org/atlas"), path: "monitoring.atlasWebhookUrl", value: '"http://hooks.example.org/atlas"', allowed: /must be an https:\/\/ URL/ },

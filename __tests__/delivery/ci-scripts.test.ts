@@ -22,8 +22,8 @@ describe("preflightProblems, before a deploy from CI", () => {
     const outdir = path.join(workspace, "committed");
     synthesizeApp({ configDir: "config", outdir });
     const problems = preflightProblems(outdir, "audio-pipeline-dev");
-    expect(problems.some((problem) => /config\/dev\.json: network ids vpc-0+.* are committed placeholders/.test(problem))).toBe(true);
-    expect(problems.some((problem) => /config\/dev\.json: state\.bucket .* is a committed placeholder/.test(problem))).toBe(true);
+    expect(problems.some((problem) => /config\/dev\.json: network\.vpcId is a placeholder \(vpc-0+\)/.test(problem))).toBe(true);
+    expect(problems.some((problem) => /config\/dev\.json: state\.bucket is a placeholder/.test(problem))).toBe(true);
     expect(problems.some((problem) => /local file/.test(problem))).toBe(false);
   });
 
@@ -42,10 +42,16 @@ describe("preflightProblems, before a deploy from CI", () => {
       clientSecurityGroups: { api: "sg-0a1b2c3d4e5f60718", worker: "sg-0a1b2c3d4e5f60719" },
     };
     dev.state = { bucket: "audio-pipeline-terraform-state-dev" };
+    dev.aws = { accountId: "123456789012" };
+    dev.ci = {
+      planRoleArn: "arn:aws:iam::123456789012:role/audio-pipeline-dev-plan",
+      deployRoleArn: "arn:aws:iam::123456789012:role/audio-pipeline-dev-deploy",
+      runnerLabel: "audio-pipeline-vpc",
+    };
     writeConfigFile(configDir, "dev", dev);
     const outdir = path.join(workspace, "ready");
     synthesizeApp({ configDir, outdir });
-    expect(preflightProblems(outdir, "audio-pipeline-dev")).toEqual([]);
+    expect(preflightProblems(outdir, "audio-pipeline-dev", configDir)).toEqual([]);
   });
 
   it("asks for a synth when there is no output, and names the stacks when the stack is unknown", () => {

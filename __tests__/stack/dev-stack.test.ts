@@ -3,7 +3,7 @@ import { CloudBackupSchedule } from "@cdktf/provider-mongodbatlas/lib/cloud-back
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { environmentSchema } from "../../src/config/environment-schema";
+import { parseEnvironment } from "../../src/config/derived-defaults";
 import { committedConfigJson } from "../support/config-files";
 import { committedEnvironment, onlyResource, resourceNamed, synthesizeEnvironment } from "../support/stacks";
 
@@ -51,7 +51,7 @@ describe("an environment without a state bucket", () => {
   it("keeps a local state file at a relative path in the project root", () => {
     const withoutState = committedConfigJson("dev");
     delete withoutState.state;
-    const { json: local } = synthesizeEnvironment({ file: "config/dev.json", config: environmentSchema.parse(withoutState) });
+    const { json: local } = synthesizeEnvironment({ file: "config/dev.json", config: parseEnvironment(withoutState) });
     expect(local.terraform.backend).toEqual({ local: { path: "../../../terraform.audio-pipeline-dev.tfstate" } });
   });
 });

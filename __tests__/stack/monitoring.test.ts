@@ -5,7 +5,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { PushBasedLogExport } from "@cdktf/provider-mongodbatlas/lib/push-based-log-export";
-import { environmentSchema } from "../../src/config/environment-schema";
+import { parseEnvironment } from "../../src/config/derived-defaults";
 import { committedConfigJson } from "../support/config-files";
 import { committedEnvironment, onlyResource, synthesizeEnvironment, type TerraformJson } from "../support/stacks";
 
@@ -193,7 +193,7 @@ describe("Atlas alerts", () => {
   it("sign webhook calls with a secret that enters only as a sensitive Terraform variable", () => {
     const withWebhook = committedConfigJson("prod");
     withWebhook.monitoring.atlasWebhookUrl = "https://alerts.internal.example.org/atlas";
-    const config = environmentSchema.parse(withWebhook);
+    const config = parseEnvironment(withWebhook);
     const { json } = synthesizeEnvironment({ file: "config/prod.json", config });
     expect(json.variable.atlas_alert_webhook_secret).toMatchObject({ type: "string", sensitive: true });
     for (const alert of atlasAlerts(json)) {

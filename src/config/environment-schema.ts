@@ -26,9 +26,13 @@ const autoScaling = z
 
 export const atlasSection = z
   .strictObject({
-    projectName: field.atlasProjectName.default(DATABASE_DEFAULTS.projectName),
-    clusterName: field.atlasClusterName,
-    tier: field.clusterTier.default(DATABASE_DEFAULTS.clusterTier),
+    projectName: field.atlasProjectName.optional().describe(`${field.atlasProjectName.description}; default "audio-pipeline-<environment>"`),
+    clusterName: field.atlasClusterName.optional().describe(`${field.atlasClusterName.description}; default "audio-pipeline-<environment>"`),
+    tier: field.clusterTier
+      .optional()
+      .describe(
+        `${field.clusterTier.description}; default ${DATABASE_DEFAULTS.clusterTier}. With compute auto-scaling omit it (the cluster starts at compute.minTier) or set it equal to compute.minTier`,
+      ),
     mongoDbMajorVersion: field.mongoDbMajorVersion.default(DATABASE_DEFAULTS.mongoDbMajorVersion),
     electableNodes: z
       .union([z.literal(3), z.literal(5), z.literal(7)])
@@ -39,6 +43,10 @@ export const atlasSection = z
       .default(DATABASE_DEFAULTS.terminationProtection)
       .describe("true or false: Atlas refuses to delete the cluster while this is on"),
     autoScaling: autoScaling.prefault({}),
+    encryptionAtRest: z
+      .boolean()
+      .optional()
+      .describe("true or false: encrypt the cluster's storage with a KMS key of this stack (customer-managed); default: the value of `production`"),
     pinFcvUntil: z.iso
       .datetime({ error: "must be an ISO 8601 UTC date-time such as 2027-01-31T00:00:00Z" })
       .optional()
@@ -48,13 +56,33 @@ export const atlasSection = z
   })
   .describe("an object describing the Atlas project and cluster");
 
-const database = z
+export const AUTHENTICATION_MODES = ["aws-iam", "password"] as const;
+
+export const databaseSection = z
   .strictObject({
     name: field.databaseName.default(DATABASE_DEFAULTS.databaseName),
-    username: field.databaseUsername.default(DATABASE_DEFAULTS.databaseUsername),
-    seederUsername: field.databaseUsername.default(DATABASE_DEFAULTS.seederUsername),
+    authentication: z
+      .enum(AUTHENTICATION_MODES)
+      .default("aws-iam")
+      .describe('"aws-iam" (database users are IAM roles, no password anywhere) or "password" (generated passwords)'),
+    appRoleArn: field.iamRoleArn
+      .optional()
+      .describe(`${field.iamRoleArn.description}: the application's role (aws-iam mode); default: a flagged placeholder`),
+    seederRoleArn: field.iamRoleArn
+      .optional()
+      .describe(`${field.iamRoleArn.description}: the seeder's role, also the CI seed job's (aws-iam mode); default: a flagged placeholder`),
+    username: field.databaseUsername.optional().describe(`${field.databaseUsername.description} (password mode); default "${DATABASE_DEFAULTS.databaseUsername}"`),
+    seederUsername: field.databaseUsername
+      .optional()
+      .describe(`${field.databaseUsername.description} (password mode); default "${DATABASE_DEFAULTS.seederUsername}"`),
+    passwordVersion: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("a whole number, 1 or more (password mode): raise it to rotate both passwords in a reviewed change; default 1"),
   })
-  .describe("an object {name, username, seederUsername}");
+  .describe("an object describing the database, its users and how they authenticate");
 
 const network = z
   .strictObject({
@@ -104,8 +132,8 @@ export const backupSection = z
 
 const connectionSecret = z
   .strictObject({
-    name: field.secretName.default(DATABASE_DEFAULTS.connectionSecretName),
-    seederName: field.secretName.default(DATABASE_DEFAULTS.seederSecretName),
+    name: field.secretName.optional().describe(`${field.secretName.description}; default "audio-pipeline-<environment>/mongodb-uri"`),
+    seederName: field.secretName.optional().describe(`${field.secretName.description}; default "audio-pipeline-<environment>/mongodb-seed-uri"`),
     recoveryWindowDays: field.wholeNumber(7, 30, "days").default(DATABASE_DEFAULTS.secretRecoveryWindowDays),
   })
   .describe("an object {name, seederName, recoveryWindowDays}");
@@ -139,9 +167,35 @@ const monitoring = z
 const state = z
   .strictObject({
     bucket: field.s3BucketName,
-    region: field.awsRegion.optional(),
+    key: z
+      .string()
+      .regex(/^[A-Za-z0-9!_.*'()/-]{1,1024}$/, { error: "must be an S3 object key" })
+      .optional()
+      .describe('an S3 object key; default "audio-pipeline-<environment>/terraform.tfstate"'),
+    region: field.awsRegion.optional().describe(`${field.awsRegion.description}; default: the environment's region`),
   })
-  .describe("an object {bucket, region}: S3 remote state; omit for a local state file");
+  .describe("an object {bucket, key, region}: S3 remote state; omit for a local state file (refused for production)");
+
+const aws = z
+  .strictObject({
+    accountId: field.awsAccountId.optional().describe(`${field.awsAccountId.description}; default: a flagged placeholder`),
+  })
+  .describe("an object {accountId}");
+
+const ci = z
+  .strictObject({
+    planRoleArn: field.iamRoleArn
+      .optional()
+      .describe(`${field.iamRoleArn.description}: the read-only role CI plans this environment with; default: a flagged placeholder`),
+    deployRoleArn: field.iamRoleArn
+      .optional()
+      .describe(`${field.iamRoleArn.description}: the role CI applies this environment with; default: a flagged placeholder`),
+    runnerLabel: field.runnerLabel.optional().describe(`${field.runnerLabel.description}; none: flagged, deploys stop before this environment`),
+    deployAfter: field.environmentName
+      .optional()
+      .describe("the environment this one deploys after; default: production environments after every other, the others first"),
+  })
+  .describe("an object describing how CI plans, deploys and seeds this environment");
 
 export const environmentSchema = z
   .strictObject({
@@ -154,15 +208,19 @@ export const environmentSchema = z
         "true or false, required: a production environment gets the stricter policy rules (point-in-time restore, termination protection, prevent_destroy, an alarm destination)",
       ),
     region: field.awsRegion.default(DATABASE_DEFAULTS.region),
-    atlas: atlasSection,
-    database: database.prefault({}),
+    aws: aws.prefault({}),
+    atlas: atlasSection.prefault({}),
+    database: databaseSection.prefault({}),
     network,
     backup: backupSection.prefault({}),
     connectionSecret: connectionSecret.prefault({}),
     monitoring: monitoring.prefault({}),
+    ci: ci.prefault({}),
     state: state.optional(),
   })
   .describe("an environment file");
 
-/** An environment file after validation, with every default filled in. */
-export type EnvironmentConfig = z.output<typeof environmentSchema>;
+/** An environment file as validated by the schema, before the defaults derived from its name. */
+export type ParsedEnvironment = z.output<typeof environmentSchema>;
+
+export type { EnvironmentConfig } from "./derived-defaults";

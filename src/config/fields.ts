@@ -94,3 +94,48 @@ export const emailAddress = z.email({ error: "must be an e-mail address" }).desc
 export const httpsUrl = z
   .url({ protocol: /^https$/, error: "must be an https:// URL" })
   .describe("an https:// URL");
+
+export const awsAccountId = z
+  .string()
+  .regex(/^\d{12}$/, { error: "must be the 12 digits of an AWS account id" })
+  .describe("the 12 digits of the AWS account the stack deploys into");
+
+/**
+ * An IAM role ARN: `arn:<partition>:iam::<account>:role/<optional path/><name>`. A user ARN
+ * (`:user/`) or an assumed-role session ARN is refused: Atlas database users and trust policies
+ * name roles.
+ */
+export const iamRoleArn = z
+  .string()
+  .superRefine((arn, ctx) => {
+    const problem = iamRoleArnProblem(arn);
+    if (problem) ctx.addIssue({ code: "custom", message: problem, input: arn });
+  })
+  .describe('an IAM role ARN: "arn:aws:iam::<12-digit account>:role/<name>" (partition aws, aws-us-gov or aws-cn)');
+
+const IAM_ROLE_ARN = /^arn:(aws|aws-us-gov|aws-cn):iam::(\d{12}):role\/([\w+=,.@/-]{1,512})$/;
+
+/** Why `arn` is not an IAM role ARN; undefined when it is. */
+export function iamRoleArnProblem(arn: string): string | undefined {
+  const parts = arn.split(":");
+  if (parts[0] !== "arn" || parts.length < 6) return 'not an ARN; allowed: "arn:aws:iam::<12-digit account>:role/<name>"';
+  if (!["aws", "aws-us-gov", "aws-cn"].includes(parts[1])) return `partition "${parts[1]}" is not one of aws, aws-us-gov, aws-cn`;
+  if (parts[2] !== "iam") return `service "${parts[2]}" is not iam; allowed: an IAM role ARN`;
+  if (!/^\d{12}$/.test(parts[4])) return `account "${parts[4]}" is not 12 digits`;
+  const resource = parts.slice(5).join(":");
+  if (!resource.startsWith("role/")) {
+    return `names a ${resource.split("/")[0] || "resource"}, not a role; allowed: arn:<partition>:iam::<account>:role/<name>`;
+  }
+  if (!IAM_ROLE_ARN.test(arn)) return "the role name must be 1-64 characters from A-Z a-z 0-9 + = , . @ _ - (after an optional /path/)";
+  return undefined;
+}
+
+/** The account id inside an IAM ARN. */
+export function arnAccountId(arn: string): string | undefined {
+  return arn.split(":")[4];
+}
+
+export const runnerLabel = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: "must be 1-64 letters, digits, dots, underscores or hyphens" })
+  .describe("the label of a self-hosted GitHub Actions runner inside the VPC (the seed job runs there)");

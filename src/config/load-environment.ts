@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, type ConfigIssue } from "./config-issue";
-import { environmentSchema, type EnvironmentConfig } from "./environment-schema";
+import { uniqueAcrossEnvironments } from "./cross-environment";
+import { withDerivedDefaults, type EnvironmentConfig } from "./derived-defaults";
+import { environmentSchema } from "./environment-schema";
 import { CONFIG_RULES } from "./rules";
 import { validateAgainstSchema } from "./schema-issues";
 
@@ -54,7 +56,7 @@ export function validateEnvironmentText(
         ]
       : [];
   const all = [...issues, ...ruleIssues, ...nameIssues];
-  return all.length === 0 ? { config: data, issues: [] } : { issues: all };
+  return all.length === 0 && data ? { config: withDerivedDefaults(data), issues: [] } : { issues: all };
 }
 
 /** The environment files of a config directory: every *.json except the schema. */
@@ -84,6 +86,7 @@ export function loadEnvironments(configDir: string): LoadedEnvironment[] {
     problems.push(...result.issues.map((issue) => ({ file, issue })));
     if (result.config) loaded.push({ file, config: result.config });
   }
+  problems.push(...uniqueAcrossEnvironments(loaded));
   if (problems.length > 0) throw new ConfigError(problems);
   return loaded;
 }

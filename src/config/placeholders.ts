@@ -1,28 +1,63 @@
-import type { EnvironmentConfig } from "./environment-schema";
+import { PLACEHOLDER_ACCOUNT_ID, PLACEHOLDER_MARK, type EnvironmentConfig } from "./derived-defaults";
+
+/*
+ * What in an environment file is still an example rather than a real value: the committed
+ * network ids, state bucket and alert address, and every default this project cannot derive
+ * (the AWS account, IAM role ARNs, the CI runner). Synth only mentions them (one line for the
+ * whole run); `npm run diff`, `npm run deploy` and CI refuse to plan or apply while any remains.
+ */
 
 // An id of only zeros and one hex digit is the committed example, not a real resource.
 const PLACEHOLDER_ID = /^(vpc|subnet|sg)-0+[0-9a-f]?$/;
 const PLACEHOLDER_EMAIL = /@example\.(com|org|net)$/;
 
-/**
- * What in an environment file is still a committed example: synth warns about each, and the CI
- * preflight refuses to deploy while any remains.
- */
-export function placeholderWarnings(config: EnvironmentConfig): string[] {
+/** One field that still holds an example value. */
+export interface PlaceholderField {
+  /** Path in the environment file, e.g. network.privateSubnetIds[0]. */
+  readonly field: string;
+  /** What it holds now; "not set" for a required-to-deploy field that is missing. */
+  readonly value: string;
+}
+
+const isPlaceholderText = (value: string) => value.includes(PLACEHOLDER_MARK) || value.includes(`::${PLACEHOLDER_ACCOUNT_ID}:`);
+
+export function placeholderFields(config: EnvironmentConfig): PlaceholderField[] {
   const { network } = config;
-  const ids = [network.vpcId, ...network.privateSubnetIds, ...Object.values(network.clientSecurityGroups)].filter((id) =>
-    PLACEHOLDER_ID.test(id),
-  );
-  const emails = (config.monitoring.alertEmails ?? []).filter((email) => PLACEHOLDER_EMAIL.test(email));
-  const warnings: string[] = [];
-  if (ids.length > 0) {
-    warnings.push(`network ids ${ids.join(", ")} are committed placeholders; replace them with the networking module's outputs before deploying.`);
-  }
-  if (config.state?.bucket.includes("placeholder")) {
-    warnings.push(`state.bucket ${config.state.bucket} is a committed placeholder; name your Terraform state bucket before deploying.`);
-  }
-  if (emails.length > 0) {
-    warnings.push(`alert e-mail addresses ${emails.join(", ")} are committed placeholders; nobody will receive these alarms.`);
-  }
-  return warnings;
+  const candidates: ReadonlyArray<readonly [field: string, value: string | undefined, isPlaceholder: (value: string) => boolean]> = [
+    ["aws.accountId", config.aws.accountId, (value) => value === PLACEHOLDER_ACCOUNT_ID],
+    ["network.vpcId", network.vpcId, (value) => PLACEHOLDER_ID.test(value)],
+    ...network.privateSubnetIds.map((id, index) => [`network.privateSubnetIds[${index}]`, id, (value: string) => PLACEHOLDER_ID.test(value)] as const),
+    ...Object.entries(network.clientSecurityGroups).map(
+      ([name, id]) => [`network.clientSecurityGroups.${name}`, id, (value: string) => PLACEHOLDER_ID.test(value)] as const,
+    ),
+    ...(config.monitoring.alertEmails ?? []).map(
+      (email, index) => [`monitoring.alertEmails[${index}]`, email, (value: string) => PLACEHOLDER_EMAIL.test(value)] as const,
+    ),
+    ["state.bucket", config.state?.bucket, isPlaceholderText],
+    ...(config.database.authentication === "aws-iam"
+      ? ([
+          ["database.appRoleArn", config.database.appRoleArn, isPlaceholderText],
+          ["database.seederRoleArn", config.database.seederRoleArn, isPlaceholderText],
+        ] as const)
+      : []),
+    ["ci.planRoleArn", config.ci.planRoleArn, isPlaceholderText],
+    ["ci.deployRoleArn", config.ci.deployRoleArn, isPlaceholderText],
+  ];
+  const found: PlaceholderField[] = candidates
+    .filter(([, value, isPlaceholder]) => value !== undefined && isPlaceholder(value))
+    .map(([field, value]) => ({ field, value: value as string }));
+  if (config.ci.runnerLabel === undefined) found.push({ field: "ci.runnerLabel", value: "not set" });
+  return found;
+}
+
+/** The one line synth prints when any file still holds placeholders; undefined when none does. */
+export function placeholderNotice(environments: ReadonlyArray<{ readonly file: string; readonly config: EnvironmentConfig }>): string | undefined {
+  const files = environments.filter(({ config }) => placeholderFields(config).length > 0).map(({ file }) => file);
+  if (files.length === 0) return undefined;
+  return `Placeholders remain in ${files.join(", ")}: fine for synth; \`npm run diff\`, \`npm run deploy\` and CI refuse them and list each field.`;
+}
+
+/** One line per placeholder field, for the refusal of diff, deploy and CI. */
+export function placeholderReport(file: string, config: EnvironmentConfig): string[] {
+  return placeholderFields(config).map(({ field, value }) => `${file}: ${field} is a placeholder (${value}); set the real value before planning or applying`);
 }

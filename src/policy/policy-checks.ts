@@ -33,9 +33,10 @@ export class PolicyChecks implements IAspect {
         const target = constructAt(finding.address);
         const subject = finding.address ?? node.node.id;
         const reason = suppressionReason(target, rule.id);
-        if (reason) {
-          Annotations.of(target).addWarning(`[${rule.id}] suppressed on ${subject}: ${reason} (finding: ${finding.message})`);
-        } else if (rule.level === "error") {
+        // A suppression is a documented, deliberate exception (its reason is in the code and in
+        // docs/policy.md): not a warning, and not repeated on every synth.
+        if (reason) continue;
+        if (rule.level === "error") {
           Annotations.of(target).addError(`[${rule.id}] ${subject} ${finding.message}. ${rule.rationale}`);
         } else {
           Annotations.of(target).addWarning(`[${rule.id}] ${subject} ${finding.message}. ${rule.rationale}`);

@@ -1,11 +1,10 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { MongodbatlasProvider } from "@cdktf/provider-mongodbatlas/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { Annotations, Aspects, LocalBackend, S3Backend, TerraformVariable } from "cdktf";
+import { Aspects, LocalBackend, S3Backend, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { asDedicatedTier } from "../atlas/cluster-tiers";
 import type { EnvironmentConfig } from "../config/environment-schema";
-import { placeholderWarnings } from "../config/placeholders";
 import { DatabaseModule } from "../modules/database/main";
 import { DatabaseOutputs } from "../modules/database/outputs";
 import { PolicyChecks } from "../policy/policy-checks";
@@ -51,7 +50,7 @@ export class DatabaseStack extends StableAddressStack {
     if (config.state) {
       const backend = new S3Backend(this, {
         bucket: config.state.bucket,
-        key: `${name}/terraform.tfstate`,
+        key: config.state.key,
         region: config.state.region ?? config.region,
         encrypt: true,
       });
@@ -117,7 +116,5 @@ export class DatabaseStack extends StableAddressStack {
     new DatabaseOutputs(this, "outputs", this.database);
 
     Aspects.of(this).add(new PolicyChecks({ production: config.production }));
-
-    for (const warning of placeholderWarnings(config)) Annotations.of(this).addWarning(`${props.configFile}: ${warning}`);
   }
 }

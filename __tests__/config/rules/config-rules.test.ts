@@ -3,7 +3,10 @@ import type { ConfigRule } from "../../../src/config/rules/config-rule";
 import { CONFIG_RULES } from "../../../src/config/rules";
 import { restoreWindowWithinHourlyRetention } from "../../../src/config/rules/restore-window-within-hourly-retention";
 import { snapshotRetentionOrder } from "../../../src/config/rules/snapshot-retention-order";
+import { noIgnoredValues } from "../../../src/config/rules/no-ignored-values";
+import { productionRemoteState } from "../../../src/config/rules/production-remote-state";
 import { tierOffersRequestedFeatures } from "../../../src/config/rules/tier-offers-requested-features";
+import { tierWithComputeAutoScaling } from "../../../src/config/rules/tier-with-compute-auto-scaling";
 
 /** Runs a rule the way the loader does: only when its fields parse. */
 function run(rule: ConfigRule<unknown>, input: unknown) {
@@ -32,9 +35,27 @@ const cases: { rule: ConfigRule<unknown>; compliant: unknown; noncompliant: unkn
   },
   {
     rule: computeAutoScalingBounds,
-    compliant: { atlas: { tier: "M20", autoScaling: { compute: { minTier: "M10", maxTier: "M30" } } } },
-    noncompliant: { atlas: { tier: "M20", autoScaling: { compute: { minTier: "R40", maxTier: "M30" } } } },
-    path: "atlas.autoScaling.compute.minTier",
+    compliant: { atlas: { autoScaling: { compute: { minTier: "M10", maxTier: "M30" } } } },
+    noncompliant: { atlas: { autoScaling: { compute: { minTier: "R40", maxTier: "M30" } } } },
+    path: "atlas.autoScaling.compute.maxTier",
+  },
+  {
+    rule: tierWithComputeAutoScaling,
+    compliant: { atlas: { tier: "M20", autoScaling: { compute: { minTier: "M20", maxTier: "M30" } } } },
+    noncompliant: { atlas: { tier: "M30", autoScaling: { compute: { minTier: "M10", maxTier: "M30" } } } },
+    path: "atlas.tier",
+  },
+  {
+    rule: productionRemoteState,
+    compliant: { production: true, state: { bucket: "my-state" } },
+    noncompliant: { production: true },
+    path: "state",
+  },
+  {
+    rule: noIgnoredValues,
+    compliant: { backup: { pointInTimeRestore: false } },
+    noncompliant: { backup: { pointInTimeRestore: false, restoreWindowDays: 7 } },
+    path: "backup.restoreWindowDays",
   },
 ];
 
@@ -65,9 +86,34 @@ describe("config rules", () => {
   });
 
   it("refuse compute auto-scaling on NVMe tiers", () => {
-    const issues = run(computeAutoScalingBounds, {
-      atlas: { tier: "M40_NVME", autoScaling: { compute: { minTier: "M40_NVME", maxTier: "M50_NVME" } } },
-    });
-    expect(issues?.[0].message).toMatch(/NVMe tiers \(M40_NVME\) cannot use compute auto-scaling/);
+    const issues = run(computeAutoScalingBounds, { atlas: { autoScaling: { compute: { minTier: "M40_NVME", maxTier: "M50_NVME" } } } });
+    expect(issues?.[0].message).toMatch(/^NVMe tiers cannot use compute auto-scaling/);
+  });
+
+  it("accept an omitted atlas.tier under compute auto-scaling: the floor is where the cluster starts", () => {
+    expect(run(tierWithComputeAutoScaling, { atlas: { autoScaling: { compute: { minTier: "M30", maxTier: "M50" } } } })).toEqual([]);
+  });
+
+  it("name both fields and the way out when atlas.tier differs from the auto-scaling floor", () => {
+    const [issue] = run(tierWithComputeAutoScaling, { atlas: { tier: "M30", autoScaling: { compute: { minTier: "M10", maxTier: "M40" } } } }) ?? [];
+    expect(issue.message).toMatch(/atlas\.autoScaling\.compute\.minTier \(M10\)/);
+    expect(issue.message).toMatch(/omit atlas\.tier or set it equal to minTier/);
+  });
+
+  it("refuse each value the stack would ignore, and only while it is ignored", () => {
+    const paths = (input: unknown) => run(noIgnoredValues, input)?.map((issue) => issue.path.join("."));
+    expect(paths({ monitoring: { expectTraffic: false, idlePeriods: 3, logExport: false, logRetentionDays: 30 } })).toEqual([
+      "monitoring.idlePeriods",
+      "monitoring.logRetentionDays",
+    ]);
+    expect(paths({ monitoring: { expectTraffic: true, idlePeriods: 3, logExport: true, logRetentionDays: 30 } })).toEqual([]);
+    expect(paths({ database: { username: "app" } })).toEqual(["database.username"]);
+    expect(paths({ database: { authentication: "password", username: "app", appRoleArn: "arn:aws:iam::123456789012:role/app" } })).toEqual([
+      "database.appRoleArn",
+    ]);
+  });
+
+  it("leave local state alone outside production", () => {
+    expect(run(productionRemoteState, { production: false })).toBeUndefined();
   });
 });

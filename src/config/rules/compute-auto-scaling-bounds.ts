@@ -1,40 +1,40 @@
 import { z } from "zod";
-import { isDedicatedTier, tierFamily, tierRank } from "../../atlas/cluster-tiers";
+import { tierFamily, tierRank } from "../../atlas/cluster-tiers";
 import { atlasSection } from "../environment-schema";
 import { defineRule } from "./config-rule";
 
 /**
  * Compute auto-scaling moves the cluster between minTier and maxTier within one tier family,
- * so the bounds must belong to the cluster's family and bracket its tier. NVMe tiers cannot
- * auto-scale.
+ * so both bounds must belong to one family, in order. NVMe tiers cannot auto-scale. (Where the
+ * cluster starts, atlas.tier, is the rule tier-with-compute-auto-scaling.)
  */
 export const computeAutoScalingBounds = defineRule({
   id: "compute-auto-scaling-bounds",
-  reads: z.looseObject({ atlas: atlasSection.pick({ tier: true, autoScaling: true }).loose() }),
+  reads: z.looseObject({ atlas: atlasSection.pick({ autoScaling: true }).loose() }),
   check({ atlas }) {
     const compute = atlas.autoScaling.compute;
-    if (!compute || !isDedicatedTier(atlas.tier)) return [];
+    if (!compute) return [];
     const path = ["atlas", "autoScaling", "compute"];
-    const family = tierFamily(atlas.tier);
+    const family = tierFamily(compute.minTier);
     if (family === "NVME") {
-      return [{ path: ["atlas", "tier"], value: atlas.tier, message: `NVMe tiers (${atlas.tier}) cannot use compute auto-scaling; remove atlas.autoScaling.compute` }];
+      return [
+        {
+          path: [...path, "minTier"],
+          value: compute.minTier,
+          message: "NVMe tiers cannot use compute auto-scaling; allowed: an M or R tier, or remove atlas.autoScaling.compute",
+        },
+      ];
     }
-    const outOfFamily = (["minTier", "maxTier"] as const).filter((bound) => tierFamily(compute[bound]) !== family);
-    if (outOfFamily.length > 0) {
-      return outOfFamily.map((bound) => ({
-        path: [...path, bound],
-        value: compute[bound],
-        message: `not in the ${family} tier family of atlas.tier ${atlas.tier}; allowed: a ${family}-family tier`,
-      }));
+    if (tierFamily(compute.maxTier) !== family) {
+      return [
+        {
+          path: [...path, "maxTier"],
+          value: compute.maxTier,
+          message: `not in the ${family} tier family of minTier ${compute.minTier}; allowed: a ${family}-family tier`,
+        },
+      ];
     }
-    const [min, tier, max] = [tierRank(compute.minTier), tierRank(atlas.tier), tierRank(compute.maxTier)];
-    if (min <= tier && tier <= max) return [];
-    return [
-      {
-        path,
-        value: { minTier: compute.minTier, maxTier: compute.maxTier },
-        message: `must satisfy minTier <= atlas.tier (${atlas.tier}) <= maxTier`,
-      },
-    ];
+    if (tierRank(compute.minTier) <= tierRank(compute.maxTier)) return [];
+    return [{ path, value: { minTier: compute.minTier, maxTier: compute.maxTier }, message: "must satisfy minTier <= maxTier" }];
   },
 });

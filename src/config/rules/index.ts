@@ -1,13 +1,19 @@
 import { computeAutoScalingBounds } from "./compute-auto-scaling-bounds";
 import type { ConfigRule } from "./config-rule";
+import { noIgnoredValues } from "./no-ignored-values";
+import { productionRemoteState } from "./production-remote-state";
 import { restoreWindowWithinHourlyRetention } from "./restore-window-within-hourly-retention";
 import { snapshotRetentionOrder } from "./snapshot-retention-order";
 import { tierOffersRequestedFeatures } from "./tier-offers-requested-features";
+import { tierWithComputeAutoScaling } from "./tier-with-compute-auto-scaling";
 
 /** Every cross-field rule an environment file must pass. */
 export const CONFIG_RULES: readonly ConfigRule<unknown>[] = [
   tierOffersRequestedFeatures,
+  tierWithComputeAutoScaling,
   restoreWindowWithinHourlyRetention,
   snapshotRetentionOrder,
   computeAutoScalingBounds,
+  productionRemoteState,
+  noIgnoredValues,
 ];

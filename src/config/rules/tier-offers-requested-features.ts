@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { tierRefusal, type ClusterTier, type TierFeature } from "../../atlas/cluster-tiers";
+import { effectiveTier } from "../derived-defaults";
 import { atlasSection, backupSection } from "../environment-schema";
 import { defineRule } from "./config-rule";
 
@@ -11,13 +12,14 @@ import { defineRule } from "./config-rule";
 export const tierOffersRequestedFeatures = defineRule({
   id: "tier-offers-requested-features",
   reads: z.looseObject({
-    atlas: atlasSection.pick({ tier: true }).loose(),
+    atlas: atlasSection.pick({ tier: true, autoScaling: true }).loose().prefault({}),
     backup: backupSection.pick({ pointInTimeRestore: true }).loose().prefault({}),
   }),
   check({ atlas, backup }) {
     const requested: TierFeature[] = ["privateLink", "cloudBackupSchedule", "pinnedVersion"];
     if (backup.pointInTimeRestore) requested.push("pointInTimeRestore");
-    const refusal = tierRefusal(atlas.tier as ClusterTier, requested);
-    return refusal ? [{ path: ["atlas", "tier"], value: atlas.tier, message: refusal }] : [];
+    const tier: ClusterTier = effectiveTier(atlas);
+    const refusal = tierRefusal(tier, requested);
+    return refusal ? [{ path: ["atlas", "tier"], value: tier, message: refusal }] : [];
   },
 });

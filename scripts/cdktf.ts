@@ -1,0 +1,60 @@
+/*
+ * `npm run diff|deploy|list [-- <stack> ...]`: the cdktf CLI, as the README and `help` show it.
+ * - diff and deploy first refuse any stack whose environment file still holds a placeholder (the
+ *   same check CI makes), listing each field; nothing is planned or applied then.
+ * - CHECKPOINT_DISABLE=1: no telemetry call, which fails (noisily) on an offline machine.
+ * - Outside a terminal, CI=true: cdktf then prints plain lines instead of ~180 spinner frames.
+ * - A TF_CLI_CONFIG_FILE that names a missing file is dropped: terraform would warn on every call.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import { loadEnvironments } from "../src/config/load-environment";
+import { placeholderReport } from "../src/config/placeholders";
+import { stackName } from "../src/stacks/database-stack";
+
+const GUARDED = new Set(["diff", "deploy"]);
+
+/** Every placeholder line of the named stacks (all stacks when none is named). */
+export function placeholderRefusals(stacks: readonly string[], configDir = "config"): string[] {
+  return loadEnvironments(configDir)
+    .filter(({ config }) => stacks.length === 0 || stacks.includes(stackName(config.environment)))
+    .flatMap(({ file, config }) => placeholderReport(file, config));
+}
+
+/** The environment the CLI runs in. */
+export function cliEnvironment(env: NodeJS.ProcessEnv, isTerminal: boolean): NodeJS.ProcessEnv {
+  const result: NodeJS.ProcessEnv = { ...env, CHECKPOINT_DISABLE: "1" };
+  if (!isTerminal) result.CI ??= "true";
+  if (result.TF_CLI_CONFIG_FILE && !fs.existsSync(result.TF_CLI_CONFIG_FILE)) delete result.TF_CLI_CONFIG_FILE;
+  return result;
+}
+
+function main(argv: readonly string[]): number {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    process.stderr.write("usage: tsx scripts/cdktf.ts <diff|deploy|list> [cdktf arguments]\n");
+    return 1;
+  }
+  if (GUARDED.has(command)) {
+    const refusals = placeholderRefusals(rest.filter((argument) => !argument.startsWith("-")));
+    if (refusals.length > 0) {
+      process.stderr.write(`${[`refusing to ${command}: ${refusals.length} placeholder value(s) remain:`, ...refusals.map((line) => `  ${line}`)].join("\n")}\n`);
+      return 1;
+    }
+  }
+  const result = spawnSync("npx", ["--no-install", "cdktf", command, ...rest], {
+    stdio: "inherit",
+    env: cliEnvironment(process.env, Boolean(process.stdout.isTTY)),
+  });
+  return result.status ?? 1;
+}
+
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (error) {
+    // A config error is already a complete, formatted message.
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
