@@ -12,6 +12,7 @@ import { parse } from "yaml";
 import { pipelineEnvironments } from "../../.github/scripts/pipeline";
 import { generateWorkflows, MISSING_RUNNER_LABEL, staleWorkflows, TERRAFORM_VERSION as GENERATED_TERRAFORM } from "../../.github/scripts/workflows";
 import { temporaryDirectory } from "../support/stacks";
+import { builtinTerraformAvailability } from "../support/terraform-runner";
 import { TERRAFORM_VERSION } from "./pinned-versions";
 import {
   appliesNotOfSavedPlan,
@@ -393,9 +394,48 @@ describe("environments from config/: a new config/staging.json", () => {
   });
 });
 
+describe("property: scripts get values through env:, and run only what exists", () => {
+  /** Expressions inside `run:` (script injection), and commands naming files or npm scripts that do not exist. */
+  function scriptProblems(workflow: Workflow): string[] {
+    const scripts = (JSON.parse(fs.readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
+    const problems: string[] = [];
+    for (const [id, job] of Object.entries(workflow.jobs)) {
+      for (const step of job.steps) {
+        const run = step.run ?? "";
+        if (run.includes("${{")) problems.push(`${id}: an expression inside run: (pass it through env:)`);
+        for (const match of run.matchAll(/(?:npx tsx|bash)\s+((?:\.\.\/)*\.github\/scripts\/[\w.-]+)/g)) {
+          const file = match[1].replace(/^(\.\.\/)+/, "");
+          if (!fs.existsSync(file)) problems.push(`${id}: runs ${file}, which does not exist`);
+        }
+        for (const match of run.matchAll(/\bnpm run (?:--silent )?([\w:-]+)/g)) if (!(match[1] in scripts)) problems.push(`${id}: npm run ${match[1]} is not a script`);
+      }
+    }
+    return problems;
+  }
+
+  it.each([["deploy.yml", deploy], ["pull-request.yml", pullRequest]] as const)("holds in %s", (_file, workflow) => {
+    expect(scriptProblems(workflow)).toEqual([]);
+  });
+
+  it("fails for a secret interpolated into a script, a missing script file, an unknown npm script", () => {
+    const injected = broken(deploy, (copy) => stepsOf(copy, "plan-dev").push({ run: 'echo "${{ secrets.ATLAS_PRIVATE_API_KEY }}"' }));
+    expect(scriptProblems(injected)).toEqual(["plan-dev: an expression inside run: (pass it through env:)"]);
+    const missing = broken(deploy, (copy) => stepsOf(copy, "plan-dev").push({ run: "npx tsx .github/scripts/plan-changes.ts check" }));
+    expect(scriptProblems(missing)).toEqual(["plan-dev: runs .github/scripts/plan-changes.ts, which does not exist"]);
+    const unknown = broken(pullRequest, (copy) => stepsOf(copy, "check").push({ run: "npm run lint" }));
+    expect(scriptProblems(unknown)).toEqual(["check: npm run lint is not a script"]);
+  });
+});
+
 describe("the pinned Terraform version", () => {
   it("the generator pins the version the tests run", () => {
     expect(GENERATED_TERRAFORM).toBe(TERRAFORM_VERSION);
     expect(deploy.env?.TERRAFORM_VERSION).toBe(TERRAFORM_VERSION);
+    expect(pullRequest.env?.TERRAFORM_VERSION).toBe(TERRAFORM_VERSION);
+  });
+
+  const installed = builtinTerraformAvailability();
+  it.skipIf(!installed.available)("is the one installed here", () => {
+    expect(installed.available && installed.version).toBe(`Terraform v${TERRAFORM_VERSION}`);
   });
 });
