@@ -144,7 +144,9 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
     summary(`#### seed of \`${environment}\`: ${applied.code === 0 ? "applied" : `apply exited ${applied.code}`}\n`);
     return applied.code;
   } catch (error) {
-    log(`::error title=${environment || "seed"}: seed plan::${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    if (environment) summary(`#### seed of \`${environment}\`: stopped\n\n${message}\n`);
+    log(`::error title=${environment || "seed"}: seed plan::${message}`);
     return 1;
   }
 }
