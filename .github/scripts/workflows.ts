@@ -135,6 +135,11 @@ function terraformInit(environment: PipelineEnvironment, extra: Step = {}): Step
   return { name: "terraform init", ...extra, "working-directory": stackDir(environment), run: "terraform init -input=false -no-color" };
 }
 
+/** Checkout, install, preflight (before any credential), Terraform and synth: how every deploy job with Terraform starts. */
+function deployPrelude(environment: PipelineEnvironment): Step[] {
+  return [checkout, setupNode, install, preflight(environment, "deploy"), setupTerraform, synth];
+}
+
 /** One environment's jobs of the deploy pipeline; `after` are the jobs of the environment before it. */
 function deployJobs(environment: PipelineEnvironment, after: readonly string[]): Record<string, Job> {
   const ids = jobIds(environment.name);
@@ -166,12 +171,7 @@ function deployJobs(environment: PipelineEnvironment, after: readonly string[]):
       changes: "${{ steps.review.outputs.changes }}",
     },
     steps: [
-      checkout,
-      setupNode,
-      install,
-      preflight(environment, "deploy"),
-      setupTerraform,
-      synth,
+      ...deployPrelude(environment),
       awsCredentials("plan", environment, environment.planRoleArn, LIMITS.plan.sessionSeconds),
       terraformInit(environment),
       {
@@ -207,12 +207,7 @@ function deployJobs(environment: PipelineEnvironment, after: readonly string[]):
     permissions: { contents: "read", "id-token": "write" },
     steps: [
       currentHeadStep,
-      checkout,
-      setupNode,
-      install,
-      preflight(environment, "deploy"),
-      setupTerraform,
-      synth,
+      ...deployPrelude(environment),
       awsCredentials("deploy", environment, environment.deployRoleArn, LIMITS.apply.sessionSeconds),
       terraformInit(environment),
       {

@@ -12,9 +12,10 @@ import { deployOrder, pipelineEnvironments, type PipelineEnvironment } from "../
 import { preflightProblems } from "../../.github/scripts/preflight";
 import { runCli as seedCli, seedPlanDigest, type SeedRun } from "../../.github/scripts/seed-plan";
 import { ConfigError } from "../../src/config/config-issue";
-import { committedConfigJson, writeConfigFile } from "../support/config-files";
+import { writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/stacks";
 import { builtinTerraformAvailability } from "../support/terraform-runner";
+import { filledInEnvironment } from "./support/environment-files";
 import { loadWorkflow } from "./support/workflows";
 
 let scratch: string;
@@ -23,30 +24,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-/** The committed dev file with every placeholder replaced, as a team would fill it in. */
-function readyDev(): Record<string, any> {
-  const dev = committedConfigJson("dev");
-  dev.aws = { accountId: "123456789012" };
-  dev.network = {
-    ...dev.network,
-    vpcId: "vpc-0a1b2c3d4e5f60718",
-    privateSubnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719"],
-    clientSecurityGroups: { api: "sg-0a1b2c3d4e5f60718", worker: "sg-0a1b2c3d4e5f60719" },
-  };
-  dev.database = {
-    name: "audio_pipeline",
-    authentication: "aws-iam",
-    appRoleArn: "arn:aws:iam::123456789012:role/audio-pipeline-dev-app",
-    seederRoleArn: "arn:aws:iam::123456789012:role/audio-pipeline-dev-seeder",
-  };
-  dev.ci = {
-    planRoleArn: "arn:aws:iam::123456789012:role/audio-pipeline-dev-plan",
-    deployRoleArn: "arn:aws:iam::123456789012:role/audio-pipeline-dev-deploy",
-    runnerLabel: "audio-vpc-dev",
-  };
-  dev.state = { bucket: "audio-pipeline-dev-terraform-state", region: "us-east-1" };
-  return dev;
-}
+const readyDev = () => filledInEnvironment("dev");
 
 describe("preflight: what stops an environment before any credential is requested", () => {
   it("refuses the committed dev file in a deploy, naming each placeholder field (CI roles included)", () => {

@@ -26,6 +26,7 @@ import {
   unpinnedActions,
   type JobOutcome,
 } from "./support/workflow-properties";
+import { filledInEnvironment } from "./support/environment-files";
 import { loadWorkflow, loadWorkflows, transitiveNeeds, type Workflow } from "./support/workflows";
 
 const environments = pipelineEnvironments("config");
@@ -326,23 +327,7 @@ describe("environments from config/: a new config/staging.json", () => {
   beforeAll(() => {
     directory = temporaryDirectory("staging-config");
     for (const file of fs.readdirSync("config")) fs.copyFileSync(path.join("config", file), path.join(directory, file));
-    const staging = JSON.parse(fs.readFileSync(path.join("config", "dev.json"), "utf8")) as Record<string, any>;
-    staging.environment = "staging";
-    staging.ci = {
-      planRoleArn: "arn:aws:iam::123456789012:role/audio-pipeline-staging-plan",
-      deployRoleArn: "arn:aws:iam::123456789012:role/audio-pipeline-staging-deploy",
-      runnerLabel: "audio-vpc-staging",
-      deployAfter: "dev",
-    };
-    staging.database = {
-      name: "audio_pipeline",
-      authentication: "aws-iam",
-      appRoleArn: "arn:aws:iam::123456789012:role/audio-pipeline-staging-app",
-      seederRoleArn: "arn:aws:iam::123456789012:role/audio-pipeline-staging-seeder",
-    };
-    delete staging.connectionSecret;
-    delete staging.state;
-    staging.state = { bucket: "audio-pipeline-staging-terraform-state", region: "us-east-1" };
+    const staging = filledInEnvironment("staging", { deployAfter: "dev" });
     fs.writeFileSync(path.join(directory, "staging.json"), `${JSON.stringify(staging, null, 2)}\n`);
     staged = pipelineEnvironments(directory);
     texts = generateWorkflows(directory);
