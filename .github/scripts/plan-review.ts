@@ -111,7 +111,10 @@ export function runCli(argv: readonly string[], files: StepFiles = stepFiles(), 
     if (command === "failed") {
       const markdown = `#### \`${stack}\`: plan failed\n\nNothing can be approved or applied; the job log has Terraform's errors.\n`;
       append(files.summary, markdown);
-      if (values["summary-file"]) fs.writeFileSync(values["summary-file"], markdown);
+      if (values["summary-file"]) {
+        fs.mkdirSync(path.dirname(values["summary-file"]), { recursive: true });
+        fs.writeFileSync(values["summary-file"], markdown);
+      }
       return { code: 0, lines: [] };
     }
     if (!values.dir) throw new Error("--dir is required (the stack's directory under cdktf.out/stacks)");

@@ -183,3 +183,17 @@ describeWithTerraform("applied = approved, with real Terraform (terraform_data s
     expect(stale.stderr + stale.stdout).toContain("Saved plan is stale");
   });
 });
+
+describe("plan-review.ts failed: a plan that did not complete", () => {
+  it("says so in the job summary and in the pull request's summary file, even before the directory exists", () => {
+    const directory = temporaryDirectory("plan-failed");
+    try {
+      const summary = path.join(directory, "step-summary.md");
+      const file = path.join(directory, "plan-summary", "audio-pipeline-dev.md");
+      expect(runCli(["failed", "--stack", "audio-pipeline-dev", "--summary-file", file], { summary })).toEqual({ code: 0, lines: [] });
+      for (const written of [summary, file]) expect(fs.readFileSync(written, "utf8")).toMatch(/^#### `audio-pipeline-dev`: plan failed\n/);
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
