@@ -107,7 +107,8 @@ export const CURRENT_HEAD_SCRIPT = [
   '  echo "::error title=Only main is deployed::This run is for $GITHUB_REF. Nothing was deployed."',
   "  exit 1",
   "fi",
-  'head="$(gh api "repos/$GITHUB_REPOSITORY/git/ref/heads/main" --jq .object.sha)"',
+  // curl and grep, not gh or jq: this also runs first on the self-hosted VPC runners.
+  'head="$(curl -fsS -H "Authorization: Bearer $GH_TOKEN" -H "Accept: application/vnd.github+json" "$GITHUB_API_URL/repos/$GITHUB_REPOSITORY/git/ref/heads/main" | grep -o \'"sha": *"[0-9a-f]\\{40\\}"\' | head -n 1 | grep -o \'[0-9a-f]\\{40\\}\')"',
   'if [ "$head" != "$GITHUB_SHA" ]; then',
   '  echo "::error title=Superseded by a newer commit of main::This run deploys $GITHUB_SHA, but main is now at $head, whose run deploys a superset. Nothing was deployed by this job."',
   "  exit 1",

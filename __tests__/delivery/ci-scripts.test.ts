@@ -212,14 +212,24 @@ describe("seed-plan.ts: the seed jobs' gate", () => {
   }, 60_000);
 });
 
-describe("the head-of-main check, as the first job runs it (bash, a stand-in gh)", () => {
+describe("the head-of-main check, as the first job runs it (bash -eo pipefail, a stand-in curl)", () => {
   const script = loadWorkflow("deploy.yml").jobs["current-head"].steps[0].run!;
   function run(ref: string, sha: string, head: string) {
-    const bin = fs.mkdtempSync(path.join(scratch, "gh-"));
-    fs.writeFileSync(path.join(bin, "gh"), `#!/bin/sh\necho "$*" > "${bin}/args"\necho "${head}"\n`, { mode: 0o755 });
-    const result = spawnSync("bash", ["-e", "-c", script], {
+    const bin = fs.mkdtempSync(path.join(scratch, "curl-"));
+    // The shape of GitHub's answer to GET /repos/{owner}/{repo}/git/ref/heads/main.
+    const answer = JSON.stringify({ ref: "refs/heads/main", object: { sha: head, type: "commit", url: "https://api.github.com/x" } }, null, 2);
+    fs.writeFileSync(path.join(bin, "answer.json"), answer);
+    fs.writeFileSync(path.join(bin, "curl"), `#!/bin/sh\necho "$*" > "${bin}/args"\ncat "${bin}/answer.json"\n`, { mode: 0o755 });
+    const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
       encoding: "utf8",
-      env: { PATH: `${bin}:${process.env.PATH}`, GITHUB_REF: ref, GITHUB_SHA: sha, GITHUB_REPOSITORY: "org/audio-pipeline", GH_TOKEN: "t" },
+      env: {
+        PATH: `${bin}:${process.env.PATH}`,
+        GITHUB_REF: ref,
+        GITHUB_SHA: sha,
+        GITHUB_REPOSITORY: "org/audio-pipeline",
+        GITHUB_API_URL: "https://api.github.com",
+        GH_TOKEN: "t",
+      },
     });
     return { ...result, args: fs.existsSync(path.join(bin, "args")) ? fs.readFileSync(path.join(bin, "args"), "utf8").trim() : "" };
   }
@@ -229,7 +239,9 @@ describe("the head-of-main check, as the first job runs it (bash, a stand-in gh)
   it("lets the run of the current head of main go on", () => {
     const result = run("refs/heads/main", A, A);
     expect(result.status).toBe(0);
-    expect(result.args).toBe("api repos/org/audio-pipeline/git/ref/heads/main --jq .object.sha");
+    expect(result.args).toBe(
+      "-fsS -H Authorization: Bearer t -H Accept: application/vnd.github+json https://api.github.com/repos/org/audio-pipeline/git/ref/heads/main",
+    );
   });
 
   it("stops a run of an older commit (a re-run, or a merge overtaken by a newer one) and says why", () => {

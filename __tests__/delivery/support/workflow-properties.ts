@@ -159,7 +159,7 @@ export function sessionsShorterThanJobs(workflow: Workflow): string[] {
   return problems;
 }
 
-const HEAD_CHECK = /gh api "repos\/\$GITHUB_REPOSITORY\/git\/ref\/heads\/main"[\s\S]*"\$head" != "\$GITHUB_SHA"[\s\S]*exit 1/;
+const HEAD_CHECK = /\/repos\/\$GITHUB_REPOSITORY\/git\/ref\/heads\/main"[\s\S]*"\$head" != "\$GITHUB_SHA"[\s\S]*exit 1/;
 
 /**
  * Deploy concurrency: no workflow-level group; the first job joins none and checks the run deploys
