@@ -161,6 +161,14 @@ describeWithTerraform("applied = approved, with real Terraform (terraform_data s
     const shownApproved = summarizePlan(showPlan(workspace.dir, "size-2", bin));
     const shownFresh = summarizePlan(showPlan(workspace.dir, "size-3", bin));
     expect(shownFresh).toEqual(shownApproved); // the same addresses and actions...
+    expect(shownApproved.resources.map((row) => `${row.action} ${row.address}`).sort()).toEqual(["replace terraform_data.endpoint", "update terraform_data.cluster"]);
+    // The same counts as Terraform's own plan line for that plan file.
+    const planLine = /Plan: (\d+ to add, \d+ to change, \d+ to destroy)\./.exec((await workspace.run(["show", "-no-color", "size-2"], 30_000)).stdout)?.[1];
+    expect(planLine).toBe("1 to add, 1 to change, 1 to destroy");
+    expect(headline(shownApproved)).toBe(planLine);
+    const markdown = fs.readFileSync(path.join(scratch, "size-2.summary.md"), "utf8");
+    expect(markdown).toContain("> 1 resource(s) will be destroyed or replaced: `terraform_data.endpoint` (replace).");
+    expect(markdown.indexOf("[!CAUTION]")).toBeLessThan(markdown.indexOf("| action | resource |"));
     const refused = check("size-3", approved); // ...but not the same plan
     expect(refused.code).toBe(1);
     expect(refused.message).toContain("planned differently than approved: terraform_data.cluster, terraform_data.endpoint");
