@@ -5,7 +5,7 @@ import { ConfigError } from "./src/config/config-issue";
 // The App: one stack per environment file in config/. All wiring lives in src/. `npm run synth`
 // runs this file through scripts/synth.cjs; `npx cdktf synth` runs it too (cdktf.json).
 try {
-  const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
   const result = synthesizeApp({
     configDir: path.join(__dirname, "config"),
     outdir,

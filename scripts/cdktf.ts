@@ -1,13 +1,17 @@
 /*
  * `npm run diff|deploy|list [-- <stack> ...]`: the cdktf CLI, as the README and `help` show it.
+ * - All three synthesize with `npm run synth`'s runner first, which prints a config error once
+ *   (the CLI would print it twice); list then reads the stacks from that output's manifest.
  * - diff and deploy first refuse any stack whose environment file still holds a placeholder (the
- *   same check CI makes), listing each field; nothing is planned or applied then.
+ *   same check CI makes), listing each field; nothing is planned or applied then. Then they run
+ *   the CLI with --skip-synth on exactly the output just synthesized.
  * - CHECKPOINT_DISABLE=1: no telemetry call, which fails (noisily) on an offline machine.
  * - Outside a terminal, CI=true: cdktf then prints plain lines instead of ~180 spinner frames.
  * - A TF_CLI_CONFIG_FILE that names a missing file is dropped: terraform would warn on every call.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { loadEnvironments } from "../src/config/load-environment";
 import { placeholderReport } from "../src/config/placeholders";
 import { stackName } from "../src/stacks/database-stack";
@@ -29,12 +33,21 @@ export function cliEnvironment(env: NodeJS.ProcessEnv, isTerminal: boolean): Nod
   return result;
 }
 
+/** The stacks of a synthesized output and their directories, as `cdktf list` prints them. */
+export function listStacks(outdir: string): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { workingDirectory: string }> };
+  const rows = Object.entries(manifest.stacks).map(([name, stack]) => [name, path.join(outdir, stack.workingDirectory)]);
+  const width = Math.max("Stack name".length, ...rows.map(([name]) => name.length)) + 2;
+  return [["Stack name", "Path"], ...rows].map(([name, where]) => `${name.padEnd(width)}${where}`);
+}
+
 function main(argv: readonly string[]): number {
   const [command, ...rest] = argv;
   if (command === undefined) {
     process.stderr.write("usage: tsx scripts/cdktf.ts <diff|deploy|list> [cdktf arguments]\n");
     return 1;
   }
+  const env = cliEnvironment(process.env, Boolean(process.stdout.isTTY));
   if (GUARDED.has(command)) {
     const refusals = placeholderRefusals(rest.filter((argument) => !argument.startsWith("-")));
     if (refusals.length > 0) {
@@ -42,11 +55,13 @@ function main(argv: readonly string[]): number {
       return 1;
     }
   }
-  const result = spawnSync("npx", ["--no-install", "cdktf", command, ...rest], {
-    stdio: "inherit",
-    env: cliEnvironment(process.env, Boolean(process.stdout.isTTY)),
-  });
-  return result.status ?? 1;
+  const synth = spawnSync(process.execPath, [path.join(__dirname, "synth.cjs")], { stdio: ["ignore", command === "list" ? "ignore" : "inherit", "inherit"], env });
+  if (synth.status !== 0) return synth.status ?? 1;
+  if (command === "list") {
+    listStacks(env.CDKTF_OUTDIR || "cdktf.out").forEach((line) => process.stdout.write(`${line}\n`));
+    return 0;
+  }
+  return spawnSync("npx", ["--no-install", "cdktf", command, ...rest, "--skip-synth"], { stdio: "inherit", env }).status ?? 1;
 }
 
 if (require.main === module) {

@@ -1,33 +1,80 @@
 /*
  * `npm run synth`: the app (main.ts) without the cdktf CLI and without a TypeScript loader.
- * esbuild bundles main.ts and src/ in memory on every run (about 80 ms, so the result can never be
- * stale), and the bundle runs in this process with the project root as its directory. The CLI's
- * behaviour is kept: the same cdktf.out layout and manifest (the app writes them), exit code 1 on a
- * config error or an error annotation. `npx cdktf synth`, `diff` and `deploy` still work
- * (cdktf.json runs main.ts).
+ *
+ * The app is compiled to one JavaScript bundle by esbuild when `npm ci` runs (the `prepare`
+ * script: `node scripts/synth.cjs --build-only`) and again whenever any of its inputs changed since
+ * (each input's size and modification time are recorded beside the bundle), so the JavaScript that
+ * runs is never stale. The bundle runs in this process with the project root as its directory.
+ * The CLI's behaviour is kept: the same cdktf.out layout and manifest (the app writes them), exit
+ * code 1 on a config error or an error annotation. `npx cdktf synth`, `diff` and `deploy` run this
+ * file too (cdktf.json).
  *
  * Plain CommonJS on purpose: this file must start without a compile step.
  */
+const fs = require("node:fs");
 const path = require("node:path");
 const Module = require("node:module");
-const esbuild = require("esbuild");
 
 const root = path.resolve(__dirname, "..");
-const filename = path.join(root, "main.js");
-const { outputFiles } = esbuild.buildSync({
-  entryPoints: [path.join(root, "main.ts")],
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "cjs",
-  // Dependencies load from node_modules as usual; only the project's own TypeScript is bundled.
-  packages: "external",
-  write: false,
-  outfile: filename,
-  logLevel: "error",
-});
+// One bundle per checkout: a copy of the project that shares node_modules (a test's temporary
+// copy) keeps its own.
+const checkout = require("node:crypto").createHash("sha256").update(root).digest("hex").slice(0, 12);
+const cacheDir = path.join(root, "node_modules", ".cache", "audio-pipeline-synth", checkout);
+const bundleFile = path.join(cacheDir, "main.js");
+const inputsFile = path.join(cacheDir, "inputs.json");
 
-const app = new Module(filename, module);
-app.filename = filename;
-app.paths = Module._nodeModulePaths(root);
-app._compile(outputFiles[0].text, filename);
+/** Size and modification time of a project file: what says it changed. */
+function stamp(file) {
+  const stat = fs.statSync(path.join(root, file));
+  return { file, size: stat.size, mtimeMs: stat.mtimeMs };
+}
+
+function isFresh() {
+  try {
+    const inputs = JSON.parse(fs.readFileSync(inputsFile, "utf8"));
+    return (
+      fs.existsSync(bundleFile) &&
+      inputs.every((input) => {
+        const now = stamp(input.file);
+        return now.size === input.size && now.mtimeMs === input.mtimeMs;
+      })
+    );
+  } catch {
+    return false;
+  }
+}
+
+function build() {
+  // Loaded only when a build is needed: esbuild starts a helper process.
+  const esbuild = require("esbuild");
+  const result = esbuild.buildSync({
+    absWorkingDir: root,
+    entryPoints: ["main.ts"],
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    // Dependencies load from node_modules as usual; only the project's own TypeScript is bundled.
+    packages: "external",
+    write: false,
+    metafile: true,
+    outfile: bundleFile,
+    logLevel: "error",
+  });
+  fs.mkdirSync(cacheDir, { recursive: true });
+  // Written under temporary names and renamed, so a concurrent run never reads half a bundle.
+  const suffix = `.${process.pid}.tmp`;
+  fs.writeFileSync(bundleFile + suffix, result.outputFiles[0].text);
+  fs.writeFileSync(inputsFile + suffix, JSON.stringify(Object.keys(result.metafile.inputs).map(stamp)));
+  fs.renameSync(bundleFile + suffix, bundleFile);
+  fs.renameSync(inputsFile + suffix, inputsFile);
+}
+
+if (!isFresh()) build();
+if (!process.argv.includes("--build-only")) {
+  const filename = path.join(root, "main.js");
+  const app = new Module(filename, module);
+  app.filename = filename;
+  app.paths = Module._nodeModulePaths(root);
+  app._compile(fs.readFileSync(bundleFile, "utf8"), filename);
+}

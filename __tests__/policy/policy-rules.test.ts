@@ -1,6 +1,7 @@
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretPolicy } from "@cdktf/provider-aws/lib/secretsmanager-secret-policy";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -69,6 +70,18 @@ const alarmTopic = (subscribed: boolean) => (stack: StableAddressStack) => {
   const topic = new SnsTopic(stack, "alarms", { kmsMasterKeyId: "alias/alarms" });
   if (subscribed) new SnsTopicSubscription(stack, "oncall", { topicArn: topic.arn, protocol: "email", endpoint: "oncall@example.org" });
 };
+
+// Production stacks need explicit key and secret policies (their own rules, tested in key-and-secret-policies.test.ts).
+const ADMINISTRATION_ONLY_KEY_POLICY = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: ["kms:DescribeKey", "kms:PutKeyPolicy"], Resource: "*" }],
+});
+const DENY_READ_TO_ALL_BUT_APP = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Deny", Principal: "*", Action: "secretsmanager:GetSecretValue", Resource: "*", Condition: { ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::111122223333:role/app" } } },
+  ],
+});
 
 interface RuleCase {
   readonly id: string;
@@ -182,8 +195,9 @@ const CASES: RuleCase[] = [
     id: "production-prevent-destroy",
     context: { production: true },
     compliant: (stack) => {
-      const key = new KmsKey(stack, "key", { enableKeyRotation: true, lifecycle: { preventDestroy: true } });
-      new SecretsmanagerSecret(stack, "secret", { name: "s", kmsKeyId: key.arn, recoveryWindowInDays: 7, lifecycle: { preventDestroy: true } });
+      const key = new KmsKey(stack, "key", { enableKeyRotation: true, policy: ADMINISTRATION_ONLY_KEY_POLICY, lifecycle: { preventDestroy: true } });
+      const secret = new SecretsmanagerSecret(stack, "secret", { name: "s", kmsKeyId: key.arn, recoveryWindowInDays: 7, lifecycle: { preventDestroy: true } });
+      new SecretsmanagerSecretPolicy(stack, "secret_policy", { secretArn: secret.arn, policy: DENY_READ_TO_ALL_BUT_APP });
     },
     noncompliant: (stack) => {
       const key = new KmsKey(stack, "key", { enableKeyRotation: true });

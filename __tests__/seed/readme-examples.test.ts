@@ -1,21 +1,14 @@
 /*
- * The README's seeding section tells people and pipelines which secret to seed with. Pipelines
+ * docs/seeding.md tells people and pipelines which secret to seed with. Pipelines
  * must pass the seeder's secret (its user has dbAdmin, which replacing a validator needs); the
  * application's secret cannot apply a validator change.
  */
 import * as fs from "node:fs";
 import { STACK_SECRET_IDS } from "../../src/seed/secret-names";
 
-function section(markdown: string, heading: string): string {
-  const start = markdown.indexOf(`\n## ${heading}\n`);
-  if (start < 0) throw new Error(`README has no section "${heading}"`);
-  const end = markdown.indexOf("\n## ", start + 1);
-  return markdown.slice(start, end < 0 ? undefined : end);
-}
+const seeding = fs.readFileSync("docs/seeding.md", "utf8");
 
-const seeding = section(fs.readFileSync("README.md", "utf8"), "After deploy: seeding the database");
-
-describe("README: seeding examples", () => {
+describe("docs/seeding.md: seeding examples", () => {
   it("seeds with the seeder's secret in the pipeline snippet, on every seed command", () => {
     const snippet = /\*\*In the deploy pipeline\*\*[\s\S]*?```sh\n([\s\S]*?)```/.exec(seeding)?.[1];
     expect(snippet).toBeDefined();

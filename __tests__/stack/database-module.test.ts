@@ -16,6 +16,11 @@ const REQUIRED: DatabaseModuleProps = {
   privateSubnetIds: ["subnet-0123456789abcdef0"],
   clientSecurityGroups: { api: "sg-0123456789abcdef0" },
   collectionNames: ["calls"],
+  awsAccountId: "111122223333",
+  appRoleArn: "arn:aws:iam::111122223333:role/test-app",
+  seederRoleArn: "arn:aws:iam::111122223333:role/test-seeder",
+  planRoleArn: "arn:aws:iam::111122223333:role/test-plan",
+  deployRoleArn: "arn:aws:iam::111122223333:role/test-deploy",
 };
 
 function moduleStack(props: DatabaseModuleProps): StableAddressStack {
@@ -72,13 +77,17 @@ describe("DatabaseModule used directly", () => {
       .map(([address]) => address)
       .sort();
     expect(protectedAddresses).toEqual([
+      // Losing the encryption key, or Atlas's role for it, makes the cluster's data unreadable.
+      "aws_iam_role.atlas_encryption_role",
+      "aws_kms_key.atlas_encryption_key",
       "aws_kms_key.connection_secret_key",
       "aws_secretsmanager_secret.connection_secret",
       "aws_secretsmanager_secret.seeder_connection_secret",
       "mongodbatlas_advanced_cluster.cluster",
       "mongodbatlas_cloud_backup_schedule.backup_schedule",
-      "mongodbatlas_database_user.app_user",
-      "mongodbatlas_database_user.seeder_user",
+      "mongodbatlas_database_user.app_iam_user",
+      "mongodbatlas_database_user.seeder_iam_user",
+      "mongodbatlas_encryption_at_rest.encryption_at_rest",
       "mongodbatlas_project.project",
     ]);
     const unprotected = JSON.parse(Testing.synth(moduleStack({ ...REQUIRED, terminationProtection: false })));

@@ -7,7 +7,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { PushBasedLogExport } from "@cdktf/provider-mongodbatlas/lib/push-based-log-export";
 import { parseEnvironment } from "../../src/config/derived-defaults";
 import { committedConfigJson } from "../support/config-files";
-import { committedEnvironment, onlyResource, synthesizeEnvironment, type TerraformJson } from "../support/stacks";
+import { committedEnvironment, onlyResource, resourceNamed, synthesizeEnvironment, type TerraformJson } from "../support/stacks";
 
 const prod = committedEnvironment("prod");
 const dev = committedEnvironment("dev");
@@ -30,9 +30,12 @@ describe.each([
   it("publishes alarms to an SNS topic encrypted with its own rotating key that CloudWatch may use", () => {
     expect(synth).toHaveResourceWithProperties(SnsTopic, { kms_master_key_id: "${aws_kms_key.alarm_topic_key.arn}" });
     expect(synth).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, description: expect.stringContaining("alarm topic") });
-    const policy = String(onlyResource(json, "aws_kms_key_policy").policy);
-    expect(policy).toContain('"Service" = "cloudwatch.amazonaws.com"');
-    expect(policy).toContain('"kms:GenerateDataKey*"');
+    const statements = JSON.parse(String(onlyResource(json, "aws_kms_key_policy").policy)).Statement as { Principal: unknown; Action: string[] }[];
+    const cloudWatch = statements.filter((statement) => JSON.stringify(statement.Principal) === '{"Service":"cloudwatch.amazonaws.com"}');
+    expect(cloudWatch).toHaveLength(1);
+    expect(cloudWatch[0].Action).toContain("kms:GenerateDataKey*");
+    // The account root administers the key but cannot use it, and nobody gets kms:*.
+    expect(JSON.stringify(statements)).not.toContain('"kms:*"');
   });
 
   it("alarms on dropped packets of the PrivateLink endpoint, dimensioned by that endpoint", () => {
@@ -118,18 +121,35 @@ describe("prod stack: monitoring settings from config/prod.json", () => {
     expect(String(onlyResource(json, "aws_s3_bucket_policy").policy)).toContain('"aws:SecureTransport" = "false"');
   });
 
-  it("lets only Atlas, with this project's external id, assume the log role, and write only below the log folder", () => {
-    const trust = String(onlyResource(json, "aws_iam_role").assume_role_policy);
+  it("lets only Atlas, with this project's external id, assume the log role, and use only the log bucket and its objects", () => {
+    const trust = String(resourceNamed(json, "aws_iam_role", "atlas_log_export_role").assume_role_policy);
     expect(trust).toContain('"AWS" = mongodbatlas_cloud_provider_access_setup.atlas_cloud_provider_access.aws_config[0].atlas_aws_account_arn');
     expect(trust).toContain(
       '"sts:ExternalId" = mongodbatlas_cloud_provider_access_setup.atlas_cloud_provider_access.aws_config[0].atlas_assumed_role_external_id',
     );
-    const permissions = String(onlyResource(json, "aws_iam_role_policy").policy);
-    expect(permissions).toContain('"Resource" = "${aws_s3_bucket.log_bucket.arn}/atlas-logs/*"');
-    expect(permissions).not.toMatch(/"s3:\*"|"s3:Delete/);
-    expect(onlyResource(json, "mongodbatlas_cloud_provider_access_authorization").aws).toEqual({
+    // The provider's example grants the bucket and bucket/*: Atlas writes a test object outside the export prefix.
+    const permissions = String(resourceNamed(json, "aws_iam_role_policy", "atlas_log_export_role_policy").policy);
+    expect(permissions).toContain('"Action" = ["s3:ListBucket", "s3:GetBucketLocation"], "Resource" = aws_s3_bucket.log_bucket.arn');
+    expect(permissions).toContain('"Action" = ["s3:PutObject", "s3:GetObject"], "Resource" = "${aws_s3_bucket.log_bucket.arn}/*"');
+    expect(permissions.match(/"Resource" = /g)).toHaveLength(2);
+    expect(permissions).not.toMatch(/"s3:\*"|"s3:Delete|"\*"/);
+    expect(resourceNamed(json, "mongodbatlas_cloud_provider_access_authorization", "atlas_cloud_provider_access_authorization").aws).toEqual({
       iam_assumed_role_arn: "${aws_iam_role.atlas_log_export_role.arn}",
     });
+  });
+
+  it("authorizes the log role only after IAM has had time to propagate, so the first apply succeeds", () => {
+    const authorization = resourceNamed(json, "mongodbatlas_cloud_provider_access_authorization", "atlas_cloud_provider_access_authorization");
+    expect(authorization.depends_on).toEqual(["terraform_data.atlas_log_export_role_propagation"]);
+    const wait = resourceNamed(json, "terraform_data", "atlas_log_export_role_propagation");
+    expect(wait.depends_on).toEqual(expect.arrayContaining(["aws_iam_role.atlas_log_export_role", "aws_iam_role_policy.atlas_log_export_role_policy"]));
+    const command = String((wait.provisioner as { "local-exec": { command: string } }[])[0]["local-exec"].command);
+    expect(Number(/^sleep (\d+)$/.exec(command)?.[1])).toBeGreaterThanOrEqual(30);
+    // A changed role or policy waits again.
+    expect(Object.values(wait.triggers_replace as Record<string, string>).sort()).toEqual([
+      "${aws_iam_role.atlas_log_export_role.arn}",
+      "${aws_iam_role_policy.atlas_log_export_role_policy.policy}",
+    ]);
   });
 
   it("outputs the alarm topic, the dashboard and the log bucket", () => {

@@ -7,13 +7,12 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { AdvancedCluster } from "@cdktf/provider-mongodbatlas/lib/advanced-cluster";
 import { CloudBackupSchedule } from "@cdktf/provider-mongodbatlas/lib/cloud-backup-schedule";
-import { DatabaseUser } from "@cdktf/provider-mongodbatlas/lib/database-user";
 import { PrivatelinkEndpoint } from "@cdktf/provider-mongodbatlas/lib/privatelink-endpoint";
 import { PrivatelinkEndpointService } from "@cdktf/provider-mongodbatlas/lib/privatelink-endpoint-service";
 import { Project } from "@cdktf/provider-mongodbatlas/lib/project";
 import { ProjectIpAccessList } from "@cdktf/provider-mongodbatlas/lib/project-ip-access-list";
 import { MongodbatlasProvider } from "@cdktf/provider-mongodbatlas/lib/provider";
-import { Password } from "@cdktf/provider-random/lib/password";
+import { tierRefusal } from "../../src/atlas/cluster-tiers";
 import { COLLECTION_NAMES } from "../../src/seed/declared-shape";
 import { committedEnvironment, onlyResource, resourceNamed, synthesizeEnvironment } from "../support/stacks";
 
@@ -39,7 +38,7 @@ describe("prod stack: 1. Atlas project", () => {
 });
 
 describe("prod stack: 2. cluster", () => {
-  it("is a 3-node M10 replica set on AWS US_EAST_1 running MongoDB 7.0", () => {
+  it("is a replica set of 3 or more nodes on AWS US_EAST_1 running MongoDB 7.0, at the configured dedicated tier", () => {
     expect(synth).toHaveResourceWithProperties(AdvancedCluster, {
       cluster_type: "REPLICASET",
       mongo_db_major_version: "7.0",
@@ -49,12 +48,15 @@ describe("prod stack: 2. cluster", () => {
             expect.objectContaining({
               provider_name: "AWS",
               region_name: "US_EAST_1",
-              electable_specs: { instance_size: "M10", node_count: 3 },
+              electable_specs: { instance_size: config.atlas.tier, node_count: config.atlas.electableNodes },
             }),
           ],
         },
       ],
     });
+    expect(config.atlas.electableNodes).toBeGreaterThanOrEqual(3);
+    // The story's M2 cannot do PrivateLink, 7.0 or point-in-time restore: the tier must be one that can.
+    expect(tierRefusal(config.atlas.tier, ["privateLink", "pointInTimeRestore", "cloudBackupSchedule", "pinnedVersion"])).toBeUndefined();
   });
 
   it("has backup, point-in-time restore and termination protection on, TLS 1.2 and no server-side JavaScript", () => {
@@ -94,30 +96,29 @@ describe("prod stack: 2. cluster", () => {
   });
 });
 
-describe("prod stack: 3. database user", () => {
-  it("gets a 32-character random password without characters that need escaping", () => {
-    expect(synth).toHaveResourceWithProperties(Password, { length: 32, special: false });
+describe("prod stack: 3. database users (aws-iam, as config/prod.json says)", () => {
+  const iamUser = (name: string) => resourceNamed(json, "mongodbatlas_database_user", name);
+
+  it("has no generated password at all", () => {
+    expect(config.database.authentication).toBe("aws-iam");
+    expect(json.resource.random_password).toBeUndefined();
+    for (const user of Object.values(json.resource.mongodbatlas_database_user)) expect(user).not.toHaveProperty("password");
   });
 
-  it("has readWrite on audio_pipeline only, is scoped to the cluster and authenticates against admin", () => {
-    const user = resourceNamed(json, "mongodbatlas_database_user", "app_user");
-    expect(user.auth_database_name).toBe("admin");
-    expect(user.roles).toEqual([{ role_name: "readWrite", database_name: "audio_pipeline" }]);
-    expect(user.scopes).toEqual([{ name: "${mongodbatlas_advanced_cluster.cluster.name}", type: "CLUSTER" }]);
-    expect(user.password).toBe("${random_password.database_password.result}");
-    expect(synth).toHaveResourceWithProperties(DatabaseUser, { username: config.database.username });
+  it("makes the application's IAM role a ROLE user in $external with readWrite on audio_pipeline only, scoped to the cluster", () => {
+    expect(iamUser("app_iam_user")).toMatchObject({ username: config.database.appRoleArn, aws_iam_type: "ROLE", auth_database_name: "$external" });
+    expect(iamUser("app_iam_user").roles).toEqual([{ role_name: "readWrite", database_name: "audio_pipeline" }]);
+    expect(iamUser("app_iam_user").scopes).toEqual([{ name: "${mongodbatlas_advanced_cluster.cluster.name}", type: "CLUSTER" }]);
   });
 
-  it("has a separate seeder user who may also replace validators, on audio_pipeline only, with its own password", () => {
-    const seeder = resourceNamed(json, "mongodbatlas_database_user", "seeder_user");
-    expect(seeder).toMatchObject({ username: config.database.seederUsername, auth_database_name: "admin" });
-    expect(seeder.roles).toEqual([
+  it("makes the seeder's IAM role a separate ROLE user who may also replace validators, on audio_pipeline only", () => {
+    expect(iamUser("seeder_iam_user")).toMatchObject({ username: config.database.seederRoleArn, aws_iam_type: "ROLE", auth_database_name: "$external" });
+    expect(iamUser("seeder_iam_user").roles).toEqual([
       { role_name: "readWrite", database_name: "audio_pipeline" },
       { role_name: "dbAdmin", database_name: "audio_pipeline" },
     ]);
-    expect(seeder.scopes).toEqual([{ name: "${mongodbatlas_advanced_cluster.cluster.name}", type: "CLUSTER" }]);
-    expect(seeder.password).toBe("${random_password.seeder_password.result}");
-    expect(Object.keys(json.resource.mongodbatlas_database_user).sort()).toEqual(["app_user", "seeder_user"]);
+    expect(iamUser("seeder_iam_user").scopes).toEqual([{ name: "${mongodbatlas_advanced_cluster.cluster.name}", type: "CLUSTER" }]);
+    expect(Object.keys(json.resource.mongodbatlas_database_user).sort()).toEqual(["app_iam_user", "seeder_iam_user"]);
   });
 });
 
@@ -137,29 +138,31 @@ describe("prod stack: 4. connection secret", () => {
     }
   });
 
-  it("gives the seeder its own secret, with its own user's credentials, under the same key", () => {
+  it("gives the seeder its own secret, naming its own user, under the same key", () => {
     expect(resourceNamed(json, "aws_secretsmanager_secret", "seeder_connection_secret")).toMatchObject({
       name: config.connectionSecret.seederName,
       kms_key_id: "${aws_kms_key.connection_secret_key.arn}",
     });
     const value = String(resourceNamed(json, "aws_secretsmanager_secret_version", "seeder_connection_secret_value").secret_string);
-    expect(value).toContain("mongodb+srv://${mongodbatlas_database_user.seeder_user.username}:${urlencode(random_password.seeder_password.result)}@");
-    expect(value).not.toContain("app_user");
+    expect(value).toContain('"roleArn" = mongodbatlas_database_user.seeder_iam_user.username');
+    expect(value).not.toContain("app_iam_user");
   });
 
-  it("holds the private SRV URI with credentials, database and pool options, plus username, database, environment and cluster", () => {
+  it("holds the private SRV URI with MONGODB-AWS and the pool options, no credential, plus authentication, roleArn, database, environment and cluster", () => {
     const secretString = String(resourceNamed(json, "aws_secretsmanager_secret_version", "connection_secret_value").secret_string);
     expect(secretString).toMatch(/^\$\{jsonencode\(\{/);
     expect(secretString).toContain(
-      '"uri" = "mongodb+srv://${mongodbatlas_database_user.app_user.username}:${urlencode(random_password.database_password.result)}@${replace((length(local.private_srv_connection_strings) == 1) ? element(local.private_srv_connection_strings, 0) : "", "mongodb+srv://", "")}/audio_pipeline?',
+      '"uri" = "mongodb+srv://${replace((length(local.private_srv_connection_strings) == 1) ? element(local.private_srv_connection_strings, 0) : "", "mongodb+srv://", "")}/audio_pipeline?authMechanism=MONGODB-AWS&authSource=%24external&',
     );
     for (const option of ["minPoolSize=10", "maxPoolSize=50", "retryWrites=true", "w=majority"]) {
       expect(secretString).toContain(option);
     }
-    expect(secretString).toContain('"username" = mongodbatlas_database_user.app_user.username');
+    expect(secretString).toContain('"authentication" = "aws-iam"');
+    expect(secretString).toContain('"roleArn" = mongodbatlas_database_user.app_iam_user.username');
     expect(secretString).toContain('"database" = "audio_pipeline"');
     expect(secretString).toContain('"environment" = "prod"');
     expect(secretString).toContain('"cluster" = mongodbatlas_advanced_cluster.cluster.name');
+    expect(secretString).not.toMatch(/password|"username"/);
   });
 
   it("builds the URI from the private endpoint of this stack's VPC endpoint and refuses to write it otherwise", () => {
@@ -235,9 +238,9 @@ describe("prod stack: 6. PrivateLink", () => {
   });
 
   it("creates the cluster only after the endpoint service, so its private connection string exists", () => {
-    expect(onlyResource(json, "mongodbatlas_advanced_cluster").depends_on).toEqual([
+    expect(onlyResource(json, "mongodbatlas_advanced_cluster").depends_on).toContain(
       "mongodbatlas_privatelink_endpoint_service.atlas_private_endpoint_service",
-    ]);
+    );
   });
 });
 

@@ -31,3 +31,24 @@ export function synthesizedFiles(outdir: string): string[] {
   if (!fs.existsSync(outdir)) return [];
   return (fs.readdirSync(outdir, { recursive: true }) as string[]).filter((file) => file.endsWith("cdk.tf.json"));
 }
+
+/** A committed file with every placeholder replaced by a real-looking value: what diff, deploy and CI accept. */
+export function deployableConfigJson(name: string): Record<string, any> {
+  const config = committedConfigJson(name);
+  const account = "123456789012";
+  const role = (purpose: string) => `arn:aws:iam::${account}:role/audio-pipeline-${name}-${purpose}`;
+  config.aws = { accountId: account };
+  config.network = {
+    ...config.network,
+    vpcId: "vpc-0a1b2c3d4e5f60718",
+    privateSubnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719"],
+    clientSecurityGroups: { api: "sg-0a1b2c3d4e5f60718", worker: "sg-0a1b2c3d4e5f60719" },
+  };
+  config.state = { bucket: `audio-pipeline-terraform-state-${name}` };
+  config.ci = { ...config.ci, planRoleArn: role("plan"), deployRoleArn: role("deploy"), runnerLabel: "audio-pipeline-vpc" };
+  if ((config.database?.authentication ?? "aws-iam") === "aws-iam") {
+    config.database = { ...config.database, appRoleArn: role("app"), seederRoleArn: role("seeder") };
+  }
+  if (config.monitoring?.alertEmails) config.monitoring.alertEmails = ["database-oncall@audio-pipeline.internal"];
+  return config;
+}

@@ -29,11 +29,21 @@ export interface TerraformJson {
   readonly locals?: Record<string, unknown>;
 }
 
-/** Synthesizes one environment's stack with validations on. */
+const synthesized = new Map<string, SynthesizedStack>();
+
+/**
+ * Synthesizes one environment's stack with validations on. The same file and config give the
+ * same stack: it is synthesized once per test worker and shared (read it, never change it).
+ */
 export function synthesizeEnvironment(environment: LoadedEnvironment): SynthesizedStack {
+  const key = `${environment.file}\n${JSON.stringify(environment.config)}`;
+  const cached = synthesized.get(key);
+  if (cached) return cached;
   const stack = new DatabaseStack(Testing.app(), { config: environment.config, configFile: environment.file });
   const synth = Testing.synth(stack, true);
-  return { stack, synth, json: JSON.parse(synth) as TerraformJson };
+  const result = { stack, synth, json: JSON.parse(synth) as TerraformJson };
+  synthesized.set(key, result);
+  return result;
 }
 
 /** The single resource of a type, failing loudly if there is not exactly one. */

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { EnvironmentConfig } from "../../src/config/environment-schema";
-import { referencesTo, toAwsPart, type AwsPartResult, type Json, type JsonObject } from "../support/aws-part";
+import { fakeAlphanumeric, referencesTo, toAwsPart, type AwsPartResult, type Json, type JsonObject } from "../support/aws-part";
 import {
   AWS_PROVIDER_ADDRESS,
   awsOfflineProviderOverride,
@@ -25,6 +25,10 @@ import {
 import { loadEnvironments } from "../../src/config/load-environment";
 import { stackName } from "../../src/stacks/database-stack";
 import { CONFIG_DIR, synthesizeStacks, type SynthesizedStack } from "./synthesized-stacks";
+
+/** Provider local names the AWS part keeps: aws, and Terraform's built-in provider (terraform_data). */
+const KEPT_PROVIDERS = ["aws", "terraform"];
+const BUILTIN_TERRAFORM_PROVIDER = "terraform.io/builtin/terraform";
 
 /** Realistic, obviously fake values for the stacks' own variables that have no default. */
 const PLAN_VARIABLE_VALUES: Readonly<Record<string, Json>> = {
@@ -63,6 +67,24 @@ interface StackRun {
   readonly version: Promise<{ readonly text: string; readonly json: TerraformVersion }>;
   readonly validated: Promise<unknown>;
   readonly planned: Promise<PlanJson>;
+}
+
+/** One statement of a key policy as the plan shows it. */
+type PolicyStatement = JsonObject & { readonly Principal?: Json; readonly Action?: Json };
+const principalsOf = (statement: PolicyStatement): string[] =>
+  statement.Principal === "*" ? ["*"] : ([] as Json[]).concat(((statement.Principal ?? {}) as JsonObject).AWS ?? []).map(String);
+const actionsOf = (statement: PolicyStatement): string[] => ([] as Json[]).concat(statement.Action ?? []).map(String);
+/** Actions that use a key (or grant its use), wildcards included. */
+const isCryptographic = (action: string): boolean =>
+  /^kms:(Encrypt|Decrypt|ReEncrypt.*|GenerateDataKey.*|GenerateMac|VerifyMac|Sign|Verify|CreateGrant|\*)$|^\*$/.test(action);
+
+/**
+ * Everything in a text that is, or names, a database password: the word itself (a key, a
+ * random_password address, a stand-in), the AWS part's fake password, and URIs with user info.
+ */
+function credentialsIn(text: string): string[] {
+  const patterns = [/[\w.-]*password[\w.-]*/gi, new RegExp(fakeAlphanumeric(8), "g"), /mongodb(\+srv)?:\/\/[^"\s/@]*@/g];
+  return patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[0]));
 }
 
 /** Lookups on one plan. */
@@ -155,6 +177,15 @@ class PlanView {
     return this.referencedResources(change.address, argument).includes(securityGroup) || change.change.after?.[argument] === securityGroup;
   }
 
+  /** The statements of the policy in force on a key: its aws_kms_key_policy if it has one, else its own `policy`. */
+  keyPolicy(keyAddress: string): PolicyStatement[] {
+    const attached = this.changes("aws_kms_key_policy").find((policy) => this.referencedResources(policy.address, "key_id").includes(keyAddress));
+    const key = this.managedChanges.find((change) => change.address === keyAddress);
+    const policy = attached ? this.after(attached).policy : key && this.after(key).policy;
+    expect(typeof policy, `${keyAddress} has an explicit key policy known at plan time`).toBe("string");
+    return (JSON.parse(String(policy)) as { Statement: PolicyStatement[] }).Statement;
+  }
+
   /** The stand-in that replaced an expression matching `pattern` (e.g. /\.endpoint_service_name$/). */
   standIn(pattern: RegExp) {
     const found = this.awsPart.standIns.find((standIn) => pattern.test(standIn.replaces));
@@ -166,6 +197,53 @@ class PlanView {
 /** Checks of the plan, by AWS resource type. Add a type (SNS, CloudWatch, S3, IAM, ...) with its checks here. */
 const CHECKS_BY_TYPE: Record<string, { readonly name: string; readonly check: (view: PlanView) => void }[]> = {
   aws_kms_key: [
+    {
+      name: "has an explicit policy: the account root administers without using the key, nobody gets kms:* or '*' access",
+      check: (view) => {
+        const root = `arn:aws:iam::${view.config.aws.accountId}:root`;
+        for (const key of view.changes("aws_kms_key")) {
+          const statements = view.keyPolicy(key.address);
+          const rootActions = statements.filter((statement) => principalsOf(statement).includes(root)).flatMap(actionsOf);
+          expect(rootActions, key.address).toContain("kms:PutKeyPolicy");
+          expect(rootActions.filter(isCryptographic), key.address).toEqual([]);
+          expect(statements.flatMap(actionsOf), key.address).not.toContain("kms:*");
+          expect(statements.filter((statement) => principalsOf(statement).includes("*")), key.address).toEqual([]);
+          // The deploy role can always change the key's policy again (KMS refuses a policy that locks its caller out).
+          const deployActions = statements.filter((statement) => principalsOf(statement).includes(view.config.ci.deployRoleArn)).flatMap(actionsOf);
+          expect(deployActions, key.address).toContain("kms:PutKeyPolicy");
+        }
+      },
+    },
+    {
+      name: "connection_secret_key: only the secrets' readers and the Terraform roles decrypt, through Secrets Manager in the stack's region",
+      check: (view) => {
+        const { config } = view;
+        const using = view.keyPolicy("aws_kms_key.connection_secret_key").filter((statement) => actionsOf(statement).some(isCryptographic));
+        expect(new Set(using.flatMap(principalsOf))).toEqual(
+          new Set([config.database.appRoleArn, config.database.seederRoleArn, config.ci.planRoleArn, config.ci.deployRoleArn]),
+        );
+        for (const statement of using) {
+          expect(((statement.Condition as JsonObject).StringEquals as JsonObject)["kms:ViaService"]).toBe(`secretsmanager.${config.region}.amazonaws.com`);
+        }
+        const generators = using.filter((statement) => actionsOf(statement).includes("kms:GenerateDataKey")).flatMap(principalsOf);
+        expect(generators).toEqual([config.ci.deployRoleArn]);
+      },
+    },
+    {
+      name: "atlas_encryption_key (when encryption at rest is on): rotates every 90 days, only Atlas's role encrypts and decrypts",
+      check: (view) => {
+        const key = view.changes("aws_kms_key").find((change) => change.address === "aws_kms_key.atlas_encryption_key");
+        expect(key !== undefined, "the key exists exactly when atlas.encryptionAtRest is on").toBe(view.config.atlas.encryptionAtRest);
+        if (!key) return;
+        expect(view.after(key)).toMatchObject({ enable_key_rotation: true, rotation_period_in_days: 90 });
+        const role = view.changes("aws_iam_role").find((change) => change.address === "aws_iam_role.atlas_encryption_role")!;
+        const atlasRole = `arn:aws:iam::${view.config.aws.accountId}:role/${String(view.after(role).name)}`;
+        const using = view.keyPolicy(key.address).filter((statement) => actionsOf(statement).some(isCryptographic));
+        expect(using.map((statement) => [principalsOf(statement), actionsOf(statement).sort()])).toEqual([
+          [[atlasRole], ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt"]],
+        ]);
+      },
+    },
     {
       name: "is created with automatic rotation enabled",
       check: (view) => {
@@ -197,7 +275,7 @@ const CHECKS_BY_TYPE: Record<string, { readonly name: string; readonly check: (v
   ],
   aws_secretsmanager_secret_version: [
     {
-      name: "is created and holds the private SRV URI of the configured database, user and cluster",
+      name: "is created and holds the private SRV URI of the configured database and cluster, with the credentials of the configured mode",
       check: (view) => {
         const secret = view.changes("aws_secretsmanager_secret").find((change) => view.after(change).name === view.config.connectionSecret.name)!;
         const versions = view.changes("aws_secretsmanager_secret_version").filter((change) =>
@@ -209,20 +287,60 @@ const CHECKS_BY_TYPE: Record<string, { readonly name: string; readonly check: (v
         const secretString = view.after(version).secret_string;
         expect(typeof secretString, "secret_string is known from the stand-ins").toBe("string");
         const value = JSON.parse(secretString as string) as Record<string, string>;
-        expect(value).toMatchObject({
-          username: view.config.database.username,
-          database: view.config.database.name,
-          environment: view.config.environment,
-          cluster: view.config.atlas.clusterName,
-        });
+        const { database, environment, atlas } = view.config;
+        expect(value).toMatchObject({ database: database.name, environment, cluster: atlas.clusterName, authentication: database.authentication });
         const srv = view.standIn(/srv_connection_string/);
         const srvHost = new URL(([] as Json[]).concat(srv.default)[0] as string).hostname;
         const uri = new URL(value.uri);
         expect(uri.protocol).toBe("mongodb+srv:");
-        expect(decodeURIComponent(uri.username)).toBe(view.config.database.username);
-        expect(uri.password).toBe(view.standIn(/^random_password\..*\.result$/).default);
         expect(uri.hostname, "the private-endpoint host, without a second scheme").toBe(srvHost);
-        expect(uri.pathname).toBe(`/${view.config.database.name}`);
+        expect(uri.pathname).toBe(`/${database.name}`);
+        expect(Object.fromEntries(uri.searchParams)).toMatchObject({ retryWrites: "true", w: "majority", minPoolSize: "10", maxPoolSize: "50" });
+        if (database.authentication === "password") {
+          expect(value.username).toBe(database.username);
+          expect(decodeURIComponent(uri.username)).toBe(database.username);
+          expect(uri.password).toBe(view.standIn(/^random_password\..*\.result$/).default);
+        } else {
+          expect(Object.keys(value).sort()).toEqual(["authentication", "cluster", "database", "environment", "roleArn", "uri"]);
+          expect(value.roleArn).toBe(database.appRoleArn);
+          expect([uri.username, uri.password]).toEqual(["", ""]);
+          expect(uri.searchParams.get("authMechanism")).toBe("MONGODB-AWS");
+          expect(uri.searchParams.get("authSource")).toBe("$external");
+        }
+      },
+    },
+  ],
+  aws_secretsmanager_secret_policy: [
+    {
+      name: "denies GetSecretValue on each secret to all but its reader and the plan and deploy roles",
+      check: (view) => {
+        const { config } = view;
+        const readerOf: Record<string, string> = {
+          [config.connectionSecret.name]: config.database.appRoleArn,
+          [config.connectionSecret.seederName]: config.database.seederRoleArn,
+        };
+        const secrets = view.changes("aws_secretsmanager_secret");
+        expect(secrets.map((secret) => String(view.after(secret).name)).sort()).toEqual(Object.keys(readerOf).sort());
+        for (const secret of secrets) {
+          const policies = view.changes("aws_secretsmanager_secret_policy").filter((policy) => view.referencedResources(policy.address, "secret_arn").includes(secret.address));
+          expect(policies, `${secret.address} has one resource policy`).toHaveLength(1);
+          const after = view.after(policies[0]);
+          expect(policies[0].change.actions).toEqual(["create"]);
+          expect(after.block_public_policy).toBe(true);
+          const document = JSON.parse(String(after.policy)) as { Statement: JsonObject[] };
+          const readers = [readerOf[String(view.after(secret).name)], config.ci.planRoleArn, config.ci.deployRoleArn];
+          expect(document.Statement).toEqual([
+            {
+              Sid: "OnlyItsReadersGetTheValue",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "secretsmanager:GetSecretValue",
+              Resource: "*",
+              Condition: { ArnNotEquals: { "aws:PrincipalArn": expect.arrayContaining(readers) } },
+            },
+          ]);
+          expect(((document.Statement[0].Condition as JsonObject).ArnNotEquals as JsonObject)["aws:PrincipalArn"]).toHaveLength(readers.length);
+        }
       },
     },
   ],
@@ -367,12 +485,34 @@ const CHECKS_BY_TYPE: Record<string, { readonly name: string; readonly check: (v
       },
     },
   ],
+  terraform_data: [
+    {
+      name: "waits (local-exec sleep of 30 s or more) after each Atlas role and what grants it, before Atlas authorizes the role",
+      check: (view) => {
+        const waits = view.changes("terraform_data");
+        expect(waits.map((wait) => wait.address).sort()).toEqual(view.changes("aws_iam_role").map((role) => role.address.replace(/^aws_iam_role\.(.*)$/, "terraform_data.$1_propagation")).sort());
+        for (const wait of waits) {
+          const role = wait.address.replace(/^terraform_data\.(.*)_propagation$/, "aws_iam_role.$1");
+          const configuration = view.configuration(wait.address) as ConfigurationResource & { depends_on?: string[]; provisioners?: { type: string; expressions: { command: { constant_value: string } } }[] };
+          expect(configuration.depends_on, wait.address).toContain(role);
+          expect(view.referencedResources(wait.address, "triggers_replace"), wait.address).toContain(role);
+          const [provisioner] = configuration.provisioners ?? [];
+          expect(provisioner?.type, wait.address).toBe("local-exec");
+          expect(Number(/^sleep (\d+)$/.exec(provisioner.expressions.command.constant_value)?.[1]), wait.address).toBeGreaterThanOrEqual(30);
+        }
+      },
+    },
+  ],
   aws_iam_role: [
     {
-      name: "lets only Atlas's account assume the log-export role, with this project's external id",
+      name: "lets only Atlas's account assume each Atlas role (log export, encryption key), with this project's external id",
       check: (view) => {
         const roles = view.changes("aws_iam_role");
-        expect(roles).toHaveLength(view.config.monitoring.logExport ? 1 : 0);
+        const expected = [
+          ...(view.config.monitoring.logExport ? ["aws_iam_role.atlas_log_export_role"] : []),
+          ...(view.config.atlas.encryptionAtRest ? ["aws_iam_role.atlas_encryption_role"] : []),
+        ];
+        expect(roles.map((role) => role.address).sort()).toEqual(expected.sort());
         for (const role of roles) {
           expect(role.change.actions).toEqual(["create"]);
           const trust = JSON.parse(String(view.after(role).assume_role_policy)) as { Statement: JsonObject[] };
@@ -391,6 +531,12 @@ const CHECKS_BY_TYPE: Record<string, { readonly name: string; readonly check: (v
     },
   ],
 };
+
+describe("the committed environments the real plan covers", () => {
+  it("include at least one in aws-iam mode, so the no-password check of the plan runs", () => {
+    expect(loadEnvironments(CONFIG_DIR).map(({ config }) => config.database.authentication)).toContain("aws-iam");
+  });
+});
 
 describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of each stack", () => {
   const runs = new Map<string, StackRun>();
@@ -415,7 +561,8 @@ describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of ea
     }
     for (const stack of stacks) {
       try {
-        const awsPart = toAwsPart(stack.json);
+        // terraform_data (the IAM propagation waits) is built into Terraform: it needs no provider, so it stays.
+        const awsPart = toAwsPart(stack.json, { keepProviders: KEPT_PROVIDERS });
         const missing = awsPart.variablesWithoutDefault.filter((name) => PLAN_VARIABLE_VALUES[name] === undefined);
         if (missing.length > 0) throw new Error(`add realistic plan values for ${missing.join(", ")} to PLAN_VARIABLE_VALUES`);
         const workspace = TerraformWorkspace.create({
@@ -468,7 +615,7 @@ describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of ea
           .filter(([type]) => keep(type))
           .flatMap(([type, byName]) => Object.keys(byName).map((resource) => `${type}.${resource}`))
           .sort();
-      expect(addresses(awsPart.config, () => true)).toEqual(addresses(stack.json, (type) => type.startsWith("aws_")));
+      expect(addresses(awsPart.config, () => true)).toEqual(addresses(stack.json, (type) => type.startsWith("aws_") || type === "terraform_data"));
       expect(referencesTo(awsPart.config, awsPart.removed.resources)).toEqual([]);
       expect(Object.keys(awsPart.config.provider as JsonObject)).toEqual(["aws"]);
       expect(Object.keys((awsPart.config.terraform as JsonObject).required_providers as JsonObject)).toEqual(["aws"]);
@@ -490,7 +637,7 @@ describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of ea
       expect(diagnostics.filter((diagnostic) => diagnostic.severity === "error")).toEqual([]);
     }, 300_000);
 
-    test("terraform plan creates every AWS resource of the stack and nothing else", async () => {
+    test("terraform plan creates every AWS (and built-in terraform_data) resource of the stack and nothing else", async () => {
       const planView = await view(name);
       const expected = Object.entries(run(name).awsPart.config.resource as Record<string, JsonObject>).flatMap(([type, byName]) =>
         Object.keys(byName).map((resource) => `${type}.${resource}`),
@@ -498,7 +645,7 @@ describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of ea
       expect(planView.managedChanges.map((change) => change.address).sort()).toEqual(expected.sort());
       for (const change of planView.managedChanges) {
         expect(change.change.actions, change.address).toEqual(["create"]);
-        expect(change.provider_name, change.address).toBe(AWS_PROVIDER_ADDRESS);
+        expect(change.provider_name, change.address).toBe(change.type === "terraform_data" ? BUILTIN_TERRAFORM_PROVIDER : AWS_PROVIDER_ADDRESS);
       }
     }, 300_000);
 
@@ -509,6 +656,17 @@ describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of ea
       expect(tagged.length).toBeGreaterThan(0);
       for (const change of tagged) {
         expect(planView.after(change).tags_all, change.address).toMatchObject({ Environment: config.environment, Project: config.atlas.projectName });
+      }
+    }, 300_000);
+
+    test("terraform show -json of the plan holds a password or a URI with credentials only in password mode", async () => {
+      const planView = await view(name);
+      const found = credentialsIn(JSON.stringify(planView.plan));
+      if (planView.config.database.authentication === "aws-iam") {
+        expect(found).toEqual([]);
+      } else {
+        // The positive control: the same scan finds the (fake) password the plan of a password-mode stack carries.
+        expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/password/i), expect.stringMatching(/^mongodb\+srv:\/\/[^@]+:/)]));
       }
     }, 300_000);
 

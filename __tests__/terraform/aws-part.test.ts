@@ -261,8 +261,14 @@ describe("toAwsPart on the synthesized stacks", () => {
       type: "list(string)",
       default: [`mongodb+srv://${stack.config.atlas.clusterName}-pl-0.abcde.mongodb.net`],
     });
-    expect(byReplaces["mongodbatlas_database_user.app_user.username"]).toMatchObject({ type: "string", default: stack.config.database.username });
-    expect(byReplaces["random_password.database_password.result"]).toMatchObject({ type: "string", sensitive: true });
+    if (stack.config.database.authentication === "password") {
+      expect(byReplaces["mongodbatlas_database_user.app_user.username"]).toMatchObject({ type: "string", default: stack.config.database.username });
+      expect(byReplaces["random_password.database_password.result"]).toMatchObject({ type: "string", sensitive: true });
+    } else {
+      // The IAM user's name is its role ARN, a literal of the removed user; no password exists to stand in for.
+      expect(byReplaces["mongodbatlas_database_user.app_iam_user.username"]).toMatchObject({ type: "string", default: stack.config.database.appRoleArn });
+      expect(standIns.filter((item) => /password/.test(item.replaces))).toEqual([]);
+    }
   });
 
   test.each(stacks.map((stack) => [stack.name, stack]))("%s: aws resources are as synthesized, but for the stand-ins", (_name, stack) => {

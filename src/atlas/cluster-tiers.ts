@@ -6,7 +6,7 @@
  */
 
 /** A feature of the deployment that only some tiers offer. */
-export type TierFeature = "privateLink" | "pointInTimeRestore" | "cloudBackupSchedule" | "pinnedVersion";
+export type TierFeature = "privateLink" | "pointInTimeRestore" | "cloudBackupSchedule" | "pinnedVersion" | "customerKeyEncryption";
 
 /** Human wording for each feature, used in error messages. */
 export const TIER_FEATURE_NAMES: Readonly<Record<TierFeature, string>> = {
@@ -14,6 +14,8 @@ export const TIER_FEATURE_NAMES: Readonly<Record<TierFeature, string>> = {
   pointInTimeRestore: "continuous backup with point-in-time restore",
   cloudBackupSchedule: "a cloud backup schedule with snapshot policies",
   pinnedVersion: "choosing the MongoDB major version",
+  // "Atlas limits this feature to dedicated cluster tiers of M10 and greater" (provider 1.41.1 docs, encryption_at_rest).
+  customerKeyEncryption: "encryption at rest with a customer-managed key (atlas.encryptionAtRest)",
 };
 
 /** Dedicated tiers on AWS, smallest first within each family. */

@@ -67,14 +67,24 @@ export const databaseSection = z
       .describe('"aws-iam" (database users are IAM roles, no password anywhere) or "password" (generated passwords)'),
     appRoleArn: field.iamRoleArn
       .optional()
-      .describe(`${field.iamRoleArn.description}: the application's role (aws-iam mode); default: a flagged placeholder`),
+      .describe(
+        `${field.iamRoleArn.description}: the application's role, the only reader of its secret (both modes) and its database user (aws-iam mode); default: a flagged placeholder`,
+      ),
     seederRoleArn: field.iamRoleArn
       .optional()
-      .describe(`${field.iamRoleArn.description}: the seeder's role, also the CI seed job's (aws-iam mode); default: a flagged placeholder`),
+      .describe(
+        `${field.iamRoleArn.description}: the seeder's role, also the CI seed job's, the only reader of its secret (both modes) and its database user (aws-iam mode); default: a flagged placeholder`,
+      ),
     username: field.databaseUsername.optional().describe(`${field.databaseUsername.description} (password mode); default "${DATABASE_DEFAULTS.databaseUsername}"`),
     seederUsername: field.databaseUsername
       .optional()
       .describe(`${field.databaseUsername.description} (password mode); default "${DATABASE_DEFAULTS.seederUsername}"`),
+    retainPasswordUsers: z
+      .boolean()
+      .default(DATABASE_DEFAULTS.retainPasswordUsers)
+      .describe(
+        'true or false (aws-iam mode): keep the password users beside the IAM users, step 1 of switching a deployed environment to "aws-iam" (docs/connecting.md); remove it in step 2',
+      ),
     passwordVersion: z
       .number()
       .int()

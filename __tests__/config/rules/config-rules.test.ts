@@ -1,6 +1,7 @@
 import { computeAutoScalingBounds } from "../../../src/config/rules/compute-auto-scaling-bounds";
 import type { ConfigRule } from "../../../src/config/rules/config-rule";
 import { CONFIG_RULES } from "../../../src/config/rules";
+import { roleArnsBelongToTheAccount } from "../../../src/config/rules/role-arns-belong-to-the-account";
 import { restoreWindowWithinHourlyRetention } from "../../../src/config/rules/restore-window-within-hourly-retention";
 import { snapshotRetentionOrder } from "../../../src/config/rules/snapshot-retention-order";
 import { noIgnoredValues } from "../../../src/config/rules/no-ignored-values";
@@ -57,6 +58,12 @@ const cases: { rule: ConfigRule<unknown>; compliant: unknown; noncompliant: unkn
     noncompliant: { backup: { pointInTimeRestore: false, restoreWindowDays: 7 } },
     path: "backup.restoreWindowDays",
   },
+  {
+    rule: roleArnsBelongToTheAccount,
+    compliant: { aws: { accountId: "111122223333" }, database: { appRoleArn: "arn:aws:iam::111122223333:role/app" } },
+    noncompliant: { aws: { accountId: "111122223333" }, database: { appRoleArn: "arn:aws:iam::444455556666:role/app" } },
+    path: "database.appRoleArn",
+  },
 ];
 
 describe.each(cases)("config rule $rule.id", ({ rule, compliant, noncompliant, path }) => {
@@ -108,9 +115,11 @@ describe("config rules", () => {
     ]);
     expect(paths({ monitoring: { expectTraffic: true, idlePeriods: 3, logExport: true, logRetentionDays: 30 } })).toEqual([]);
     expect(paths({ database: { username: "app" } })).toEqual(["database.username"]);
-    expect(paths({ database: { authentication: "password", username: "app", appRoleArn: "arn:aws:iam::123456789012:role/app" } })).toEqual([
-      "database.appRoleArn",
-    ]);
+    // The role ARNs are the secrets' readers in both modes, so password mode uses them too.
+    expect(paths({ database: { authentication: "password", username: "app", appRoleArn: "arn:aws:iam::123456789012:role/app" } })).toEqual([]);
+    expect(paths({ database: { authentication: "password", retainPasswordUsers: true } })).toEqual(["database.retainPasswordUsers"]);
+    // While switching to aws-iam (step 1), the password users and their fields still exist.
+    expect(paths({ database: { authentication: "aws-iam", retainPasswordUsers: true, username: "app", passwordVersion: 2 } })).toEqual([]);
   });
 
   it("leave local state alone outside production", () => {

@@ -2,6 +2,7 @@ import { computeAutoScalingBounds } from "./compute-auto-scaling-bounds";
 import type { ConfigRule } from "./config-rule";
 import { noIgnoredValues } from "./no-ignored-values";
 import { productionRemoteState } from "./production-remote-state";
+import { roleArnsBelongToTheAccount } from "./role-arns-belong-to-the-account";
 import { restoreWindowWithinHourlyRetention } from "./restore-window-within-hourly-retention";
 import { snapshotRetentionOrder } from "./snapshot-retention-order";
 import { tierOffersRequestedFeatures } from "./tier-offers-requested-features";
@@ -16,4 +17,5 @@ export const CONFIG_RULES: readonly ConfigRule<unknown>[] = [
   computeAutoScalingBounds,
   productionRemoteState,
   noIgnoredValues,
+  roleArnsBelongToTheAccount,
 ];

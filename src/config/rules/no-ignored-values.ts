@@ -43,14 +43,17 @@ export const IGNORED_VALUES: readonly IgnoredValue[] = [
   },
   ...(["username", "seederUsername", "passwordVersion"] as const).map((name) => ({
     field: ["database", name],
-    ignoredWhen: (file: Raw) => authentication(file) === "aws-iam",
-    message: 'is ignored with database.authentication "aws-iam" (users are IAM roles, without name or password); allowed: remove it, or set authentication to "password"',
+    // While switching to aws-iam (step 1) the password users, and so these fields, still exist.
+    ignoredWhen: (file: Raw) => authentication(file) === "aws-iam" && at(file, ["database", "retainPasswordUsers"]) !== true,
+    message:
+      'is ignored with database.authentication "aws-iam" (users are IAM roles, without name or password); allowed: remove it, or set authentication to "password" (or retainPasswordUsers to true while switching)',
   })),
-  ...(["appRoleArn", "seederRoleArn"] as const).map((name) => ({
-    field: ["database", name],
+  // appRoleArn and seederRoleArn are used in both modes: they are the only readers of the secrets.
+  {
+    field: ["database", "retainPasswordUsers"],
     ignoredWhen: (file: Raw) => authentication(file) === "password",
-    message: 'is ignored with database.authentication "password"; allowed: remove it, or set authentication to "aws-iam"',
-  })),
+    message: 'is ignored with database.authentication "password" (the password users exist anyway); allowed: remove it, or set authentication to "aws-iam"',
+  },
 ];
 
 export const noIgnoredValues = defineRule({

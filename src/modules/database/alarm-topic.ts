@@ -2,9 +2,9 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { KEY_DELETION_WINDOW_DAYS } from "./connection-secret-key";
+import { keyAdministrationStatements, policyDocument, type TerraformRoles } from "./key-policy";
 
 /** Inputs of {@link AlarmTopic}. */
 export interface AlarmTopicProps {
@@ -13,6 +13,8 @@ export interface AlarmTopicProps {
   readonly emails: readonly string[];
   /** @default - no HTTPS subscriber */
   readonly httpsEndpoint?: string;
+  /** Who administers the topic's key: the account root and the deploy role, never using it. */
+  readonly terraformRoles: TerraformRoles;
 }
 
 /**
@@ -31,31 +33,20 @@ export class AlarmTopic extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
     });
-    // The account and partition come from the key's own ARN, so planning needs no STS call.
-    const arnPart = (index: number) => Fn.element(Fn.split(":", this.key.arn), index);
     new KmsKeyPolicy(this, "alarm_topic_key_policy", {
       keyId: this.key.keyId,
-      policy: Fn.jsonencode({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "AccountAdministersTheKey",
-            Effect: "Allow",
-            Principal: { AWS: `arn:${arnPart(1)}:iam::${arnPart(4)}:root` },
-            Action: "kms:*",
-            Resource: "*",
-          },
-          // The statement AWS documents for alarms on encrypted topics, without conditions:
-          // conditions on the caller are reported to break CloudWatch-to-SNS delivery silently.
-          {
-            Sid: "CloudWatchEncryptsAlarmMessages",
-            Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-            Resource: "*",
-          },
-        ],
-      }),
+      policy: policyDocument([
+        ...keyAdministrationStatements(props.terraformRoles),
+        // The statement AWS documents for alarms on encrypted topics, without conditions:
+        // conditions on the caller are reported to break CloudWatch-to-SNS delivery silently.
+        {
+          Sid: "CloudWatchEncryptsAlarmMessages",
+          Effect: "Allow",
+          Principal: { Service: "cloudwatch.amazonaws.com" },
+          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          Resource: "*",
+        },
+      ]),
     });
     this.topic = new SnsTopic(this, "alarm_topic", {
       name: `${props.namePrefix}-database-alarms`,

@@ -24,6 +24,12 @@ export interface DatabaseClusterProps {
   readonly computeAutoScaling?: Required<ComputeAutoScaling>;
   readonly tags: Readonly<Record<string, string>>;
   /**
+   * "AWS" to encrypt storage with the project's customer-managed AWS KMS key; the cluster must
+   * then also depend on the project's encryption-at-rest configuration.
+   * @default - Atlas-managed keys only
+   */
+  readonly encryptionAtRestProvider?: "AWS";
+  /**
    * Resources the cluster must wait for: the PrivateLink endpoint service, so that Atlas
    * publishes the private-endpoint connection string when the cluster is created.
    */
@@ -52,6 +58,7 @@ export class DatabaseCluster extends Construct {
       terminationProtectionEnabled: props.terminationProtection,
       // Call transcripts and contacts are personal data: keep document contents out of server logs.
       redactClientLogData: true,
+      encryptionAtRestProvider: props.encryptionAtRestProvider,
       advancedConfiguration: {
         minimumEnabledTlsProtocol: "TLS1_2",
         javascriptEnabled: false,

@@ -1,7 +1,23 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretPolicy } from "@cdktf/provider-aws/lib/secretsmanager-secret-policy";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn, Op, type TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
+import { policyDocument } from "./key-policy";
+
+/** How the secret's user authenticates; the secret holds what a client needs for it. */
+export type SecretCredentials =
+  | {
+      readonly authentication: "password";
+      readonly username: string;
+      /** Terraform reference to the generated password; never a literal. */
+      readonly password: string;
+    }
+  | {
+      readonly authentication: "aws-iam";
+      /** The IAM role ARN that is the database user's name (a reference to the Atlas user, so the secret waits for it). */
+      readonly roleArn: string;
+    };
 
 /** Inputs of {@link ConnectionSecret}. */
 export interface ConnectionSecretProps {
@@ -16,9 +32,12 @@ export interface ConnectionSecretProps {
   readonly environment: string;
   readonly clusterName: string;
   readonly databaseName: string;
-  readonly username: string;
-  /** Terraform reference to the generated password; never a literal. */
-  readonly password: string;
+  readonly credentials: SecretCredentials;
+  /**
+   * The only principals that may read the value (GetSecretValue); every other principal is
+   * denied by the secret's resource policy, whatever its IAM policy says.
+   */
+  readonly readerRoleArns: readonly string[];
   /**
    * The private-endpoint SRV connection strings Atlas published for this VPC endpoint
    * (a list). Exactly one is expected.
@@ -32,13 +51,18 @@ export interface ConnectionSecretProps {
  */
 export const CONNECTION_OPTIONS = "retryWrites=true&w=majority&minPoolSize=10&maxPoolSize=50";
 
+/** URI options of AWS IAM authentication: the driver takes the credentials from the standard AWS chain. */
+export const AWS_IAM_AUTH_OPTIONS = "authMechanism=MONGODB-AWS&authSource=%24external";
+
 /**
- * A Secrets Manager secret a client reads: the private SRV URI with one user's credentials,
- * plus the facts a client needs to know about it.
+ * A Secrets Manager secret a client reads: the private SRV URI (with the password in password
+ * mode, with MONGODB-AWS options and no credential in aws-iam mode), plus the facts a client
+ * needs to know about it. A resource policy denies reading it to all but its readers.
  */
 export class ConnectionSecret extends Construct {
   readonly secret: SecretsmanagerSecret;
   readonly version: SecretsmanagerSecretVersion;
+  readonly policy: SecretsmanagerSecretPolicy;
 
   constructor(scope: Construct, id: string, props: ConnectionSecretProps) {
     super(scope, id);
@@ -49,21 +73,46 @@ export class ConnectionSecret extends Construct {
       recoveryWindowInDays: props.recoveryWindowDays,
     });
 
+    this.policy = new SecretsmanagerSecretPolicy(this, `${props.secretId}_policy`, {
+      secretArn: this.secret.arn,
+      // Deny only: the readers still need GetSecretValue in their own IAM policy.
+      policy: policyDocument([
+        {
+          Sid: "OnlyItsReadersGetTheValue",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "secretsmanager:GetSecretValue",
+          Resource: "*",
+          Condition: { ArnNotEquals: { "aws:PrincipalArn": [...props.readerRoleArns] } },
+        },
+      ]),
+      blockPublicPolicy: true,
+    });
+
     const strings = props.privateSrvConnectionStrings.asList;
     const exactlyOne = Op.eq(Fn.lengthOf(strings), 1);
     // "" rather than an evaluation error when the list is not exactly one string, so that the
     // precondition below reports the real cause.
     const host = Fn.replace(Fn.conditional(exactlyOne, Fn.element(strings, 0), ""), "mongodb+srv://", "");
-    const uri = `mongodb+srv://${props.username}:${Fn.urlencode(props.password)}@${host}/${props.databaseName}?${CONNECTION_OPTIONS}`;
+    const about = { database: props.databaseName, environment: props.environment, cluster: props.clusterName };
+    const credentials = props.credentials;
+    const value =
+      credentials.authentication === "password"
+        ? {
+            uri: `mongodb+srv://${credentials.username}:${Fn.urlencode(credentials.password)}@${host}/${props.databaseName}?${CONNECTION_OPTIONS}`,
+            username: credentials.username,
+            ...about,
+            authentication: credentials.authentication,
+          }
+        : {
+            uri: `mongodb+srv://${host}/${props.databaseName}?${AWS_IAM_AUTH_OPTIONS}&${CONNECTION_OPTIONS}`,
+            authentication: credentials.authentication,
+            roleArn: credentials.roleArn,
+            ...about,
+          };
     this.version = new SecretsmanagerSecretVersion(this, `${props.secretId}_value`, {
       secretId: this.secret.id,
-      secretString: Fn.jsonencode({
-        uri,
-        username: props.username,
-        database: props.databaseName,
-        environment: props.environment,
-        cluster: props.clusterName,
-      }),
+      secretString: Fn.jsonencode(value),
       lifecycle: {
         precondition: [
           {

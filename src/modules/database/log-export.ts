@@ -1,5 +1,4 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
@@ -7,11 +6,10 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { CloudProviderAccessAuthorization } from "@cdktf/provider-mongodbatlas/lib/cloud-provider-access-authorization";
-import { CloudProviderAccessSetup } from "@cdktf/provider-mongodbatlas/lib/cloud-provider-access-setup";
 import { PushBasedLogExport } from "@cdktf/provider-mongodbatlas/lib/push-based-log-export";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { AtlasAccessRole } from "./atlas-access-role";
 
 /** Inputs of {@link LogExport}. */
 export interface LogExportProps {
@@ -21,7 +19,7 @@ export interface LogExportProps {
   readonly retentionDays: number;
 }
 
-/** Folder of the bucket Atlas writes to; the role may write nowhere else. */
+/** Folder of the bucket Atlas exports to. */
 const LOG_PREFIX = "atlas-logs";
 // S3 allows at most 37 characters in a bucket_prefix; AWS appends a unique suffix.
 const MAX_BUCKET_PREFIX = 37;
@@ -31,8 +29,7 @@ const NONCURRENT_VERSION_DAYS = 1;
 /**
  * Atlas pushes its logs to a private S3 bucket of this stack: versioned, encrypted, expiring,
  * public access blocked and reachable over TLS only. Atlas writes through an IAM role that
- * trusts only Atlas's AWS account with this project's external id, and may write only below
- * the log folder.
+ * trusts only Atlas's AWS account with this project's external id, and may use only this bucket.
  * @see https://registry.terraform.io/providers/mongodb/mongodbatlas/1.41.1/docs/resources/push_based_log_export
  */
 export class LogExport extends Construct {
@@ -105,49 +102,33 @@ export class LogExport extends Construct {
       dependsOn: [publicAccessBlock],
     });
 
-    const accessSetup = new CloudProviderAccessSetup(this, "atlas_cloud_provider_access", {
+    // The permissions of the provider's own example (examples/mongodbatlas_push_based_log_export),
+    // no wider: the bucket, and objects anywhere in it, because Atlas writes a test object
+    // during set-up, outside the export prefix.
+    const access = new AtlasAccessRole(this, "access", {
       projectId: props.projectId,
-      providerName: "AWS",
-    });
-    const atlasAws = accessSetup.awsConfig.get(0);
-    this.role = new IamRole(this, "atlas_log_export_role", {
-      name: `${props.namePrefix}-atlas-log-export`,
+      roleName: `${props.namePrefix}-atlas-log-export`,
       description: "Assumed by MongoDB Atlas to push this project's logs to S3",
-      assumeRolePolicy: Fn.jsonencode({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { AWS: atlasAws.atlasAwsAccountArn },
-            Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "sts:ExternalId": atlasAws.atlasAssumedRoleExternalId } },
-          },
-        ],
-      }),
+      names: {
+        setup: "atlas_cloud_provider_access",
+        role: "atlas_log_export_role",
+        policy: "atlas_log_export_role_policy",
+        propagation: "atlas_log_export_role_propagation",
+        authorization: "atlas_cloud_provider_access_authorization",
+      },
+      policy: {
+        name: "write-atlas-logs",
+        document: Fn.jsonencode({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "FindTheBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: this.bucket.arn },
+            { Sid: "WriteObjectsInTheBucket", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${this.bucket.arn}/*` },
+          ],
+        }),
+      },
     });
-    const rolePolicy = new IamRolePolicy(this, "atlas_log_export_role_policy", {
-      name: "write-atlas-logs",
-      role: this.role.id,
-      policy: Fn.jsonencode({
-        Version: "2012-10-17",
-        Statement: [
-          { Sid: "FindTheBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: this.bucket.arn },
-          {
-            Sid: "WriteLogsBelowThePrefix",
-            Effect: "Allow",
-            Action: ["s3:PutObject", "s3:GetObject"],
-            Resource: `${this.bucket.arn}/${LOG_PREFIX}/*`,
-          },
-        ],
-      }),
-    });
-    const authorization = new CloudProviderAccessAuthorization(this, "atlas_cloud_provider_access_authorization", {
-      projectId: props.projectId,
-      roleId: accessSetup.roleId,
-      aws: { iamAssumedRoleArn: this.role.arn },
-      // Atlas checks the role when authorizing it: the permissions must exist first.
-      dependsOn: [rolePolicy],
-    });
+    this.role = access.role;
+    const authorization = access.authorize();
     this.export = new PushBasedLogExport(this, "atlas_log_export", {
       projectId: props.projectId,
       bucketName: this.bucket.bucket,

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { AlarmTopic } from "./alarm-topic";
 import { AtlasAlerts } from "./atlas-alerts";
 import { EndpointAlarms } from "./endpoint-alarms";
+import type { TerraformRoles } from "./key-policy";
 import { LogExport } from "./log-export";
 import { DATABASE_DEFAULTS, type MonitoringProps } from "./variables";
 
@@ -14,6 +15,7 @@ export interface DatabaseMonitoringProps {
   readonly vpcId: string;
   readonly vpcEndpointId: string;
   readonly serviceName: string;
+  readonly terraformRoles: TerraformRoles;
 }
 
 /**
@@ -36,6 +38,7 @@ export class DatabaseMonitoring extends Construct {
       namePrefix: props.namePrefix,
       emails,
       httpsEndpoint: settings.alarmHttpsEndpoint,
+      terraformRoles: props.terraformRoles,
     });
     this.endpointAlarms = new EndpointAlarms(this, "endpoint_alarms", {
       namePrefix: props.namePrefix,

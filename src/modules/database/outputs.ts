@@ -37,7 +37,7 @@ export class DatabaseOutputs extends Construct {
       },
       connection_secret_arn: {
         value: database.connectionSecret.secret.arn,
-        description: "ARN of the Secrets Manager secret holding the connection URI (grant GetSecretValue on it).",
+        description: "ARN of the secret holding the connection URI; grant GetSecretValue on it to the application role (its resource policy denies everyone else).",
       },
       connection_secret_name: { value: database.connectionSecret.secret.name, description: "Name of that secret." },
       seeder_secret_arn: {
@@ -47,7 +47,7 @@ export class DatabaseOutputs extends Construct {
       seeder_secret_name: { value: database.seederSecret.secret.name, description: "Name of that secret: the seeding job runs `npm run seed -- apply --secret-id <this name>`." },
       connection_secret_kms_key_arn: {
         value: database.connectionSecretKey.key.arn,
-        description: "KMS key that encrypts both secrets (grant kms:Decrypt on it to their readers).",
+        description: "KMS key that encrypts both secrets; its key policy already lets each secret's reader decrypt it, through Secrets Manager only.",
       },
       database_name: { value: database.databaseName, description: "Database the application user may read and write." },
       alarm_topic_arn: {

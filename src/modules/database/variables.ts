@@ -146,6 +146,13 @@ export interface MonitoringProps {
   readonly logRetentionDays?: number;
 }
 
+/**
+ * How the application and the seeder authenticate to the database.
+ * - `aws-iam`: Atlas users of type ROLE in `$external`, named by IAM role ARNs; no password exists.
+ * - `password`: Atlas users in `admin` with a generated password kept in state and in the secrets.
+ */
+export type DatabaseAuthentication = "aws-iam" | "password";
+
 /** Inputs of {@link DatabaseModule}. */
 export interface DatabaseModuleProps {
   /** Environment name (dev, prod, ...): used in resource names and tags. */
@@ -260,6 +267,47 @@ export interface DatabaseModuleProps {
    * @default - alarms and alerts on, log export on, no external destination
    */
   readonly monitoring?: MonitoringProps;
+  /**
+   * How the application and the seeder authenticate.
+   * @default "aws-iam"
+   */
+  readonly authentication?: DatabaseAuthentication;
+  /**
+   * IAM role the application runs as. In `aws-iam` mode it is the application's database user;
+   * in both modes it is the only principal (besides the Terraform roles) that may read the
+   * application's secret and decrypt it.
+   */
+  readonly appRoleArn: string;
+  /** IAM role the post-apply seeder runs as; like appRoleArn, for the seeder's secret. */
+  readonly seederRoleArn: string;
+  /**
+   * In `aws-iam` mode, keep the password users (and their passwords) beside the new IAM users:
+   * step 1 of switching a deployed environment, so clients still connected with a password keep
+   * working until they have moved. Remove it (step 2) to delete the password users.
+   * @default false
+   */
+  readonly retainPasswordUsers?: boolean;
+  /**
+   * Password mode: bump to rotate both passwords in a reviewed change (it drives the
+   * random_password keepers). Version 1 sets no keepers, so existing passwords stay as they are.
+   * @default 1
+   */
+  readonly passwordVersion?: number;
+  /** AWS account id of the stack: its root principal administers the KMS keys. */
+  readonly awsAccountId: string;
+  /**
+   * Role that plans this environment (read-only). Terraform reads the secret values on every
+   * refresh, so it may read and decrypt both secrets.
+   */
+  readonly planRoleArn: string;
+  /** Role that applies this environment: administers the KMS keys and writes the secret values. */
+  readonly deployRoleArn: string;
+  /**
+   * Encrypt the cluster's storage with a customer-managed KMS key of this stack (Atlas customer
+   * key management through a cloud-provider-access role). Dedicated tiers (M10+) only.
+   * @default true
+   */
+  readonly encryptionAtRest?: boolean;
   /** Names of the collections the seeder creates, published as an output. */
   readonly collectionNames: readonly string[];
 }
@@ -280,6 +328,10 @@ export const DATABASE_DEFAULTS = {
   connectionSecretName: "audio-pipeline/mongodb-uri",
   seederSecretName: "audio-pipeline/mongodb-seed-uri",
   secretRecoveryWindowDays: 7,
+  authentication: "aws-iam",
+  retainPasswordUsers: false,
+  passwordVersion: 1,
+  encryptionAtRest: true,
   backup: {
     pointInTimeRestore: true,
     restoreWindowDays: 7,
@@ -304,6 +356,7 @@ export const DATABASE_DEFAULTS = {
   },
 } as const satisfies {
   readonly region: AwsRegion;
+  readonly authentication: DatabaseAuthentication;
   readonly clusterTier: DedicatedTier;
   readonly mongoDbMajorVersion: MongoDbMajorVersion;
   readonly backup: Required<BackupPolicy>;

@@ -1,0 +1,103 @@
+/*
+ * The three changes a DevOps engineer makes every week, each made the way the README says (one
+ * file), in a temporary copy of the project, then synthesized and put through the tests that read
+ * config/ and the declared shape. None of them may need a test edited: the tests check rules, not
+ * today's data. A change that breaks a rule would fail here, and that is the point.
+ *
+ * All three changes go into ONE copy, synthesized once and tested once, to keep `npm test` fast.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { temporaryDirectory } from "../support/stacks";
+
+/** The test files that read config/*.json or src/seed/declared-shape.ts (this folder excluded: no recursion). */
+const AFFECTED_TESTS = [
+  "__tests__/app",
+  "__tests__/config",
+  "__tests__/stack",
+  "__tests__/policy",
+  "__tests__/docs",
+  "__tests__/seed/declared-shape.test.ts",
+  "__tests__/seed/planner.test.ts",
+];
+
+const NEW_INDEX = `{ name: "metadata.agent_id_1", key: { "metadata.agent_id": 1 } }, // calls handled by one agent`;
+
+let copy: string;
+let synth: { status: number | null; output: string };
+
+/** Copies every file git knows (tracked or new, not ignored); node_modules is linked, not copied. */
+function copyProject(target: string): void {
+  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { encoding: "utf8" })
+    .split("\0")
+    .filter((file) => file !== "" && fs.existsSync(file));
+  for (const file of files) {
+    fs.mkdirSync(path.join(target, path.dirname(file)), { recursive: true });
+    fs.copyFileSync(file, path.join(target, file));
+  }
+  fs.symlinkSync(path.resolve("node_modules"), path.join(target, "node_modules"), "dir");
+}
+
+/** Replaces `anchor` once in a file of the copy; fails loudly if the anchor moved. */
+function editOnce(file: string, anchor: RegExp, replacement: (match: string) => string): void {
+  const text = fs.readFileSync(path.join(copy, file), "utf8");
+  if (!anchor.test(text)) throw new Error(`${file}: the change test's anchor ${anchor} is not there any more; update it`);
+  fs.writeFileSync(path.join(copy, file), text.replace(anchor, replacement));
+}
+
+beforeAll(() => {
+  copy = temporaryDirectory("everyday-changes");
+  copyProject(copy);
+
+  // (a) A new environment: one minimal file, nothing else required.
+  const dev = JSON.parse(fs.readFileSync("config/dev.json", "utf8"));
+  fs.writeFileSync(
+    path.join(copy, "config", "staging.json"),
+    `${JSON.stringify({ environment: "staging", production: false, network: dev.network }, null, 2)}\n`,
+  );
+
+  // (b) Resize prod: raise the compute auto-scaling bounds (and the tier with them, if the file pins one).
+  const prodFile = path.join(copy, "config", "prod.json");
+  const prod = JSON.parse(fs.readFileSync(prodFile, "utf8"));
+  prod.atlas.autoScaling.compute = { ...prod.atlas.autoScaling.compute, minTier: "M30", maxTier: "M50" };
+  if (prod.atlas.tier !== undefined) prod.atlas.tier = "M30";
+  fs.writeFileSync(prodFile, `${JSON.stringify(prod, null, 2)}\n`);
+
+  // (c) A new index and a new field on calls: one edit each in the declared shape.
+  editOnce("src/seed/declared-shape.ts", /\n(\s*)\{ name: "call_id_1"/, (match) => `\n${/\n(\s*)/.exec(match)![1]}${NEW_INDEX}${match}`);
+  editOnce("src/seed/declared-shape.ts", /\n(\s*)participants: stringList,/, (match) => `${match}\n${/\n(\s*)/.exec(match)![1]}agent_id: identifier,`);
+
+  const run = spawnSync(process.execPath, ["scripts/synth.cjs"], { cwd: copy, encoding: "utf8" });
+  synth = { status: run.status, output: `${run.stdout}${run.stderr}` };
+}, 60_000);
+
+afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
+
+function stackJson(stack: string): any {
+  return JSON.parse(fs.readFileSync(path.join(copy, "cdktf.out", "stacks", stack, "cdk.tf.json"), "utf8"));
+}
+
+describe("everyday changes, each one file, need no test edit", () => {
+  it("synthesize: the new environment gets its own stack and names; prod's bounds move; the new collection shape loads", () => {
+    expect(synth.status, synth.output).toBe(0);
+    const staging = stackJson("audio-pipeline-staging");
+    expect(Object.values(staging.resource.mongodbatlas_project).map((project: any) => project.name)).toEqual(["audio-pipeline-staging"]);
+    const cluster: any = Object.values(stackJson("audio-pipeline-prod").resource.mongodbatlas_advanced_cluster)[0];
+    const region = cluster.replication_specs[0].region_configs[0];
+    expect([region.auto_scaling.compute_min_instance_size, region.auto_scaling.compute_max_instance_size]).toEqual(["M30", "M50"]);
+    expect(region.electable_specs.instance_size).toBe("M30");
+  });
+
+  it("pass the tests that read config/ and the declared shape, unchanged", () => {
+    const run = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", ...AFFECTED_TESTS], {
+      cwd: copy,
+      encoding: "utf8",
+      // The copy's own real-Terraform and MongoDB tests are not what this checks.
+      env: { ...process.env, TF_PLUGIN_MIRROR: "", MONGODB_TEST_URI: "", CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" },
+    });
+    const summary = `${run.stdout}${run.stderr}`.split("\n").filter((line) => /Tests |FAIL|×/.test(line)).join("\n");
+    expect(run.status, summary).toBe(0);
+    expect(summary).toMatch(/Tests\s+\d+ passed/);
+  }, 120_000);
+});

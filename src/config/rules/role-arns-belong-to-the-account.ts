@@ -1,0 +1,60 @@
+import { z } from "zod";
+import type { ConfigIssue } from "../config-issue";
+import { PLACEHOLDER_ACCOUNT_ID } from "../derived-defaults";
+import { arnAccountId, iamRoleArnProblem } from "../fields";
+import { defineRule } from "./config-rule";
+
+/** The IAM role ARNs an environment file names, by field path. */
+const ROLE_FIELDS = [
+  ["database", "appRoleArn"],
+  ["database", "seederRoleArn"],
+  ["ci", "planRoleArn"],
+  ["ci", "deployRoleArn"],
+] as const;
+
+/** Every region Atlas runs in (src/atlas/regions.ts) is in the commercial partition. */
+const PARTITION = "aws";
+
+const optionalString = z.string().optional();
+
+// MongoDB names a MONGODB-AWS session after its STS identity, arn:aws:sts::<account>:assumed-role/<name>/<session>,
+// read as arn:aws:iam::<account>:role/<name>: without the role's path. A user named with the path would never match.
+const PATHLESS_ROLE =
+  "an aws-iam database user is matched by the role ARN MongoDB derives from the STS session, which carries no path, so a role with a path could never log in; use a role without a path;";
+
+/**
+ * The IAM roles an environment names (the application's, the seeder's, and the CI plan and
+ * deploy roles) belong to the environment's own account (`aws.accountId`), in the partition of
+ * the regions this product deploys to; in aws-iam mode the two database roles have no path. The ARN's form (a role, not a user or a session) is the
+ * schema's check (fields.iamRoleArn), and that the roles differ across and within files is
+ * cross-environment.ts's; this rule reports neither twice.
+ */
+export const roleArnsBelongToTheAccount = defineRule({
+  id: "role-arns-belong-to-the-account",
+  reads: z.looseObject({
+    aws: z.looseObject({ accountId: optionalString }).optional(),
+    database: z.looseObject({ authentication: optionalString, appRoleArn: optionalString, seederRoleArn: optionalString }).optional(),
+    ci: z.looseObject({ planRoleArn: optionalString, deployRoleArn: optionalString }).optional(),
+  }),
+  check(config) {
+    const written = config.aws?.accountId;
+    const accountId = written ?? PLACEHOLDER_ACCOUNT_ID;
+    const issues: ConfigIssue[] = [];
+    for (const [section, field] of ROLE_FIELDS) {
+      const value = (config[section] as Record<string, string | undefined> | undefined)?.[field];
+      if (value === undefined || iamRoleArnProblem(value) !== undefined) continue;
+      const partition = value.split(":")[1];
+      const account = arnAccountId(value);
+      const allowed = `allowed: arn:${PARTITION}:iam::${accountId}:role/<name>, a role of this environment's account`;
+      if (partition !== PARTITION) {
+        issues.push({ path: [section, field], value, message: `is in partition "${partition}", but every region Atlas runs in here is in "${PARTITION}"; ${allowed}` });
+      } else if (account !== accountId) {
+        const which = written === undefined ? `aws.accountId is not set (placeholder ${PLACEHOLDER_ACCOUNT_ID})` : `aws.accountId is ${accountId}`;
+        issues.push({ path: [section, field], value, message: `is a role of account ${account}, but ${which}; ${allowed}` });
+      } else if (section === "database" && (config.database?.authentication ?? "aws-iam") === "aws-iam" && value.split("/").length > 2) {
+        issues.push({ path: [section, field], value, message: `has a path; ${PATHLESS_ROLE} ${allowed}` });
+      }
+    }
+    return issues;
+  },
+});
