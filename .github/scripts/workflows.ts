@@ -491,6 +491,7 @@ export function pullRequestWorkflow(environments: readonly PipelineEnvironment[]
         setupNode,
         setupTerraform,
         install,
+        { name: "Workflows are generated from config/", run: "npx tsx .github/scripts/workflows.ts check" },
         // In a run: step, not a service: a service cannot be given --replSet (the linter refuses services.*.command).
         { name: "Start MongoDB 7.0 (single-node replica set) for the seeder's integration tests", run: MONGODB_START },
         {

@@ -5,6 +5,7 @@
  * issue 12 names. The workflows are generated from config/ (.github/scripts/workflows.ts); these
  * tests read the committed files.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createRequire } from "node:module";
@@ -68,13 +69,17 @@ describe("the committed workflows are what config/ generates", () => {
     expect(staleWorkflows()).toEqual([]);
   });
 
-  it("a hand edit makes them stale", () => {
+  it("a hand edit makes them stale, and the check command says how to regenerate", () => {
     const directory = temporaryDirectory("workflows");
     try {
       for (const [file, text] of Object.entries(generateWorkflows())) fs.writeFileSync(path.join(directory, file), text);
       expect(staleWorkflows("config", directory)).toEqual([]);
       fs.appendFileSync(path.join(directory, "deploy.yml"), "# edited by hand\n");
       expect(staleWorkflows("config", directory)).toEqual(["deploy.yml"]);
+      // What the pull request's check job prints.
+      const cli = spawnSync(process.execPath, ["--import", "tsx", ".github/scripts/workflows.ts", "check", "config", directory], { encoding: "utf8" });
+      expect(cli.status).toBe(1);
+      expect(cli.stdout).toBe(`::error file=${directory}/deploy.yml::deploy.yml is not what config/ generates: run \`npx tsx .github/scripts/workflows.ts write\` and commit it\n`);
     } finally {
       fs.rmSync(directory, { recursive: true, force: true });
     }
