@@ -141,25 +141,29 @@ function deployPrelude(environment: PipelineEnvironment): Step[] {
   return [checkout, setupNode, install, preflight(environment, "deploy"), setupTerraform, synth];
 }
 
+/**
+ * The head check ran, and passed, in this attempt of the run. "Re-run failed jobs" does not re-run
+ * a job that succeeded, so without this a re-run of an old run's failed job would skip the check
+ * and could take, in an environment's queue, the place of a newer commit's pending job. Every job
+ * that joins a queue requires it in its `if:`, which GitHub evaluates before the job is queued.
+ */
+const FRESH_HEAD_CHECK = "needs.current-head.outputs.attempt == github.run_attempt";
+const HEAD_CHECKED = `needs.current-head.result == 'success' && ${FRESH_HEAD_CHECK}`;
+
 /** One environment's jobs of the deploy pipeline; `after` are the jobs of the environment before it. */
 function deployJobs(environment: PipelineEnvironment, after: readonly string[]): Record<string, Job> {
   const ids = jobIds(environment.name);
   const dir = stackDir(environment);
   const group = { group: `deploy-${environment.name}`, "cancel-in-progress": false };
   const okOrSkipped = (id: string) => `(needs.${id}.result == 'success' || needs.${id}.result == 'skipped')`;
-  const chain =
-    after.length === 0
-      ? {}
-      : {
-          // After the environment before this one, even where it had nothing to apply (skipped jobs).
-          if: `\${{ !cancelled() && needs.current-head.result == 'success' && ${after.map((id) => (id.startsWith("plan-") || id.startsWith("seed-plan-") ? `needs.${id}.result == 'success'` : okOrSkipped(id))).join(" && ")} }}`,
-        };
+  // After the environment before this one, even where it had nothing to apply (skipped jobs).
+  const chain = after.map((id) => (id.startsWith("plan-") || id.startsWith("seed-plan-") ? `needs.${id}.result == 'success'` : okOrSkipped(id)));
   const seedLabel = environment.runnerLabel ?? MISSING_RUNNER_LABEL;
 
   const plan: Job = {
     name: `plan ${environment.stack}`,
     needs: ["current-head", ...after],
-    ...chain,
+    if: after.length === 0 ? `\${{ ${FRESH_HEAD_CHECK} }}` : `\${{ !cancelled() && ${HEAD_CHECKED} && ${chain.join(" && ")} }}`,
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": LIMITS.plan.timeoutMinutes,
     environment: githubEnvironment.plan(environment.name),
@@ -198,9 +202,9 @@ function deployJobs(environment: PipelineEnvironment, after: readonly string[]):
 
   const apply: Job = {
     name: `apply ${environment.stack}${environment.production ? " (approval)" : ""}`,
-    needs: [ids.plan],
+    needs: ["current-head", ids.plan],
     // Nothing to apply, nothing to approve: the job (and its approval) is skipped.
-    if: `\${{ needs.${ids.plan}.outputs.changes == 'true' }}`,
+    if: `\${{ ${FRESH_HEAD_CHECK} && needs.${ids.plan}.outputs.changes == 'true' }}`,
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": LIMITS.apply.timeoutMinutes,
     environment: githubEnvironment.deploy(environment.name),
@@ -254,8 +258,8 @@ function deployJobs(environment: PipelineEnvironment, after: readonly string[]):
   const seedEnv = { AWS_REGION: environment.region };
   const seedPlan: Job = {
     name: `seed plan ${environment.stack}`,
-    needs: [ids.plan, ids.apply],
-    if: `\${{ !cancelled() && needs.${ids.plan}.result == 'success' && ${okOrSkipped(ids.apply)} }}`,
+    needs: ["current-head", ids.plan, ids.apply],
+    if: `\${{ !cancelled() && ${HEAD_CHECKED} && needs.${ids.plan}.result == 'success' && ${okOrSkipped(ids.apply)} }}`,
     // The seeder reaches the cluster through its PrivateLink hostname, routable only inside the VPC.
     "runs-on": ["self-hosted", seedLabel],
     "timeout-minutes": LIMITS.seedPlan.timeoutMinutes,
@@ -294,10 +298,10 @@ function deployJobs(environment: PipelineEnvironment, after: readonly string[]):
 
   const seedApply: Job = {
     name: `seed apply ${environment.stack}`,
-    needs: environment.production ? [ids.seedPlan, ids.seedApproval] : [ids.seedPlan],
+    needs: environment.production ? ["current-head", ids.seedPlan, ids.seedApproval] : ["current-head", ids.seedPlan],
     if: environment.production
-      ? `\${{ !cancelled() && needs.${ids.seedPlan}.outputs.changes == 'true' && needs.${ids.seedApproval}.result == 'success' }}`
-      : `\${{ needs.${ids.seedPlan}.outputs.changes == 'true' }}`,
+      ? `\${{ !cancelled() && ${HEAD_CHECKED} && needs.${ids.seedPlan}.outputs.changes == 'true' && needs.${ids.seedApproval}.result == 'success' }}`
+      : `\${{ ${FRESH_HEAD_CHECK} && needs.${ids.seedPlan}.outputs.changes == 'true' }}`,
     "runs-on": ["self-hosted", seedLabel],
     "timeout-minutes": LIMITS.seedApply.timeoutMinutes,
     environment: githubEnvironment.seed(environment.name),
@@ -355,6 +359,7 @@ export function deployWorkflow(environments: readonly PipelineEnvironment[]): st
       "runs-on": "ubuntu-24.04",
       "timeout-minutes": 5,
       permissions: { contents: "read" },
+      outputs: { attempt: "${{ github.run_attempt }}" },
       steps: [currentHeadStep],
     },
   };

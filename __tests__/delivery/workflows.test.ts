@@ -230,7 +230,7 @@ describe("property: deploys queue per environment, and only the head of main dep
     expect(deployConcurrencyProblems(deploy, environments)).toEqual([]);
   });
 
-  it("fails for a workflow-level group, a first job in a group, a shared or cancelling group, an apply without the head check", () => {
+  it("fails for a workflow-level group, a first job in a group, a shared or cancelling group, an apply without the head check, a job queued on an earlier attempt's check", () => {
     expect(deployConcurrencyProblems(broken(deploy, (copy) => (copy.concurrency = { group: "deploy", "cancel-in-progress": false })), environments)).toEqual([
       "a workflow-level concurrency group",
     ]);
@@ -245,6 +245,10 @@ describe("property: deploys queue per environment, and only the head of main dep
     ]);
     expect(deployConcurrencyProblems(broken(deploy, (copy) => stepsOf(copy, "apply-prod").shift()), environments)).toEqual([
       "apply-prod: applies without first checking it deploys the head of main",
+    ]);
+    const stale = broken(deploy, (copy) => (copy.jobs["plan-prod"].if = copy.jobs["plan-prod"].if.replace("needs.current-head.outputs.attempt == github.run_attempt && ", "")));
+    expect(deployConcurrencyProblems(stale, environments)).toEqual([
+      "plan-prod: joins a queue without requiring the head check of this attempt (needs.current-head.outputs.attempt == github.run_attempt)",
     ]);
   });
 
@@ -275,9 +279,10 @@ describe("property: pull requests reach only the plan environments of non-produc
 
 describe("the pipeline, evaluated with its own needs: and if:", () => {
   /** Every job succeeds; plans report `changes` as given per environment (default true). */
-  function outcomes(options: { changes?: Record<string, string>; seedChanges?: Record<string, string>; fail?: readonly string[] } = {}) {
+  function outcomes(options: { changes?: Record<string, string>; seedChanges?: Record<string, string>; fail?: readonly string[]; headCheckedInAttempt?: string } = {}) {
     return (id: string): JobOutcome => {
       if (options.fail?.includes(id)) return { result: "failure" };
+      if (id === "current-head") return { result: "success", outputs: { attempt: options.headCheckedInAttempt ?? "1" } };
       const plan = /^plan-(.+)$/.exec(id);
       if (plan) return { result: "success", outputs: { changes: options.changes?.[plan[1]] ?? "true", digest: "d", salt: "s", addresses: "{}" } };
       const seed = /^seed-plan-(.+)$/.exec(id);
@@ -285,40 +290,52 @@ describe("the pipeline, evaluated with its own needs: and if:", () => {
       return { result: "success" };
     };
   }
+  const FIRST_ATTEMPT = { run_attempt: "1" };
   const production = environments.find((environment) => environment.production)!.name;
   const firstNonProduction = environments.find((environment) => !environment.production)!.name;
 
   it("with changes everywhere, applies and seeds every environment, production after approval", () => {
-    const results = simulate(deploy, outcomes());
+    const results = simulate(deploy, outcomes(), FIRST_ATTEMPT);
     expect(Object.entries(results).filter(([, result]) => result !== "success")).toEqual([]);
     expect(transitiveNeeds(deploy, `apply-${production}`).has(`seed-apply-${firstNonProduction}`)).toBe(true);
     expect(deploy.jobs[`apply-${production}`].environment).toBe(`${production}-deploy`);
   });
 
   it("skips production's approval and apply when its plan has no changes, and still seeds it", () => {
-    const results = simulate(deploy, outcomes({ changes: { [production]: "false" } }));
+    const results = simulate(deploy, outcomes({ changes: { [production]: "false" } }), FIRST_ATTEMPT);
     expect(results[`apply-${production}`]).toBe("skipped");
     expect(results[`seed-plan-${production}`]).toBe("success");
   });
 
   it("asks for the seed approval only when production's seed plan changes anything, and applies only after it", () => {
-    const none = simulate(deploy, outcomes({ seedChanges: { [production]: "false" } }));
+    const none = simulate(deploy, outcomes({ seedChanges: { [production]: "false" } }), FIRST_ATTEMPT);
     expect([none[`approve-seed-${production}`], none[`seed-apply-${production}`]]).toEqual(["skipped", "skipped"]);
-    const rejected = simulate(deploy, outcomes({ fail: [`approve-seed-${production}`] }));
+    const rejected = simulate(deploy, outcomes({ fail: [`approve-seed-${production}`] }), FIRST_ATTEMPT);
     expect(rejected[`seed-apply-${production}`]).toBe("skipped");
     expect(deploy.jobs[`approve-seed-${production}`].environment).toBe(`${production}-seed-approval`);
     expect(deploy.jobs[`approve-seed-${production}`].permissions).toEqual({});
   });
 
   it("stops every later environment when one fails, and everything when the run is not the head of main", () => {
-    const failed = simulate(deploy, outcomes({ fail: [`apply-${firstNonProduction}`] }));
+    const failed = simulate(deploy, outcomes({ fail: [`apply-${firstNonProduction}`] }), FIRST_ATTEMPT);
     expect(Object.entries(failed).filter(([id, result]) => id.endsWith(`-${production}`) && result !== "skipped")).toEqual([]);
-    const superseded = simulate(deploy, outcomes({ fail: ["current-head"] }));
+    const superseded = simulate(deploy, outcomes({ fail: ["current-head"] }), FIRST_ATTEMPT);
     expect(Object.entries(superseded).filter(([id, result]) => id !== "current-head" && result !== "skipped")).toEqual([]);
   });
 
+  it("a re-run of failed jobs (the head check passed in an earlier attempt) runs no job that joins an environment's queue", () => {
+    // "Re-run failed jobs" keeps current-head's result and outputs from attempt 1.
+    const rerun = simulate(deploy, outcomes({ headCheckedInAttempt: "1" }), { run_attempt: "2" });
+    const queued = Object.entries(deploy.jobs).filter(([, job]) => job.concurrency !== undefined).map(([id]) => id);
+    expect(queued.length).toBeGreaterThan(0);
+    expect(queued.filter((id) => rerun[id] !== "skipped")).toEqual([]);
+    // "Re-run all jobs" runs the head check again: the run goes ahead (if it is still the head of main).
+    const all = simulate(deploy, outcomes({ headCheckedInAttempt: "2" }), { run_attempt: "2" });
+    expect(queued.filter((id) => all[id] !== "success")).toEqual([]);
+  });
+
   it("a rejected production apply stops its seed", () => {
-    const results = simulate(deploy, outcomes({ fail: [`apply-${production}`] }));
+    const results = simulate(deploy, outcomes({ fail: [`apply-${production}`] }), FIRST_ATTEMPT);
     expect(results[`seed-plan-${production}`]).toBe("skipped");
   });
 });
@@ -342,7 +359,7 @@ describe("environments from config/: a new config/staging.json", () => {
 
   it("deploys it in the configured place (after dev, before the production environments)", () => {
     expect(staged.map((environment) => environment.name)).toEqual(["dev", "staging", "prod"]);
-    const results = simulate(generated["deploy.yml"], () => ({ result: "success", outputs: { changes: "true" } }));
+    const results = simulate(generated["deploy.yml"], () => ({ result: "success", outputs: { changes: "true", attempt: "1" } }), { run_attempt: "1" });
     expect(results["apply-staging"]).toBe("success");
     expect(transitiveNeeds(generated["deploy.yml"], "plan-staging").has("seed-apply-dev")).toBe(true);
     expect(transitiveNeeds(generated["deploy.yml"], "plan-prod").has("seed-apply-staging")).toBe(true);
@@ -378,7 +395,11 @@ describe("environments from config/: a new config/staging.json", () => {
 
   it("a missing runner label stops staging and prod before anything of theirs is applied; dev still deploys", () => {
     // What the preflight step does in plan-staging (tested in ci-scripts.test.ts): the job fails.
-    const results = simulate(generated["deploy.yml"], (id) => (id === "plan-staging" ? { result: "failure" } : { result: "success", outputs: { changes: "true" } }));
+    const results = simulate(
+      generated["deploy.yml"],
+      (id) => (id === "plan-staging" ? { result: "failure" } : { result: "success", outputs: { changes: "true", attempt: "1" } }),
+      { run_attempt: "1" },
+    );
     expect(["apply-dev", "seed-apply-dev"].map((id) => results[id])).toEqual(["success", "success"]);
     expect(Object.entries(results).filter(([id, result]) => /-(staging|prod)$/.test(id) && id !== "plan-staging" && result !== "skipped")).toEqual([]);
   });

@@ -184,6 +184,12 @@ export function deployConcurrencyProblems(workflow: Workflow, environments: read
       if (!owner || group?.group !== `deploy-${owner.environment.name}`) problems.push(`${id}: not in the concurrency group of its environment`);
       if (group?.["cancel-in-progress"] !== false) problems.push(`${id}: its concurrency group may cancel a job in progress`);
     }
+    if (job.concurrency !== undefined && !roots.some(([rootId]) => rootId === id)) {
+      const needs = job.needs === undefined ? [] : typeof job.needs === "string" ? [job.needs] : job.needs;
+      const [root] = roots.map(([rootId]) => rootId);
+      const fresh = `needs.${root}.outputs.attempt == github.run_attempt`;
+      if (!needs.includes(root) || !(job.if ?? "").includes(fresh)) problems.push(`${id}: joins a queue without requiring the head check of this attempt (${fresh})`);
+    }
     const applies = job.steps.some((step) => /\bterraform\s+apply\b|seed-plan\.ts apply\b/.test(runOf(step)));
     if (applies && !HEAD_CHECK.test(runOf(job.steps[0]))) problems.push(`${id}: applies without first checking it deploys the head of main`);
   }
