@@ -8,6 +8,8 @@ export default defineConfig({
     // instead of per file cuts the run by about two thirds. Files must restore what they change.
     isolate: false,
     setupFiles: ["__tests__/support/setup.ts"],
+    // Prints once whether the real-Terraform tests run, and with which provider mirror.
+    globalSetup: ["__tests__/support/report-terraform.ts"],
     include: ["__tests__/**/*.test.ts"],
     // The JSON report feeds the one-line summary that .ci/run prints.
     reporters: ["default", ["json", { outputFile: ".tmp/vitest-report.json" }]],

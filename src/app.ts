@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { AnnotationMetadataEntryType, App } from "cdktf";
 import { environmentFiles, loadEnvironments, type LoadedEnvironment } from "./config/load-environment";
 import { placeholderNotice } from "./config/placeholders";
+import { removeReviewerHcl, updateReviewerHcl } from "./hcl/reviewer-hcl";
 import { DatabaseStack, stackName } from "./stacks/database-stack";
 
 /** Where the app reads environments and writes Terraform JSON. */
@@ -12,7 +13,8 @@ export interface SynthesizeOptions {
   /** The cdktf output directory (`cdktf.out`, or CDKTF_OUTDIR when the CLI runs the app). */
   readonly outdir: string;
   /**
-   * Also write `cdk.tf` (HCL) next to each `cdk.tf.json`, for Terraform-native reviewers.
+   * Also write reviewer HCL to `<outdir>/hcl/<stack>/cdk.tf` (needs the terraform CLI, for fmt).
+   * A synth without it removes an earlier run's HCL.
    * @default false
    */
   readonly hcl?: boolean;
@@ -52,6 +54,7 @@ export function synthesizeApp(options: SynthesizeOptions): SynthesisResult {
     // A failed synth must not leave an earlier run's output looking current.
     for (const file of environmentFiles(options.configDir)) {
       fs.rmSync(path.join(outdir, "stacks", stackName(path.basename(file, ".json"))), { recursive: true, force: true });
+      removeReviewerHcl(outdir, stackName(path.basename(file, ".json")));
     }
     fs.rmSync(path.join(outdir, "manifest.json"), { force: true });
     throw error;
@@ -62,34 +65,24 @@ function synthesizeAll(configDir: string, outdir: string, hcl: boolean): Synthes
   const environments = loadEnvironments(configDir);
   fs.mkdirSync(path.dirname(outdir), { recursive: true });
   const staging = fs.mkdtempSync(`${outdir}.staging-`);
-  const hclStaging = hcl ? fs.mkdtempSync(`${outdir}.staging-hcl-`) : undefined;
   try {
-    const { stacks, warnings } = synthesizeInto(staging, environments, false);
-    if (hclStaging) {
-      // HCL for reviewers goes next to the JSON, and the manifest points at it as `cdktf synth --hcl` expects.
-      synthesizeInto(hclStaging, environments, true);
-      for (const name of stacks) {
-        fs.cpSync(path.join(hclStaging, "stacks", name), path.join(staging, "stacks", name), { recursive: true });
-      }
-      fs.copyFileSync(path.join(hclStaging, "manifest.json"), path.join(staging, "manifest.json"));
-    }
-    publish(staging, outdir, stacks);
-    return { stacks, warnings, placeholderNotice: placeholderNotice(environments) };
+    const { stacks, warnings } = synthesizeInto(staging, environments);
+    const names = stacks.map((stack) => stack.node.id);
+    publish(staging, outdir, names);
+    updateReviewerHcl({ outdir, stacks, write: hcl });
+    return { stacks: names, warnings, placeholderNotice: placeholderNotice(environments) };
   } finally {
-    for (const directory of [staging, hclStaging]) if (directory) fs.rmSync(directory, { recursive: true, force: true });
+    fs.rmSync(staging, { recursive: true, force: true });
   }
 }
 
 /** Synthesizes every environment's stack into `directory`; throws SynthesisError on any error annotation. */
-function synthesizeInto(
-  directory: string,
-  environments: readonly LoadedEnvironment[],
-  hclOutput: boolean,
-): { stacks: string[]; warnings: string[] } {
+function synthesizeInto(directory: string, environments: readonly LoadedEnvironment[]): { stacks: DatabaseStack[]; warnings: string[] } {
   // cdktf reads both switches from the environment while the app and its stacks are built:
-  // keep going after an error annotation (so every stack's errors are reported) and pick JSON or HCL.
-  const { app, stacks } = withEnvironment({ [CONTINUE_ON_ERRORS]: "true", SYNTH_HCL_OUTPUT: String(hclOutput) }, () => {
-    const app = new App({ outdir: directory, stackTraces: false, hclOutput });
+  // keep going after an error annotation (so every stack's errors are reported), and always JSON
+  // (`cdktf synth --hcl` sets SYNTH_HCL_OUTPUT; the reviewer HCL is rendered from the JSON instead).
+  const { app, stacks } = withEnvironment({ [CONTINUE_ON_ERRORS]: "true", SYNTH_HCL_OUTPUT: "false" }, () => {
+    const app = new App({ outdir: directory, stackTraces: false, hclOutput: false });
     const stacks = environments.map(({ file, config }) => new DatabaseStack(app, { config, configFile: file }));
     return { app, stacks };
   });
@@ -102,7 +95,7 @@ function synthesizeInto(
   const errors = annotations(AnnotationMetadataEntryType.ERROR).map(({ path: where, message }) => `[${where}] ${message}`);
   if (errors.length > 0) throw new SynthesisError(errors);
   const warnings = [...new Set(annotations(AnnotationMetadataEntryType.WARN).map(({ message }) => message))];
-  return { stacks: stacks.map((stack) => stack.node.id), warnings };
+  return { stacks, warnings };
 }
 
 /** Runs `build` with some environment variables set, restoring them afterwards. */

@@ -5,42 +5,18 @@ import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient 
 import { mockClient } from "aws-sdk-client-mock";
 import { MongoClient, MongoServerError } from "mongodb";
 import { CALL_STATUSES, DECLARED_SHAPE } from "../../src/seed/declared-shape";
-import { EXIT, main, type SeedDeps } from "../../src/seed/main";
+import { EXIT } from "../../src/seed/main";
 import { STACK_SECRET_IDS } from "../../src/seed/secret-names";
 import { FakeMongoServer } from "./support/fake-mongo";
 import { readWritePrivileges, seederPrivileges } from "./support/privileges";
+import { runSeed } from "./support/run-seed";
 
 const secretsManager = mockClient(SecretsManagerClient);
 // Test files share modules (vitest isolate: false): give the real client back afterwards.
 afterAll(() => secretsManager.restore());
 beforeEach(() => secretsManager.reset());
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string[];
-  readonly stderr: string[];
-  /** Everything printed, for checks that must hold on both streams. */
-  readonly printed: string;
-}
-
-/** Runs the command line in-process; by default it may neither read a secret nor connect. */
-async function run(argv: string[], deps: Partial<SeedDeps> = {}): Promise<Run> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await main(argv, {
-    stdout: (line) => stdout.push(line),
-    stderr: (line) => stderr.push(line),
-    env: {},
-    secretsManager: () => {
-      throw new Error("this run must not read a secret");
-    },
-    mongoClient: () => {
-      throw new Error("this run must not make a MongoDB client");
-    },
-    ...deps,
-  });
-  return { code, stdout, stderr, printed: [...stdout, ...stderr].join("\n") };
-}
+const run = runSeed;
 
 /** A local port nothing listens on: connecting to it is refused at once, without any network. */
 async function closedPort(): Promise<number> {
@@ -71,6 +47,13 @@ describe("seed command-line usage", () => {
     expect(result.stdout[0]).toBe("Usage: npm run seed -- <spec|plan|apply> [options]");
   });
 
+  it("documents --index-build-timeout-ms with its default in minutes, apart from --timeout-ms (server selection), and exit 4", async () => {
+    const help = (await run(["--help"])).stdout.join("\n");
+    expect(help).toMatch(/--index-build-timeout-ms <ms> .*\(default: 1800000, 30 min\)/);
+    expect(help).toMatch(/--timeout-ms <ms> +how long to look for a reachable server/);
+    expect(help).toContain("4 index build in progress");
+  });
+
   it("says in the help that the default secret is the application's and that pipelines pass the seeder's", async () => {
     const help = (await run(["--help"])).stdout.join("\n");
     expect(help).toContain(`(default: ${STACK_SECRET_IDS.app.prod}, the application's)`);
@@ -82,6 +65,7 @@ describe("seed command-line usage", () => {
     [["destroy"], 'error: unknown command "destroy"; expected spec, plan, apply'],
     [["plan", "--timeout-ms", "soon"], 'error: --timeout-ms must be a positive whole number of milliseconds, got "soon"'],
     [["plan", "--uri", ""], "error: --uri must not be empty"],
+    [["apply", "--index-build-timeout-ms", "0"], 'error: --index-build-timeout-ms must be a positive whole number of milliseconds, got "0"'],
   ])("refuses %j with a usage error and exit 1", async (argv, message) => {
     const result = await run(argv);
     expect(result.code).toBe(EXIT.failure);
@@ -120,21 +104,41 @@ describe("seed plan failures", () => {
     expect(result.printed).not.toContain("Secret123");
   });
 
-  it("gives up on an unreachable host within the timeout, with the PrivateLink hint and no credentials", async () => {
+  it("gives up on a host that never answers within the timeout, with the PrivateLink hint, the error as first line and no credentials", async () => {
+    // Accepts TCP and then stays silent, like a route into a VPC from outside it.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const started = performance.now();
+      const result = await run(["plan", "--timeout-ms", "300"], {
+        env: { MONGODB_URI: `mongodb://app:Secret123@127.0.0.1:${port}/?directConnection=true` },
+        mongoClient: realClient,
+      });
+      const elapsed = performance.now() - started;
+      expect(result.code).toBe(EXIT.failure);
+      expect(result.lines).toHaveLength(2);
+      expect(result.lines[0]).toMatch(/^error: cannot reach MongoDB within 300 ms: /);
+      expect(result.lines[1]).toMatch(/inside the VPC .*PrivateLink hosts .*reachable only there/);
+      expect(result.printed).not.toContain("Secret123");
+      expect(elapsed).toBeLessThan(5_000);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it("says nothing is listening when a connection on this machine is refused, not the VPC hint", async () => {
     const port = await closedPort();
-    const started = performance.now();
     const result = await run(["plan", "--timeout-ms", "300"], {
       env: { MONGODB_URI: `mongodb://app:Secret123@127.0.0.1:${port}/?directConnection=true` },
       mongoClient: realClient,
     });
-    const elapsed = performance.now() - started;
     expect(result.code).toBe(EXIT.failure);
-    expect(result.stderr).toHaveLength(2);
-    expect(result.stderr[0]).toMatch(/^error: cannot reach MongoDB within 300 ms: /);
-    expect(result.stderr[1]).toMatch(/inside the VPC .*PrivateLink hosts .*reachable only there/);
-    expect(result.stdout).toEqual([`Connecting to mongodb://<credentials>@127.0.0.1:${port}/?directConnection=true (from MONGODB_URI), database "audio_pipeline"`]);
-    expect(result.printed).not.toContain("Secret123");
-    expect(elapsed).toBeLessThan(5_000);
+    expect(result.lines).toEqual([
+      `error: nothing listening on 127.0.0.1:${port} (connection refused)`,
+      expect.stringMatching(/^hint: no MongoDB server runs on this machine at that port: start it/),
+    ]);
+    expect(result.printed).not.toMatch(/VPC|Secret123/);
   });
 
   it("adds a stack trace only with --verbose, still without credentials", async () => {
@@ -185,16 +189,21 @@ describe("seed plan failures", () => {
   });
 
   it("connects with the secret's URI and database, and never prints its password", async () => {
-    const port = await closedPort();
-    const uri = `mongodb://audio-pipeline-app:FromSecret9@127.0.0.1:${port}/audio_pipeline?directConnection=true`;
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ uri, database: "audio_pipeline_dev" }) });
-    const result = await run(["plan", "--timeout-ms", "200", "--verbose"], {
+    const uri = "mongodb://audio-pipeline-app:FromSecret9@127.0.0.1:27017/audio_pipeline?directConnection=true";
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ uri, database: "audio_pipeline_dev", authentication: "password" }) });
+    const server = new FakeMongoServer();
+    const used: string[] = [];
+    const result = await run(["plan"], {
       env: { AWS_REGION: "us-east-1" },
       secretsManager: (region) => new SecretsManagerClient({ region }),
-      mongoClient: realClient,
+      mongoClient: (connectTo) => {
+        used.push(connectTo);
+        return server.client();
+      },
     });
-    expect(result.stdout[0]).toContain('(from secret audio-pipeline/mongodb-uri), database "audio_pipeline_dev"');
-    expect(result.stderr[0]).toMatch(/^error: cannot reach MongoDB/);
+    expect(used).toEqual([uri]);
+    expect(result.code).toBe(EXIT.changesPending);
+    expect(result.lines[0]).toBe('Database "audio_pipeline_dev":');
     expect(result.printed).not.toContain("FromSecret9");
   });
 });
@@ -361,5 +370,31 @@ describe("seed as a process", () => {
     expect(failure?.code).toBe(EXIT.failure);
     expect(failure?.stderr).toContain("error: malformed connection string: the username or password is not valid in a URI\nhint: ");
     expect(`${failure?.stdout}${failure?.stderr}`).not.toMatch(/Qz9|Vb7|Lm8/);
+  });
+
+  it("prints no AWS SDK Node-version notice: the first line is the error (Secrets Manager refused on 127.0.0.1)", async () => {
+    const port = await closedPort();
+    // The CLI must set the SDK's switch itself: drop any value this test process inherited.
+    const inherited: NodeJS.ProcessEnv = { ...env };
+    delete inherited.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    const awsEnv = {
+      ...inherited,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", // AWS's documented example key: never valid
+      AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${port}`,
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_MAX_ATTEMPTS: "1",
+    };
+    const failure = await execFileAsync("npx", ["tsx", "src/seed/cli.ts", "plan", "--secret-id", "audio-pipeline-dev/mongodb-seed-uri"], { env: awsEnv, timeout: 60_000 }).then(
+      () => undefined,
+      (error: { code: number; stderr: string; stdout: string }) => error,
+    );
+    expect(failure?.code).toBe(EXIT.failure);
+    expect(failure?.stdout).toBe("");
+    const lines = (failure?.stderr ?? "").trimEnd().split("\n");
+    expect(lines[0]).toBe("error: cannot reach Secrets Manager in us-east-1 (ECONNREFUSED)");
+    expect(lines).toHaveLength(2);
+    expect(failure?.stderr).not.toMatch(/NodeVersionSupportWarning|Warning/);
   });
 });

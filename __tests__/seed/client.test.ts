@@ -1,9 +1,10 @@
+import { createRequire } from "node:module";
 import { MongoClient } from "mongodb";
 import { clientOptions, createClient } from "../../src/seed/client";
 import { MalformedConnectionStringError } from "../../src/seed/errors";
 
 const makeClient = (uri: string, options: object) => new MongoClient(uri, options);
-const options = clientOptions(1_000);
+const options = clientOptions(1_000, 60_000);
 
 function failureOf(uri: string): MalformedConnectionStringError {
   try {
@@ -32,7 +33,23 @@ describe("createClient", () => {
   });
 
   it("passes the timeout to server selection and connection", () => {
-    expect(clientOptions(1_234)).toMatchObject({ serverSelectionTimeoutMS: 1_234, connectTimeoutMS: 1_234 });
+    expect(clientOptions(1_234, 60_000)).toMatchObject({ serverSelectionTimeoutMS: 1_234, connectTimeoutMS: 1_234 });
+  });
+
+  it("drops a silent socket only after the longest server-side limit could have answered", () => {
+    const indexBuildTimeoutMs = 2 * 60 * 60_000;
+    expect(clientOptions(1_000, indexBuildTimeoutMs).socketTimeoutMS).toBeGreaterThan(indexBuildTimeoutMs);
+  });
+
+  it("finds @aws-sdk/credential-providers where the driver looks for it (MONGODB-AWS), in a version its peer range accepts", () => {
+    const fromDriver = createRequire(require.resolve("mongodb"));
+    expect(typeof fromDriver("@aws-sdk/credential-providers").fromNodeProviderChain).toBe("function");
+    const range = String(fromDriver("mongodb/package.json").peerDependencies["@aws-sdk/credential-providers"]);
+    const installed = String(fromDriver("@aws-sdk/credential-providers/package.json").version);
+    const [, major, minor] = /^\^(\d+)\.(\d+)\.\d+$/.exec(range) ?? [];
+    const [installedMajor, installedMinor] = installed.split(".").map(Number);
+    expect(installedMajor).toBe(Number(major));
+    expect(installedMinor).toBeGreaterThanOrEqual(Number(minor));
   });
 
   it("reports the driver's reason when the URI is malformed outside the credentials", () => {

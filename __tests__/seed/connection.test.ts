@@ -35,7 +35,7 @@ describe("resolveConnection order", () => {
   it("uses --uri first, without touching Secrets Manager", async () => {
     const from = sources({ MONGODB_URI: "mongodb://env-host/" });
     const resolved = await resolveConnection({ uri: "mongodb://flag-host/", secretId: DEFAULT_SECRET_ID }, from);
-    expect(resolved).toEqual({ uri: "mongodb://flag-host/", database: DEFAULT_DATABASE, source: "--uri" });
+    expect(resolved).toEqual({ uri: "mongodb://flag-host/", database: DEFAULT_DATABASE, source: "--uri", authentication: "password" });
     expect(from.clientsMade()).toBe(0);
     expect(from.seenUris).toEqual(["mongodb://flag-host/"]);
   });
@@ -43,17 +43,54 @@ describe("resolveConnection order", () => {
   it("uses MONGODB_URI when there is no --uri", async () => {
     const from = sources({ MONGODB_URI: "mongodb://env-host/" });
     const resolved = await resolveConnection({ secretId: DEFAULT_SECRET_ID, database: "other" }, from);
-    expect(resolved).toEqual({ uri: "mongodb://env-host/", database: "other", source: "MONGODB_URI" });
+    expect(resolved).toEqual({ uri: "mongodb://env-host/", database: "other", source: "MONGODB_URI", authentication: "password" });
     expect(from.clientsMade()).toBe(0);
   });
 
   it("reads the default secret when neither is set, and an empty MONGODB_URI counts as unset", async () => {
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: stackSecret({ uri: SECRET_URI, database: "audio_pipeline" }) });
+    const createdAt = new Date("2026-11-29T08:00:00Z");
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: stackSecret({ uri: SECRET_URI, database: "audio_pipeline" }), CreatedDate: createdAt });
     const from = sources({ MONGODB_URI: "" });
     const resolved = await resolveConnection({ secretId: DEFAULT_SECRET_ID }, from);
-    expect(resolved).toEqual({ uri: SECRET_URI, database: "audio_pipeline", source: `secret ${DEFAULT_SECRET_ID}` });
+    expect(resolved).toEqual({ uri: SECRET_URI, database: "audio_pipeline", source: `secret ${DEFAULT_SECRET_ID}`, authentication: "password", secretCreatedAt: createdAt });
     expect(secretsManager.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input)).toEqual([{ SecretId: "audio-pipeline/mongodb-uri" }]);
     expect(from.seenUris).toEqual([SECRET_URI]);
+  });
+});
+
+describe("resolveConnection in aws-iam mode", () => {
+  const IAM_URI = "mongodb+srv://cluster0-pl-0.abcde.mongodb.net/audio_pipeline?authMechanism=MONGODB-AWS&authSource=%24external&retryWrites=true&w=majority";
+  const ROLE = "arn:aws:iam::123456789012:role/audio-pipeline-seeder";
+
+  it("reads the secret's URI without credentials, its roleArn and its version's creation date", async () => {
+    const createdAt = new Date("2026-11-29T09:00:00Z");
+    secretsManager.on(GetSecretValueCommand).resolves({
+      SecretString: JSON.stringify({ uri: IAM_URI, authentication: "aws-iam", roleArn: ROLE, database: "audio_pipeline", environment: "prod", cluster: "audio-pipeline" }),
+      CreatedDate: createdAt,
+    });
+    const resolved = await resolveConnection({ secretId: STACK_SECRET_IDS.seeder.prod }, sources());
+    expect(resolved).toEqual({ uri: IAM_URI, database: "audio_pipeline", source: `secret ${STACK_SECRET_IDS.seeder.prod}`, authentication: "aws-iam", roleArn: ROLE, secretCreatedAt: createdAt });
+  });
+
+  it.each([
+    ["--uri", { uri: IAM_URI, secretId: DEFAULT_SECRET_ID }, {}],
+    ["MONGODB_URI", { secretId: DEFAULT_SECRET_ID }, { MONGODB_URI: IAM_URI }],
+  ])("takes aws-iam mode from a MONGODB-AWS URI given with %s, without Secrets Manager", async (_how, request, env) => {
+    const from = sources(env);
+    expect((await resolveConnection(request, from)).authentication).toBe("aws-iam");
+    expect(from.clientsMade()).toBe(0);
+  });
+
+  it.each([
+    [{ uri: SECRET_URI, authentication: "aws-iam" }, 'says "authentication": "aws-iam" but its uri does not ask for authMechanism=MONGODB-AWS'],
+    [{ uri: "mongodb+srv://h/?authMechanism=MONGODB-AWS", authentication: "password" }, 'says "authentication": "password" but its uri asks for authMechanism=MONGODB-AWS'],
+    [{ uri: SECRET_URI, authentication: "iam" }, 'has an invalid "authentication" field ("iam"; expected "aws-iam" or "password")'],
+  ])("refuses a secret whose authentication field and URI disagree: %j", async (fields, message) => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: stackSecret(fields) });
+    const failure = (await resolveConnection({ secretId: "s" }, sources()).catch((error: unknown) => error)) as SeedError;
+    expect(failure).toBeInstanceOf(SeedError);
+    expect(failure.summary).toBe(`secret "s" ${message}`);
+    expect(`${failure.summary} ${failure.hint}`).not.toContain("S3cr3t");
   });
 });
 

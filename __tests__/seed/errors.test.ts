@@ -1,5 +1,5 @@
 import { ResourceNotFoundException, SecretsManagerServiceException } from "@aws-sdk/client-secrets-manager";
-import { MongoAPIError, MongoNetworkTimeoutError, MongoParseError, MongoServerError, MongoServerSelectionError } from "mongodb";
+import { MongoAPIError, MongoAWSError, MongoNetworkTimeoutError, MongoParseError, MongoServerError, MongoServerSelectionError } from "mongodb";
 import {
   ApplyInterruptedError,
   describeFailure,
@@ -40,6 +40,14 @@ describe("describeFailure for authentication", () => {
   it("does not mistake another Atlas error for an authentication failure", () => {
     const failure = describeFailure(serverError({ code: 8000, codeName: "AtlasError", errmsg: "cluster is paused" }), context);
     expect(failure.cause).not.toMatch(/authentication/);
+  });
+});
+
+describe("describeFailure for MONGODB-AWS without AWS credentials", () => {
+  it("says the seeder's role is not available here, not that the login was refused", () => {
+    const failure = describeFailure(new MongoAWSError("Could not load credentials from any providers"), context);
+    expect(failure.cause).toBe("no AWS credentials for MONGODB-AWS authentication: Could not load credentials from any providers");
+    expect(failure.hint).toContain("database.seederRoleArn");
   });
 });
 
@@ -138,6 +146,12 @@ describe("describeFailure for other failures", () => {
     const failure = describeFailure(serverError({ code: 13, codeName: "Unauthorized", errmsg: "not authorized on audio_pipeline" }), context);
     expect(failure.hint).toContain("dbAdmin");
     expect(failure.hint).toContain(`--secret-id with the seeder's secret (stack output seeder_secret_name: ${STACK_SECRET_IDS.seeder.prod}`);
+  });
+
+  it("explains a command stopped by its time limit, rather than pointing to --verbose", () => {
+    const failure = describeFailure(serverError({ code: 50, codeName: "MaxTimeMSExpired", errmsg: "operation exceeded time limit" }), context);
+    expect(failure.cause).toBe("MongoDB stopped a command at its time limit (MaxTimeMSExpired: operation exceeded time limit)");
+    expect(failure.hint).toMatch(/^every command carries one \(30 s for reads and collection changes\)/);
   });
 
   it("reports an unknown error by its message and points to --verbose", () => {

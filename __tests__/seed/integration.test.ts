@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { MongoClient, MongoServerError, type CommandStartedEvent } from "mongodb";
+import { MongoClient, MongoServerError, type CommandStartedEvent, type Document } from "mongodb";
+import { SeedCommands } from "../../src/seed/commands";
 import { COLLECTION_NAMES, DECLARED_SHAPE } from "../../src/seed/declared-shape";
 import { EXIT, main } from "../../src/seed/main";
 import { observeDatabase } from "../../src/seed/observe";
@@ -7,10 +8,17 @@ import { isEmptyPlan, planChanges } from "../../src/seed/planner";
 import { semanticallyEqual } from "../../src/seed/semantic-compare";
 
 /*
- * The seeder against a real MongoDB (7.0: standalone, replica set or Atlas), through its command
- * line. Runs only when MONGODB_TEST_URI is set: the pull-request workflow's check job sets it for
- * its mongo:7.0 service container; no MongoDB server can be installed on the development machines. Every run works in throwaway databases with a unique name and drops them
- * afterwards; the URI's user needs readWrite on them (or dbAdmin/root on a local test server).
+ * The seeder against a real MongoDB 7.0, through its command line. Runs only when
+ * MONGODB_TEST_URI is set: the pull-request workflow starts a single-node replica set
+ * (`mongod --replSet rs0 --setParameter enableTestCommands=1`, then rs.initiate) on 127.0.0.1 and
+ * sets it; no MongoDB server can run on the development machines. Every run works in throwaway
+ * databases with a unique name and drops them afterwards.
+ *
+ * Builds in progress are produced with the server failpoint hangAfterStartingIndexBuild (7.0:
+ * the collection scan loops, interruptibly, while it is set), which needs enableTestCommands and
+ * a non-empty collection (an index on an empty collection is made at once). Those tests, and the
+ * commitQuorum ones, need a replica set; elsewhere they skip with the reason printed. A single
+ * node cannot show a member down: for that, only what is sent (commitQuorum, maxTimeMS) is tested.
  */
 
 const TEST_URI = process.env.MONGODB_TEST_URI;
@@ -30,6 +38,8 @@ interface SeedRun {
   /** Shape-changing commands sent, as "<command> <collection>". */
   readonly writes: string[];
   readonly destructive: string[];
+  /** Every command sent, as sent. */
+  readonly sent: Document[];
 }
 
 describe.skipIf(!TEST_URI)("seeder against a real MongoDB", () => {
@@ -44,19 +54,25 @@ describe.skipIf(!TEST_URI)("seeder against a real MongoDB", () => {
   }
 
   /** Runs the command line against the test server, watching every command it sends. */
-  async function seed(command: "plan" | "apply", database: string): Promise<SeedRun> {
-    const run = { stdout: [] as string[], stderr: [] as string[], writes: [] as string[], destructive: [] as string[] };
-    const code = await main([command, "--database", database, "--timeout-ms", "15000"], {
+  async function seed(command: "plan" | "apply", database: string, extra: string[] = []): Promise<SeedRun> {
+    const run = { stdout: [] as string[], stderr: [] as string[], writes: [] as string[], destructive: [] as string[], sent: [] as Document[] };
+    const code = await main([command, "--database", database, "--timeout-ms", "15000", ...extra], {
       stdout: (line) => run.stdout.push(line),
       stderr: (line) => run.stderr.push(line),
       env: { MONGODB_URI: TEST_URI },
       secretsManager: () => {
         throw new Error("the integration tests pass the URI in MONGODB_URI");
       },
+      sts: () => {
+        throw new Error("the integration tests make no AWS call");
+      },
+      // Polls every 200 ms instead of every 5 s: the same waiting logic, a faster test.
+      clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 200))) },
       mongoClient: (uri, options) => {
         const client = new MongoClient(uri, { ...options, monitorCommands: true });
         client.on("commandStarted", (event: CommandStartedEvent) => {
           const target = `${event.commandName} ${String(event.command[event.commandName])}`;
+          run.sent.push(event.command);
           if (SHAPE_WRITES.has(event.commandName)) run.writes.push(target);
           if (DESTRUCTIVE.has(event.commandName)) run.destructive.push(target);
         });
@@ -66,10 +82,56 @@ describe.skipIf(!TEST_URI)("seeder against a real MongoDB", () => {
     return { code, ...run };
   }
 
+  /** Why the replica-set-only tests cannot run on this server, if they cannot. */
+  let replicaSetMissing: string | undefined;
+
   beforeAll(async () => {
     testClient = new MongoClient(TEST_URI!);
     await testClient.connect();
+    const hello = await testClient.db("admin").command({ hello: 1 });
+    if (typeof hello.setName !== "string") replicaSetMissing = "the server is not a replica set member (start mongod with --replSet rs0 and run rs.initiate)";
+    else {
+      await testClient
+        .db("admin")
+        .command({ configureFailPoint: "hangAfterStartingIndexBuild", mode: "off" })
+        .catch((error: Error) => {
+          replicaSetMissing = `failpoints are refused (${error.message}); start mongod with --setParameter enableTestCommands=1`;
+        });
+    }
+    if (replicaSetMissing !== undefined) console.warn(`[seed integration] index-build and commitQuorum tests skipped: ${replicaSetMissing}`);
   });
+
+  /** Skips a test that needs a replica set with test commands, printing why. */
+  function needReplicaSet(context: { skip: () => void }): void {
+    if (replicaSetMissing !== undefined) context.skip();
+  }
+
+  const failPoint = (mode: "alwaysOn" | "off") => testClient.db("admin").command({ configureFailPoint: "hangAfterStartingIndexBuild", mode });
+
+  /** Waits until listIndexes (with includeBuildUUIDs) shows the named index being built, or no longer being built. */
+  async function untilBuilding(database: string, collection: string, name: string, building: boolean): Promise<void> {
+    for (const started = Date.now(); Date.now() - started < 30_000; await new Promise((resolve) => setTimeout(resolve, 100))) {
+      const reply = await testClient.db(database).command({ listIndexes: collection, includeBuildUUIDs: true, cursor: {} });
+      const entries = (reply.cursor as { firstBatch: Document[] }).firstBatch;
+      const isBuilding = entries.some((entry) => entry.buildUUID !== undefined && (entry.spec as Document).name === name);
+      if (isBuilding === building) return;
+    }
+    throw new Error(`${database}.${collection}.${name} did not ${building ? "start" : "stop"} building within 30 s`);
+  }
+
+  /** A seeded database whose calls collection holds a document and lacks status_1, which a hanging build is then started for. */
+  async function databaseWithHangingBuild(purpose: string): Promise<{ database: string; build: Promise<unknown> }> {
+    const database = throwawayDatabase(purpose);
+    expect((await seed("apply", database)).code).toBe(EXIT.ok);
+    const calls = testClient.db(database).collection("calls");
+    const now = new Date();
+    await calls.insertOne({ call_id: `hang-${runId}`, status: "uploaded", metadata: { company_name: "Acme", call_date: now }, created_at: now, updated_at: now });
+    await calls.dropIndex("status_1"); // the test's own set-up: the seeder itself never drops
+    await failPoint("alwaysOn");
+    const build = testClient.db(database).command({ createIndexes: "calls", indexes: [{ name: "status_1", key: { status: 1 } }] }).catch((error: unknown) => error);
+    await untilBuilding(database, "calls", "status_1", true);
+    return { database, build };
+  }
 
   afterAll(async () => {
     for (const name of throwaway) await removeDatabase(name);
@@ -116,7 +178,7 @@ describe.skipIf(!TEST_URI)("seeder against a real MongoDB", () => {
         const indexNames = (await db.collection(declared.name).listIndexes().toArray()).map((index) => index.name);
         expect(indexNames).toEqual(["_id_", ...declared.indexes.map((index) => index.name)]);
       }
-      expect(isEmptyPlan(planChanges(DECLARED_SHAPE, await observeDatabase(db, DECLARED_SHAPE)))).toBe(true);
+      expect(isEmptyPlan(planChanges(DECLARED_SHAPE, await observeDatabase(new SeedCommands(db, 60_000), DECLARED_SHAPE)))).toBe(true);
     });
 
     it("a second apply sends no create, collMod or createIndexes and exits 0", async () => {
@@ -221,6 +283,111 @@ describe.skipIf(!TEST_URI)("seeder against a real MongoDB", () => {
       expect(await calls.listIndexes().toArray()).toEqual(indexesBefore);
       const collections = await testClient.db(database).listCollections({}, { nameOnly: true }).toArray();
       expect(collections.map((collection) => collection.name)).toEqual(["calls"]);
+    });
+  });
+
+  describe("index builds in progress (replica set, failpoint hangAfterStartingIndexBuild)", () => {
+    afterEach(async () => {
+      if (replicaSetMissing === undefined) await failPoint("off");
+    });
+
+    it("plan shows the build as building and exits 4; apply waits for it, starts no second build, and exits 0", async (context) => {
+      needReplicaSet(context);
+      const { database, build } = await databaseWithHangingBuild("building");
+      const planned = await seed("plan", database);
+      expect(planned.code).toBe(EXIT.buildInProgress);
+      expect(planned.stdout).toContain('  * index calls.status_1 {"status":1} is being built (declared): plan again when it ends');
+
+      const applying = seed("apply", database);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await failPoint("off");
+      const applied = await applying;
+      expect(applied.stderr).toEqual([]);
+      expect(applied.code).toBe(EXIT.ok);
+      expect(applied.stdout).toContain("  build of calls.status_1 finished");
+      expect(applied.writes).not.toContain("createIndexes calls");
+      await build;
+      expect((await seed("plan", database)).code).toBe(EXIT.ok);
+    });
+
+    it("apply's createIndexes carries commitQuorum majority and the index build limit; when the limit interrupts it, the build is aborted, and a re-run builds it", async (context) => {
+      needReplicaSet(context);
+      const database = throwawayDatabase("timelimit");
+      expect((await seed("apply", database)).code).toBe(EXIT.ok);
+      const calls = testClient.db(database).collection("calls");
+      const now = new Date();
+      await calls.insertOne({ call_id: `limit-${runId}`, status: "uploaded", metadata: { company_name: "Acme", call_date: now }, created_at: now, updated_at: now });
+      await calls.dropIndex("status_1");
+      await failPoint("alwaysOn");
+      const applied = await seed("apply", database, ["--index-build-timeout-ms", "2000"]);
+      expect(applied.code).toBe(EXIT.failure);
+      expect(applied.stderr[0]).toMatch(/did not finish within the index build time limit \(2 s\); the server aborted the build, unless it was already committing/);
+      expect(applied.stderr[1]).toMatch(/a re-run of apply starts an aborted build again/);
+      const sent = applied.sent.find((command) => command.createIndexes === "calls");
+      expect(sent).toMatchObject({ commitQuorum: "majority", maxTimeMS: 2000 });
+      await failPoint("off");
+      await untilBuilding(database, "calls", "status_1", false);
+      expect((await calls.listIndexes().toArray()).map((index) => index.name)).not.toContain("status_1");
+
+      const rerun = await seed("apply", database);
+      expect(rerun.code).toBe(EXIT.ok);
+      expect((await seed("plan", database)).code).toBe(EXIT.ok);
+    });
+  });
+
+  describe("what is sent", () => {
+    it("every command of plan and apply carries maxTimeMS, listIndexes carries includeBuildUUIDs", async () => {
+      const database = throwawayDatabase("limits");
+      const applied = await seed("apply", database);
+      const planned = await seed("plan", database);
+      // Driver-internal handshakes and cursor getMores (which may not carry maxTimeMS) aside.
+      const seederCommands = [...applied.sent, ...planned.sent].filter((command) => !("getMore" in command) && !("endSessions" in command));
+      expect(seederCommands.filter((command) => !(typeof command.maxTimeMS === "number" && command.maxTimeMS > 0))).toEqual([]);
+      expect(seederCommands.filter((command) => "listIndexes" in command).every((command) => command.includeBuildUUIDs === true)).toBe(true);
+    });
+  });
+
+  describe("the server rules the tests' fake follows (MongoDB 7.0)", () => {
+    const statusIndex = { name: "status_1", key: { status: 1 } };
+    const code = (promise: Promise<unknown>) => promise.then(() => "ok", (error: { code?: number }) => error.code);
+
+    it("identical create is ok, different options 48; identical index a no-op; 86 for another key or signature option; 85 for another option or the same key under another name", async () => {
+      const db = testClient.db(throwawayDatabase("rules"));
+      const validation = { validator: { $jsonSchema: { bsonType: "object", required: ["a"] } }, validationLevel: "strict", validationAction: "error" };
+      expect(await code(db.command({ create: "calls", ...validation }))).toBe("ok");
+      expect(await code(db.command({ create: "calls", ...validation }))).toBe("ok");
+      expect(await code(db.command({ create: "calls", ...validation, validationAction: "warn" }))).toBe(48);
+      expect(await code(db.command({ createIndexes: "calls", indexes: [{ ...statusIndex, expireAfterSeconds: 60 }] }))).toBe("ok");
+      expect(await code(db.command({ createIndexes: "calls", indexes: [{ ...statusIndex, expireAfterSeconds: 60 }] }))).toBe("ok");
+      expect(await code(db.command({ createIndexes: "calls", indexes: [{ name: "status_1", key: { status: -1 } }] }))).toBe(86);
+      expect(await code(db.command({ createIndexes: "calls", indexes: [{ ...statusIndex, unique: true, expireAfterSeconds: 60 }] }))).toBe(86);
+      expect(await code(db.command({ createIndexes: "calls", indexes: [{ ...statusIndex, expireAfterSeconds: 120 }] }))).toBe(85);
+      expect(await code(db.command({ createIndexes: "calls", indexes: [{ name: "by_status", key: { status: 1 }, expireAfterSeconds: 60 }] }))).toBe(85);
+    });
+
+    it("collMod replaces the validator whole without checking existing documents, and answers 26 for a missing collection", async () => {
+      const db = testClient.db(throwawayDatabase("collmod"));
+      await db.command({ create: "calls", validator: { $jsonSchema: { bsonType: "object", required: ["a"] } } });
+      await db.collection("calls").insertOne({ a: 1 });
+      await db.command({ collMod: "calls", validator: { $jsonSchema: { bsonType: "object", required: ["b"] } } });
+      const [entry] = await db.listCollections({ name: "calls" }, { nameOnly: false }).toArray();
+      expect(entry?.options?.validator).toEqual({ $jsonSchema: { bsonType: "object", required: ["b"] } });
+      expect(await code(db.command({ collMod: "missing", validationAction: "warn" }))).toBe(26);
+    });
+
+    it("lists a build in progress as { spec, buildUUID } only with includeBuildUUIDs", async (context) => {
+      needReplicaSet(context);
+      const { database, build } = await databaseWithHangingBuild("listing");
+      try {
+        const withUUIDs = await testClient.db(database).command({ listIndexes: "calls", includeBuildUUIDs: true, cursor: {} });
+        const without = await testClient.db(database).command({ listIndexes: "calls", cursor: {} });
+        const entry = (withUUIDs.cursor as { firstBatch: Document[] }).firstBatch.find((candidate) => (candidate.spec as Document | undefined)?.name === "status_1");
+        expect(entry).toMatchObject({ spec: { name: "status_1", key: { status: 1 } }, buildUUID: expect.anything() });
+        expect((without.cursor as { firstBatch: Document[] }).firstBatch.find((candidate) => candidate.name === "status_1")).not.toHaveProperty("buildUUID");
+      } finally {
+        await failPoint("off");
+        await build;
+      }
     });
   });
 });

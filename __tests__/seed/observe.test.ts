@@ -1,4 +1,4 @@
-import type { Db } from "mongodb";
+import { SeedCommands } from "../../src/seed/commands";
 import { DECLARED_SHAPE } from "../../src/seed/declared-shape";
 import { observeDatabase } from "../../src/seed/observe";
 import { FakeMongoServer } from "./support/fake-mongo";
@@ -6,8 +6,8 @@ import { FakeMongoServer } from "./support/fake-mongo";
 const database = "audio_pipeline";
 const calls = DECLARED_SHAPE.collections[0];
 
-function fakeDb(server: FakeMongoServer): Db {
-  return server.client().db(database);
+function fakeDb(server: FakeMongoServer): SeedCommands {
+  return new SeedCommands(server.client().db(database), 60_000);
 }
 
 /** A fake server holding every declared collection as the seeder creates it. */
@@ -33,7 +33,7 @@ describe("observeDatabase", () => {
     const oldValidator = { $jsonSchema: { ...calls.validator.$jsonSchema, required: ["call_id"] } };
     server.seedCollection(database, "calls", { options: { validator: oldValidator, validationLevel: "strict", validationAction: "error" }, violatingDocuments: 3 });
     const observed = await observeDatabase(fakeDb(server), DECLARED_SHAPE);
-    expect(observed.violatingDocuments).toEqual({ calls: 3 });
+    expect(observed.violatingDocuments).toEqual({ calls: { kind: "exact", count: 3 } });
     expect(server.counts).toEqual([{ collection: "calls", filter: { $nor: [calls.validator] } }]);
   });
 

@@ -1,7 +1,8 @@
 import { Double, Int32 } from "mongodb";
 import { DECLARED_SHAPE, type DeclaredCollection } from "../../src/seed/declared-shape";
-import { collectionsWithChangedValidation, isEmptyPlan, planChanges, type Operation } from "../../src/seed/planner";
+import { collectionsWithChangedValidation, isEmptyPlan, planChanges, type Operation, type ViolationCount } from "../../src/seed/planner";
 import {
+  buildingEntry,
   cappedEntry,
   EMPTY_DATABASE,
   fullySeeded,
@@ -61,7 +62,7 @@ describe("planChanges on an empty database", () => {
 describe("planChanges on a fully seeded database", () => {
   it("plans nothing when the server returns numbers as Int32/Double and adds _id_, v, info and idIndex", () => {
     const plan = planChanges(DECLARED_SHAPE, fullySeeded(DECLARED_SHAPE));
-    expect(plan).toEqual({ operations: [], conflicts: [], unmanagedIndexes: [] });
+    expect(plan).toEqual({ operations: [], conflicts: [], building: [], unmanagedIndexes: [] });
   });
 
   it("plans nothing when the validator's properties come back in another order", () => {
@@ -109,7 +110,7 @@ describe("planChanges with a changed validator", () => {
     const entry = seededCollectionEntry(calls);
     return { ...entry, options: { ...entry.options, validator: outdatedValidator } };
   };
-  const withOutdatedValidator = (violatingDocuments: number) =>
+  const withOutdatedValidator = (violatingDocuments: number | ViolationCount) =>
     withCollection(fullySeeded(DECLARED_SHAPE), "calls", { entry: outdatedEntry(), violatingDocuments });
 
   it("updates the validator when no existing document violates the new one, with the observed one as before and the declared one as after", () => {
@@ -120,7 +121,7 @@ describe("planChanges with a changed validator", () => {
         collection: "calls",
         before: { validator: outdatedValidator, validationLevel: "strict", validationAction: "error" },
         after: { validator: calls.validator, validationLevel: calls.validationLevel, validationAction: calls.validationAction },
-        violatingDocuments: 0,
+        violatingDocuments: { kind: "exact", count: 0 },
       },
     ]);
     expect(plan.conflicts).toEqual([]);
@@ -136,7 +137,7 @@ describe("planChanges with a changed validator", () => {
         reason: expect.stringMatching(/^3 existing documents violate the new validator .*never rewrites documents.*migrate the data first/),
         before: { validator: outdatedValidator, validationLevel: "strict", validationAction: "error" },
         after: { validator: calls.validator, validationLevel: "strict", validationAction: "error" },
-        violatingDocuments: 3,
+        violatingDocuments: { kind: "exact", count: 3 },
       },
     ]);
     expect(isEmptyPlan(plan)).toBe(false);
@@ -157,7 +158,7 @@ describe("planChanges with a changed validator", () => {
       { entry: null, indexes: null },
     );
     const plan = planChanges(DECLARED_SHAPE, observed);
-    expect(plan.conflicts).toEqual([expect.objectContaining({ kind: "validator", collection: "calls", violatingDocuments: 3 })]);
+    expect(plan.conflicts).toEqual([expect.objectContaining({ kind: "validator", collection: "calls", violatingDocuments: { kind: "exact", count: 3 } })]);
     expect(kinds(plan.operations)).not.toContain("updateValidator");
     expect(plan.operations).toEqual([
       expect.objectContaining({ kind: "createCollection", collection: "contacts" }),
@@ -173,7 +174,24 @@ describe("planChanges with a changed validator", () => {
     const tolerant: DeclaredCollection = { ...calls, ...validation };
     const plan = planChanges({ collections: [tolerant] }, withOutdatedValidator(3));
     expect(plan.conflicts).toEqual([]);
-    expect(plan.operations).toEqual([expect.objectContaining({ kind: "updateValidator", collection: "calls", violatingDocuments: 3 })]);
+    expect(plan.operations).toEqual([expect.objectContaining({ kind: "updateValidator", collection: "calls", violatingDocuments: { kind: "exact", count: 3 } })]);
+  });
+
+  it("refuses the update when the check stopped at its limit, saying 'at least'", () => {
+    const plan = planChanges(DECLARED_SHAPE, withOutdatedValidator({ kind: "atLeast", count: 1000 }));
+    expect(plan.operations).toEqual([]);
+    expect(plan.conflicts[0]?.reason).toMatch(/^at least 1000 existing documents violate the new validator/);
+  });
+
+  it.each([
+    ["strict/error", {}],
+    ["validationAction warn", { validationAction: "warn" }],
+  ] as const)("refuses the update when the check ran out of time (%s): unknown is a conflict, never 0", (_what, validation) => {
+    const shape = { collections: [{ ...calls, ...validation }] };
+    const plan = planChanges(shape, withOutdatedValidator({ kind: "unknown", timeLimitMs: 60_000 }));
+    expect(plan.operations).toEqual([]);
+    expect(plan.conflicts).toEqual([expect.objectContaining({ kind: "validator", violatingDocuments: { kind: "unknown", timeLimitMs: 60_000 } })]);
+    expect(plan.conflicts[0]?.reason).toMatch(/did not finish within 1 min, so their number is unknown/);
   });
 
   it("updates the validator when only validationAction differs", () => {
@@ -294,5 +312,36 @@ describe("planChanges with indexes the shape does not declare", () => {
     expect(plan.unmanagedIndexes).toEqual([{ collection: "calls", index: extra }]);
     expect(plan.operations).toEqual([]);
     expect(plan.conflicts).toEqual([]);
+  });
+});
+
+describe("planChanges with index builds in progress (listIndexes with includeBuildUUIDs)", () => {
+  const statusIndex = calls.indexes.find((index) => index.name === "status_1")!;
+  const withBuilding = (entry: ReturnType<typeof buildingEntry>) =>
+    withCollection(fullySeeded(DECLARED_SHAPE), "calls", { indexes: [...seededIndexes(calls).filter((index) => index.name !== "status_1"), entry] });
+
+  it("reports a declared index still being built as building: no creation, no 'no changes'", () => {
+    const entry = buildingEntry(statusIndex);
+    const plan = planChanges(DECLARED_SHAPE, withBuilding(entry));
+    expect(plan.operations).toEqual([]);
+    expect(plan.conflicts).toEqual([]);
+    expect(plan.building).toEqual([{ collection: "calls", spec: entry.spec, buildUUID: entry.buildUUID, declared: true }]);
+    expect(isEmptyPlan(plan)).toBe(false);
+  });
+
+  it("reports someone else's build of an undeclared index as building too, not as unmanaged", () => {
+    const entry = buildingEntry({ name: "updated_at_1", key: { updated_at: 1 } });
+    const observed = withCollection(fullySeeded(DECLARED_SHAPE), "calls", { indexes: [...seededIndexes(calls), entry] });
+    const plan = planChanges(DECLARED_SHAPE, observed);
+    expect(plan.building).toEqual([expect.objectContaining({ collection: "calls", declared: false })]);
+    expect(plan.unmanagedIndexes).toEqual([]);
+    expect(isEmptyPlan(plan)).toBe(false);
+  });
+
+  it("reports a build whose definition differs from the declaration as a conflict, saying it is still being built", () => {
+    const entry = buildingEntry({ ...statusIndex, unique: true });
+    const plan = planChanges(DECLARED_SHAPE, withBuilding(entry));
+    expect(plan.building).toEqual([]);
+    expect(plan.conflicts).toEqual([expect.objectContaining({ kind: "index", reason: "same name and key, different options (its build is still in progress)", found: entry })]);
   });
 });

@@ -12,7 +12,7 @@ const updateCallsValidator: Operation = {
   collection: "calls",
   before: { validator: undefined, validationLevel: "strict", validationAction: "error" },
   after: calls,
-  violatingDocuments: 0,
+  violatingDocuments: { kind: "exact", count: 0 },
 };
 
 describe("missingPrivileges", () => {

@@ -1,21 +1,28 @@
 /*
- * docs/seeding.md tells people and pipelines which secret to seed with. Pipelines
- * must pass the seeder's secret (its user has dbAdmin, which replacing a validator needs); the
- * application's secret cannot apply a validator change.
+ * docs/seeding.md tells people and pipelines which secret to seed with, and what the deploy job
+ * does with each exit code. Pipelines must pass the seeder's secret (its user has dbAdmin, which
+ * replacing a validator needs); the application's secret cannot apply a validator change.
  */
 import * as fs from "node:fs";
+import { EXIT } from "../../src/seed/main";
 import { STACK_SECRET_IDS } from "../../src/seed/secret-names";
+import { DEFAULT_INDEX_BUILD_TIMEOUT_MS } from "../../src/seed/time-limits";
 
 const seeding = fs.readFileSync("docs/seeding.md", "utf8");
+const pipelineSnippet = /## In the deploy pipeline[\s\S]*?```sh\n([\s\S]*?)```/.exec(seeding)?.[1];
 
 describe("docs/seeding.md: seeding examples", () => {
   it("seeds with the seeder's secret in the pipeline snippet, on every seed command", () => {
-    const snippet = /\*\*In the deploy pipeline\*\*[\s\S]*?```sh\n([\s\S]*?)```/.exec(seeding)?.[1];
-    expect(snippet).toBeDefined();
-    const seedCommands = snippet!.split("\n").filter((line) => /\bseed -- (plan|apply)\b/.test(line));
+    expect(pipelineSnippet).toBeDefined();
+    const seedCommands = pipelineSnippet!.split("\n").filter((line) => /\bseed -- (plan|apply)\b/.test(line));
     expect(seedCommands.length).toBeGreaterThanOrEqual(2);
     for (const line of seedCommands) expect(line).toMatch(/--secret-id "\$secret"/);
-    expect(snippet).toContain(`secret=${STACK_SECRET_IDS.seeder.prod}`);
+    expect(pipelineSnippet).toContain(`secret=${STACK_SECRET_IDS.seeder.prod}`);
+  });
+
+  it("plans again on exit 4 in the pipeline snippet, and stops waiting", () => {
+    expect(pipelineSnippet).toMatch(new RegExp(`"\\$status" -eq ${EXIT.buildInProgress}`));
+    expect(pipelineSnippet).toMatch(/for attempt in [\d ]+; do/);
   });
 
   it("never tells anyone to pass an application secret with --secret-id", () => {
@@ -26,5 +33,10 @@ describe("docs/seeding.md: seeding examples", () => {
 
   it("names the dev stack's seeder secret for dev", () => {
     expect(seeding).toContain(STACK_SECRET_IDS.seeder.dev);
+  });
+
+  it("documents every exit code and the index build limit's default as the code has it", () => {
+    for (const code of Object.values(EXIT)) expect(seeding).toMatch(new RegExp(`^\\| ${code} \\|`, "m"));
+    expect(seeding).toContain(`\`${DEFAULT_INDEX_BUILD_TIMEOUT_MS}\` (**${DEFAULT_INDEX_BUILD_TIMEOUT_MS / 60_000} minutes**)`);
   });
 });

@@ -1,7 +1,7 @@
 import { DECLARED_SHAPE } from "../../src/seed/declared-shape";
 import { planChanges } from "../../src/seed/planner";
 import { renderPlan, renderSummary } from "../../src/seed/render";
-import { EMPTY_DATABASE, fullySeeded, indexEntry, seededIndexes, viewEntry, withCollection } from "./support/server-responses";
+import { buildingEntry, EMPTY_DATABASE, fullySeeded, indexEntry, seededIndexes, viewEntry, withCollection } from "./support/server-responses";
 
 describe("renderPlan", () => {
   it("says there is nothing to do for a seeded database", () => {
@@ -31,5 +31,23 @@ describe("renderSummary", () => {
     expect(renderSummary(planChanges(DECLARED_SHAPE, EMPTY_DATABASE))).toBe(
       `Plan: ${DECLARED_SHAPE.collections.length} collections to create, 0 validators to update, ${indexCount} indexes to create, 0 conflicts.`,
     );
+  });
+});
+
+describe("renderPlan with an index build in progress", () => {
+  const calls = DECLARED_SHAPE.collections[0];
+  const [first] = calls.indexes;
+  const observed = withCollection(fullySeeded(DECLARED_SHAPE), calls.name, {
+    indexes: [...seededIndexes(calls).filter((index) => index.name !== first.name), buildingEntry(first)],
+  });
+  const lines = renderPlan(planChanges(DECLARED_SHAPE, observed), "audio_pipeline");
+
+  it("shows the build as building and never says there are no changes", () => {
+    expect(lines).toContain(`  * index ${calls.name}.${first.name} ${JSON.stringify(first.key)}${first.unique === true ? " unique" : ""} is being built (declared): plan again when it ends`);
+    expect(lines.join("\n")).not.toMatch(/No changes/);
+  });
+
+  it("counts builds in progress in the summary", () => {
+    expect(lines.at(-1)).toBe("Plan: 0 collections to create, 0 validators to update, 0 indexes to create, 1 index build in progress, 0 conflicts.");
   });
 });

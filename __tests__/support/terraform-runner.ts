@@ -3,7 +3,7 @@
  *
  * Two ways to install providers:
  * - "mirror" (offline, the default in tests): a CLI config whose only installation method is the
- *   filesystem mirror in TF_PLUGIN_MIRROR. `terraform init` symlinks an unpacked mirror's
+ *   filesystem mirror that plugin-mirror.ts finds (TF_PLUGIN_MIRROR, else the usual locations). `terraform init` symlinks an unpacked mirror's
  *   provider directory into .terraform (no copy of the ~700 MB binary). The aws provider gets
  *   fake credentials and its skip flags, and every HTTP(S) request of terraform and the provider
  *   is sent to a closed local port (HTTP(S)_PROXY), so no call can reach AWS even on a machine
@@ -19,18 +19,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Json, JsonObject, TerraformJson } from "./aws-part";
+import { AWS_PROVIDER_ADDRESS, findPluginMirror } from "./plugin-mirror";
+import { terraformBinary } from "../../src/hcl/terraform-fmt";
 
-/** The provider every offline run needs from the mirror. */
-export const AWS_PROVIDER_ADDRESS = "registry.terraform.io/hashicorp/aws";
+export { AWS_PROVIDER_ADDRESS } from "./plugin-mirror";
 
 /** Whether the real-Terraform tests can run here, and why not. */
 export type TerraformAvailability =
   | { readonly available: true; readonly terraform: string; readonly mirror: string; readonly version: string }
   | { readonly available: false; readonly reason: string };
-
-function terraformBinary(env: NodeJS.ProcessEnv): string {
-  return env.TERRAFORM_BIN || "terraform";
-}
 
 /** First line of `terraform version`, or the reason terraform cannot run. */
 function probeTerraform(terraform: string): { version?: string; reason?: string } {
@@ -45,24 +42,24 @@ function probeTerraform(terraform: string): { version?: string; reason?: string 
 }
 
 /**
- * Terraform and an offline provider mirror: TF_PLUGIN_MIRROR must name a directory holding
- * registry.terraform.io/hashicorp/aws (.ci/run finds one), and `terraform` (or TERRAFORM_BIN) must run.
+ * Terraform and an offline provider mirror with hashicorp/aws (TF_PLUGIN_MIRROR, else the usual
+ * locations: see plugin-mirror.ts), and `terraform` (or TERRAFORM_BIN) must run.
  */
 export function offlineTerraformAvailability(env: NodeJS.ProcessEnv = process.env): TerraformAvailability {
-  const mirror = env.TF_PLUGIN_MIRROR;
-  if (!mirror) {
-    return {
-      available: false,
-      reason: "TF_PLUGIN_MIRROR is not set (.ci/run sets it when it finds a mirror; locally: export TF_PLUGIN_MIRROR=/opt/tf-plugins)",
-    };
-  }
-  if (!fs.existsSync(path.join(mirror, AWS_PROVIDER_ADDRESS))) {
-    return { available: false, reason: `TF_PLUGIN_MIRROR=${mirror} holds no ${AWS_PROVIDER_ADDRESS}` };
-  }
+  const search = findPluginMirror(env);
+  if (!search.found) return { available: false, reason: search.reason };
   const terraform = terraformBinary(env);
   const probe = probeTerraform(terraform);
   if (!probe.version) return { available: false, reason: probe.reason! };
-  return { available: true, terraform, mirror: path.resolve(mirror), version: probe.version };
+  return { available: true, terraform, mirror: search.mirror, version: probe.version };
+}
+
+/** Terraform alone (tests that need no provider, such as builtin terraform_data), or why it cannot run. */
+export function terraformAvailability(env: NodeJS.ProcessEnv = process.env): TerraformAvailability {
+  const terraform = terraformBinary(env);
+  const probe = probeTerraform(terraform);
+  if (!probe.version) return { available: false, reason: probe.reason! };
+  return { available: true, terraform, mirror: "", version: probe.version };
 }
 
 /** Terraform for a registry-backed run (TF_FULL_VALIDATE=1); the mirror is optional there. */
@@ -70,8 +67,8 @@ export function registryTerraformAvailability(env: NodeJS.ProcessEnv = process.e
   const terraform = terraformBinary(env);
   const probe = probeTerraform(terraform);
   if (!probe.version) return { available: false, reason: probe.reason! };
-  const mirror = env.TF_PLUGIN_MIRROR && fs.existsSync(path.join(env.TF_PLUGIN_MIRROR, AWS_PROVIDER_ADDRESS)) ? env.TF_PLUGIN_MIRROR : "";
-  return { available: true, terraform, mirror: mirror && path.resolve(mirror), version: probe.version };
+  const search = findPluginMirror(env);
+  return { available: true, terraform, mirror: search.found ? search.mirror : "", version: probe.version };
 }
 
 /**
@@ -320,7 +317,10 @@ export interface WorkspaceOptions {
   readonly name: string;
   readonly terraform: string;
   readonly installation: ProviderInstallation;
-  /** Files of the configuration directory, file name to JSON (e.g. main.tf.json, x_override.tf.json, y.auto.tfvars.json). */
+  /**
+   * Files of the configuration directory, relative path to content: JSON (main.tf.json,
+   * x_override.tf.json, y.auto.tfvars.json), or HCL text for a `.tf` file; sub-directories are created.
+   */
   readonly files: Readonly<Record<string, Json>>;
   readonly timeouts?: Partial<TerraformTimeouts>;
 }
@@ -355,7 +355,10 @@ export class TerraformWorkspace {
     const dir = path.join(root, "config");
     fs.mkdirSync(dir);
     for (const [file, content] of Object.entries(options.files)) {
-      fs.writeFileSync(path.join(dir, file), `${JSON.stringify(content, null, 2)}\n`);
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      // HCL (.tf) as written; anything else as JSON.
+      const text = typeof content === "string" && file.endsWith(".tf") ? content : `${JSON.stringify(content, null, 2)}\n`;
+      fs.writeFileSync(path.join(dir, file), text);
     }
     return new TerraformWorkspace(root, dir, options.terraform, options.installation, options.timeouts ?? {});
   }
@@ -412,4 +415,10 @@ export class TerraformWorkspace {
   dispose(): void {
     fs.rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** Marks a promise as handled (a test awaits it later), so that an early failure is not reported twice. */
+export function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }

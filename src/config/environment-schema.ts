@@ -53,6 +53,12 @@ export const atlasSection = z
       .describe(
         "an ISO 8601 UTC date-time at most 4 weeks ahead (Atlas limit): keeps the feature compatibility version pinned until then, so a major upgrade can be rolled back; omit to leave it unpinned",
       ),
+    pinFcvSince: z.iso
+      .datetime({ error: "must be an ISO 8601 UTC date-time such as 2027-01-03T00:00:00Z" })
+      .optional()
+      .describe(
+        "an ISO 8601 UTC date-time, required with pinFcvUntil: when the current pin was first applied; Atlas never extends a pin beyond 4 weeks from it, so keep it when the pin is extended and remove it with pinFcvUntil",
+      ),
   })
   .describe("an object describing the Atlas project and cluster");
 

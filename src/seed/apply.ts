@@ -1,20 +1,30 @@
-import type { Db, IndexDescription } from "mongodb";
+import type { CommitQuorum, SeedCommands } from "./commands";
 import type { DeclaredIndex } from "./declared-shape";
 import { ApplyInterruptedError } from "./errors";
 import type { Operation } from "./planner";
 
+/** The write commands apply sends. */
+export type ApplyCommands = Pick<SeedCommands, "create" | "collMod" | "createIndexes">;
+
 /**
  * Carries out a plan's operations in order. Only three commands are ever sent: create (a missing
  * collection with its validator), collMod (a changed validator) and createIndexes (missing
- * indexes, one command per collection). Nothing here can drop, delete or rewrite.
+ * indexes, one command per collection, with the given commitQuorum). Nothing here can drop,
+ * delete or rewrite. Each is safe to repeat: MongoDB 7.0 answers an identical create and an
+ * identical index with ok, so a re-run after an interruption, or a second seeder, converges.
  *
- * The caller must not pass a plan that has conflicts: all-or-nothing is decided before this runs.
+ * The caller must not pass a plan that has conflicts or builds in progress: that is decided before this runs.
  */
-export async function applyOperations(db: Db, operations: readonly Operation[], onApplied: (operation: Operation) => void): Promise<void> {
+export async function applyOperations(
+  commands: ApplyCommands,
+  operations: readonly Operation[],
+  commitQuorum: CommitQuorum,
+  onApplied: (operation: Operation) => void,
+): Promise<void> {
   let completed = 0;
   try {
     for (const batch of batchIndexCreations(operations)) {
-      await send(db, batch);
+      await send(commands, batch, commitQuorum);
       for (const operation of batch) {
         completed += 1;
         onApplied(operation);
@@ -41,24 +51,16 @@ function batchIndexCreations(operations: readonly Operation[]): Operation[][] {
   return batches;
 }
 
-async function send(db: Db, batch: readonly Operation[]): Promise<void> {
+async function send(commands: ApplyCommands, batch: readonly Operation[], commitQuorum: CommitQuorum): Promise<void> {
   const [first] = batch;
   switch (first.kind) {
     case "createCollection":
-      await db.createCollection(first.collection, { ...first.validation });
-      return;
+      return commands.create(first.collection, first.validation);
     case "updateValidator":
-      await db.command({ collMod: first.collection, ...first.after });
-      return;
+      return commands.collMod(first.collection, first.after);
     case "createIndex": {
-      const indexes = batch.flatMap((operation) => (operation.kind === "createIndex" ? [indexDescription(operation.index)] : []));
-      await db.collection(first.collection).createIndexes(indexes);
-      return;
+      const indexes: DeclaredIndex[] = batch.flatMap((operation) => (operation.kind === "createIndex" ? [operation.index] : []));
+      return commands.createIndexes(first.collection, indexes, commitQuorum);
     }
   }
-}
-
-function indexDescription(index: DeclaredIndex): IndexDescription {
-  // `unique: false` is left out rather than sent, as the server would not store it either.
-  return { name: index.name, key: { ...index.key }, ...(index.unique === true ? { unique: true } : {}) };
 }

@@ -1,6 +1,7 @@
 import type { MongoClient, MongoClientOptions } from "mongodb";
 import { MalformedConnectionStringError } from "./errors";
 import { replaceUserinfo } from "./redact";
+import { socketTimeoutMs } from "./time-limits";
 
 /** Makes a driver client; injectable so tests can add command monitoring or simulate failures. */
 export type MongoClientFactory = (uri: string, options: MongoClientOptions) => MongoClient;
@@ -8,12 +9,17 @@ export type MongoClientFactory = (uri: string, options: MongoClientOptions) => M
 /** Shown to Atlas in its logs and currentOp, so the seeder's commands are recognisable. */
 const APP_NAME = "audio-pipeline-seed";
 
-export function clientOptions(timeoutMs: number): MongoClientOptions {
+/**
+ * @param timeoutMs server selection (`--timeout-ms`)
+ * @param indexBuildTimeoutMs the longest command limit (`--index-build-timeout-ms`), which the socket backstop must outlast
+ */
+export function clientOptions(timeoutMs: number, indexBuildTimeoutMs: number): MongoClientOptions {
   return {
     appName: APP_NAME,
     serverSelectionTimeoutMS: timeoutMs,
     // A blackholed route (a PrivateLink address outside the VPC) would otherwise wait 30 s per try.
     connectTimeoutMS: timeoutMs,
+    socketTimeoutMS: socketTimeoutMs(indexBuildTimeoutMs),
   };
 }
 

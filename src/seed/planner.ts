@@ -1,5 +1,6 @@
 import type { CollectionValidation, DeclaredCollection, DeclaredIndex, DeclaredShape } from "./declared-shape";
 import { sameIndexKey, semanticallyEqual } from "./semantic-compare";
+import { describeDuration } from "./time-limits";
 
 /*
  * The planner: a pure function from (declared shape, observed server state) to the operations
@@ -15,14 +16,29 @@ type Document = Readonly<Record<string, unknown>>;
 export interface ObservedDatabase {
   /** `listCollections` entries (name, type, options, info, idIndex) for the declared names. */
   readonly collections: readonly Document[];
-  /** `listIndexes` results by collection name, for every observed regular collection. */
+  /**
+   * `listIndexes` results (sent with `includeBuildUUIDs: true`) by collection name, for every
+   * observed regular collection: finished indexes as specs, builds in progress as `{ spec, buildUUID }`.
+   */
   readonly indexes: Readonly<Record<string, readonly Document[]>>;
   /**
    * For every collection that {@link collectionsWithChangedValidation} names: how many of its
-   * documents do NOT satisfy the declared validator (`countDocuments({ $nor: [declaredValidator] })`).
+   * documents do NOT satisfy the declared validator (documents matching `{ $nor: [declaredValidator] }`).
    */
-  readonly violatingDocuments: Readonly<Record<string, number>>;
+  readonly violatingDocuments: Readonly<Record<string, ViolationCount>>;
 }
+
+/**
+ * The result of a bounded violation check: an exact count, a lower bound when the check stopped
+ * at its limit, or unknown when it ran out of time. Unknown is never read as 0.
+ */
+export type ViolationCount =
+  | { readonly kind: "exact"; readonly count: number }
+  | { readonly kind: "atLeast"; readonly count: number }
+  | { readonly kind: "unknown"; readonly timeLimitMs: number };
+
+/** A counted number of violating documents: what an update or a refusal can quote. */
+export type CountedViolations = Exclude<ViolationCount, { kind: "unknown" }>;
 
 /** What a validator looks like on the server; `validator` is absent when there is none. */
 export interface ObservedValidation {
@@ -39,7 +55,7 @@ export type Operation =
       readonly before: ObservedValidation;
       readonly after: CollectionValidation;
       /** Existing documents that do not satisfy `after.validator`; above 0 only when `after` rejects no write to them. */
-      readonly violatingDocuments: number;
+      readonly violatingDocuments: CountedViolations;
     }
   | { readonly kind: "createIndex"; readonly collection: string; readonly index: DeclaredIndex };
 
@@ -60,13 +76,13 @@ export type Conflict =
       readonly found: Document;
     }
   | {
-      /** A validator change that existing documents violate; the seeder never rewrites documents. */
+      /** A validator change that existing documents violate, or that could not be checked; the seeder never rewrites documents. */
       readonly kind: "validator";
       readonly collection: string;
       readonly reason: string;
       readonly before: ObservedValidation;
       readonly after: CollectionValidation;
-      readonly violatingDocuments: number;
+      readonly violatingDocuments: ViolationCount;
     };
 
 /** An index on a declared collection that the shape does not mention: reported, left alone. */
@@ -75,9 +91,21 @@ export interface UnmanagedIndex {
   readonly index: Document;
 }
 
+/** An index build in progress on a declared collection (listIndexes with includeBuildUUIDs). */
+export interface IndexBuild {
+  readonly collection: string;
+  /** The spec being built, as the server lists it. */
+  readonly spec: Document;
+  readonly buildUUID: unknown;
+  /** Whether the shape declares this index (same name and definition); an undeclared build is someone else's. */
+  readonly declared: boolean;
+}
+
 export interface Plan {
   readonly operations: readonly Operation[];
   readonly conflicts: readonly Conflict[];
+  /** Builds still running: until they end, the database's shape is not known. */
+  readonly building: readonly IndexBuild[];
   readonly unmanagedIndexes: readonly UnmanagedIndex[];
 }
 
@@ -108,6 +136,7 @@ const CONFLICTING_COLLECTION_OPTIONS: ReadonlyArray<[option: string, reason: str
 
 export function planChanges(shape: DeclaredShape, observed: ObservedDatabase): Plan {
   const conflicts: Conflict[] = [];
+  const building: IndexBuild[] = [];
   const unmanagedIndexes: UnmanagedIndex[] = [];
   // Creations first, then validator updates, then indexes: an index needs its collection.
   const collectionOperations: Operation[] = [];
@@ -136,10 +165,11 @@ export function planChanges(shape: DeclaredShape, observed: ObservedDatabase): P
     const indexPlan = planIndexes(declared, observed.indexes[declared.name] ?? []);
     indexOperations.push(...indexPlan.operations);
     conflicts.push(...indexPlan.conflicts);
+    building.push(...indexPlan.building);
     unmanagedIndexes.push(...indexPlan.unmanaged.map((index) => ({ collection: declared.name, index })));
   }
 
-  return { operations: [...collectionOperations, ...validatorOperations, ...indexOperations], conflicts, unmanagedIndexes };
+  return { operations: [...collectionOperations, ...validatorOperations, ...indexOperations], conflicts, building, unmanagedIndexes };
 }
 
 /**
@@ -167,37 +197,44 @@ export function rejectsWritesToInvalidDocuments(validation: CollectionValidation
  * so the application would break on old data. The seeder never rewrites documents, so that is a
  * conflict for a person: migrate the data, then apply. With validationLevel moderate (updates of
  * already-invalid documents are not checked) or off, or validationAction warn, nothing is
- * refused, and the update goes ahead with the count shown.
+ * refused, and the update goes ahead with the count shown. A check that did not finish is a
+ * conflict whatever the validation: the seeder replaces no validator it could not check.
  */
 function planValidator(
   declared: DeclaredCollection,
   before: ObservedValidation,
-  violatingDocuments: number | undefined,
+  violatingDocuments: ViolationCount | undefined,
 ): Extract<Operation, { kind: "updateValidator" }> | Extract<Conflict, { kind: "validator" }> {
   if (violatingDocuments === undefined) {
     // A gap in the observation step, never a server state: refuse rather than guess.
     throw new Error(`the observed state has no count of the documents violating the new validator of ${declared.name}`);
   }
   const after = validationOf(declared);
-  if (violatingDocuments > 0 && rejectsWritesToInvalidDocuments(after)) {
-    const documents = violatingDocuments === 1 ? "1 existing document violates" : `${violatingDocuments} existing documents violate`;
-    return {
-      kind: "validator",
-      collection: declared.name,
-      reason:
-        `${documents} the new validator (validationLevel ${after.validationLevel}, validationAction ${after.validationAction}: ` +
+  const conflict = (reason: string) => ({ kind: "validator" as const, collection: declared.name, reason, before, after, violatingDocuments });
+  if (violatingDocuments.kind === "unknown") {
+    return conflict(
+      `the check for existing documents that violate the new validator did not finish within ${describeDuration(violatingDocuments.timeLimitMs)}, ` +
+        "so their number is unknown; the seeder replaces no validator it could not check: count them by hand (find({ $nor: [<new validator>] })), then run plan again",
+    );
+  }
+  if (violatingDocuments.count > 0 && rejectsWritesToInvalidDocuments(after)) {
+    const documents = `${describeViolationCount(violatingDocuments)} existing ${violatingDocuments.count === 1 && violatingDocuments.kind === "exact" ? "document violates" : "documents violate"}`;
+    return conflict(
+      `${documents} the new validator (validationLevel ${after.validationLevel}, validationAction ${after.validationAction}: ` +
         "every later update of them would fail); the seeder never rewrites documents: migrate the data first, then run apply",
-      before,
-      after,
-      violatingDocuments,
-    };
+    );
   }
   return { kind: "updateValidator", collection: declared.name, before, after, violatingDocuments };
 }
 
-/** Whether a plan asks for nothing: no operation and no conflict. */
+/** "3", or "at least 1000" when the check stopped at its limit. */
+export function describeViolationCount(count: CountedViolations): string {
+  return count.kind === "atLeast" ? `at least ${count.count}` : String(count.count);
+}
+
+/** Whether a plan asks for nothing: no operation, no conflict, and no index build still running. */
 export function isEmptyPlan(plan: Plan): boolean {
-  return plan.operations.length === 0 && plan.conflicts.length === 0;
+  return plan.operations.length === 0 && plan.conflicts.length === 0 && plan.building.length === 0;
 }
 
 function createIndex(collection: string, index: DeclaredIndex): Operation {
@@ -258,38 +295,74 @@ function sameValidation(found: ObservedValidation, declared: CollectionValidatio
 interface IndexPlan {
   readonly operations: Operation[];
   readonly conflicts: Conflict[];
+  readonly building: IndexBuild[];
   readonly unmanaged: Document[];
 }
 
-function planIndexes(declared: DeclaredCollection, found: readonly Document[]): IndexPlan {
-  const plan: IndexPlan = { operations: [], conflicts: [], unmanaged: [] };
-  const accountedFor = new Set<Document>();
+/** A listIndexes entry: a finished index is its spec; a build in progress is `{ spec, buildUUID }`. */
+interface ListedIndex {
+  readonly spec: Document;
+  readonly buildUUID?: unknown;
+  /** The entry as the server returned it, for conflict reports. */
+  readonly entry: Document;
+}
+
+function listedIndex(entry: Document): ListedIndex {
+  const spec = entry.spec;
+  if (entry.buildUUID !== undefined && typeof spec === "object" && spec !== null) {
+    return { spec: spec as Document, buildUUID: entry.buildUUID, entry };
+  }
+  return { spec: entry, entry };
+}
+
+function planIndexes(declared: DeclaredCollection, entries: readonly Document[]): IndexPlan {
+  const plan: IndexPlan = { operations: [], conflicts: [], building: [], unmanaged: [] };
+  const found = entries.map(listedIndex);
+  const accountedFor = new Set<ListedIndex>();
+  const conflict = (index: DeclaredIndex, reason: string, listed: ListedIndex) => {
+    const state = listed.buildUUID === undefined ? "" : " (its build is still in progress)";
+    plan.conflicts.push({ kind: "index", collection: declared.name, reason: `${reason}${state}`, declared: index, found: listed.entry });
+  };
   for (const index of declared.indexes) {
-    const sameName = found.find((entry) => entry.name === index.name);
+    const sameName = found.find((listed) => listed.spec.name === index.name);
     if (sameName !== undefined) {
       accountedFor.add(sameName);
-      const reason = indexDifference(index, sameName);
-      if (reason !== undefined) {
-        plan.conflicts.push({ kind: "index", collection: declared.name, reason, declared: index, found: sameName });
-      }
+      const reason = indexDifference(index, sameName.spec);
+      if (reason !== undefined) conflict(index, reason, sameName);
+      else if (sameName.buildUUID !== undefined) plan.building.push(indexBuild(declared.name, sameName, true));
       continue;
     }
-    // The server refuses a second index on the same key (unless it differs in collation or
-    // partial filter), and creating one beside it would duplicate an index nobody declared.
-    const sameKey = found.find((entry) => entry.name !== ID_INDEX_NAME && sameIndexKey(entry.key, index.key));
+    // MongoDB refuses a second index with the same key and signature under another name (85
+    // IndexOptionsConflict); since 5.0 the signature is the key plus unique, sparse, collation
+    // and partialFilterExpression. One that differs in those would be accepted, but it would
+    // duplicate an index nobody declared on the same key: a conflict for a person either way.
+    const sameKey = found.find((listed) => listed.spec.name !== ID_INDEX_NAME && sameIndexKey(listed.spec.key, index.key));
     if (sameKey !== undefined) {
       accountedFor.add(sameKey);
-      const reason = `an index on the same key exists under another name (${String(sameKey.name)})`;
-      plan.conflicts.push({ kind: "index", collection: declared.name, reason, declared: index, found: sameKey });
+      conflict(index, `an index on the same key exists under another name (${String(sameKey.spec.name)})`, sameKey);
       continue;
     }
     plan.operations.push(createIndex(declared.name, index));
   }
-  plan.unmanaged.push(...found.filter((entry) => entry.name !== ID_INDEX_NAME && !accountedFor.has(entry)));
+  for (const listed of found) {
+    if (listed.spec.name === ID_INDEX_NAME || accountedFor.has(listed)) continue;
+    if (listed.buildUUID !== undefined) plan.building.push(indexBuild(declared.name, listed, false));
+    else plan.unmanaged.push(listed.spec);
+  }
   return plan;
 }
 
-/** How an existing index of the same name differs from its declaration; undefined if it does not. */
+function indexBuild(collection: string, listed: ListedIndex, declared: boolean): IndexBuild {
+  return { collection, spec: listed.spec, buildUUID: listed.buildUUID, declared };
+}
+
+/**
+ * How an existing index of the same name differs from its declaration; undefined if it does not.
+ * The seeder never changes an existing index. (MongoDB itself would answer a createIndexes of the
+ * declared spec with 86 IndexKeySpecsConflict for a different key or signature option (unique,
+ * sparse, collation, partialFilterExpression), and with 85 IndexOptionsConflict for any other
+ * differing option, e.g. expireAfterSeconds.)
+ */
 function indexDifference(declared: DeclaredIndex, found: Document): string | undefined {
   if (!sameIndexKey(found.key, declared.key)) return "same name, different key (fields, directions or their order)";
   if (!semanticallyEqual(meaningfulOptions(found), meaningfulOptions(declared))) return "same name and key, different options";

@@ -1,6 +1,15 @@
 import { BSON } from "mongodb";
 import type { CollectionValidation, DeclaredIndex } from "./declared-shape";
-import { rejectsWritesToInvalidDocuments, type Conflict, type ObservedValidation, type Operation, type Plan } from "./planner";
+import {
+  describeViolationCount,
+  isEmptyPlan,
+  rejectsWritesToInvalidDocuments,
+  type Conflict,
+  type IndexBuild,
+  type ObservedValidation,
+  type Operation,
+  type Plan,
+} from "./planner";
 import { differences } from "./semantic-compare";
 
 /*
@@ -9,6 +18,7 @@ import { differences } from "./semantic-compare";
  *   ~ something will be changed in place (a validator, through collMod)
  *   ! a conflict: nothing will be changed until a human resolves it (an index or collection that
  *     differs, or a new validator that existing documents violate)
+ *   * an index build in progress: plan exits 4 until it ends, and apply waits for it
  *   = something exists that the shape does not declare; it is left alone
  */
 
@@ -55,14 +65,21 @@ export function renderOperation(operation: Operation): string[] {
   if (operation.kind !== "updateValidator") return [`  + ${describeOperation(operation)}`];
   const { before, after, violatingDocuments } = operation;
   const tolerated =
-    violatingDocuments > 0 && !rejectsWritesToInvalidDocuments(after)
+    violatingDocuments.count > 0 && !rejectsWritesToInvalidDocuments(after)
       ? ` (validationLevel ${after.validationLevel}, validationAction ${after.validationAction}: writes to them are not refused)`
       : "";
   return [
     `  ~ ${describeOperation(operation)}`,
     ...validationChangeLines(before, after),
-    `      existing documents violating the new validator: ${violatingDocuments}${tolerated}`,
+    `      existing documents violating the new validator: ${describeViolationCount(violatingDocuments)}${tolerated}`,
   ];
+}
+
+/** A build in progress, declared or not: the shape is not settled until it ends. */
+export function renderBuild(build: IndexBuild): string {
+  const unique = build.spec.unique === true ? " unique" : "";
+  const whose = build.declared ? "declared" : "not declared; left as it is once built";
+  return `  * index ${build.collection}.${String(build.spec.name)} ${show(build.spec.key)}${unique} is being built (${whose}): plan again when it ends`;
 }
 
 export function renderConflict(conflict: Conflict): string[] {
@@ -90,21 +107,21 @@ export function renderSummary(plan: Plan): string {
     `Plan: ${count(byKind("createCollection"), "collection")} to create, ` +
     `${count(byKind("updateValidator"), "validator")} to update, ` +
     `${count(byKind("createIndex"), "index", "indexes")} to create, ` +
+    (plan.building.length > 0 ? `${count(plan.building.length, "index build")} in progress, ` : "") +
     `${count(plan.conflicts.length, "conflict")}.`
   );
 }
 
-/** The whole plan for one database: conflicts first, since they block everything else. */
+/** The whole plan for one database: conflicts first, since they block everything else, then builds in progress. */
 export function renderPlan(plan: Plan, database: string): string[] {
   const unmanaged = plan.unmanagedIndexes.map(
     ({ collection, index }) => `  = index ${collection}.${String(index.name)} ${show(index.key)} is not declared; left as it is`,
   );
-  if (plan.operations.length === 0 && plan.conflicts.length === 0) {
-    return [`No changes. Database "${database}" matches the declared shape.`, ...unmanaged];
-  }
+  if (isEmptyPlan(plan)) return [`No changes. Database "${database}" matches the declared shape.`, ...unmanaged];
   return [
     `Database "${database}":`,
     ...plan.conflicts.flatMap(renderConflict),
+    ...plan.building.map(renderBuild),
     ...plan.operations.flatMap(renderOperation),
     ...unmanaged,
     renderSummary(plan),

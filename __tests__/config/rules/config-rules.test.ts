@@ -1,6 +1,7 @@
 import { computeAutoScalingBounds } from "../../../src/config/rules/compute-auto-scaling-bounds";
 import type { ConfigRule } from "../../../src/config/rules/config-rule";
 import { CONFIG_RULES } from "../../../src/config/rules";
+import { fcvPinWithinAtlasLimit } from "../../../src/config/rules/fcv-pin-within-atlas-limit";
 import { roleArnsBelongToTheAccount } from "../../../src/config/rules/role-arns-belong-to-the-account";
 import { restoreWindowWithinHourlyRetention } from "../../../src/config/rules/restore-window-within-hourly-retention";
 import { snapshotRetentionOrder } from "../../../src/config/rules/snapshot-retention-order";
@@ -57,6 +58,13 @@ const cases: { rule: ConfigRule<unknown>; compliant: unknown; noncompliant: unkn
     compliant: { backup: { pointInTimeRestore: false } },
     noncompliant: { backup: { pointInTimeRestore: false, restoreWindowDays: 7 } },
     path: "backup.restoreWindowDays",
+  },
+  {
+    // Dates far from any plausible "today", so the registered rule (real clock) gives the same answer any day.
+    rule: fcvPinWithinAtlasLimit,
+    compliant: { atlas: {} },
+    noncompliant: { atlas: { pinFcvSince: "2020-01-01T00:00:00Z", pinFcvUntil: "2020-01-15T00:00:00Z" } },
+    path: "atlas.pinFcvUntil",
   },
   {
     rule: roleArnsBelongToTheAccount,

@@ -1,6 +1,6 @@
 import { BSON, Double, Int32, UUID, type Document } from "mongodb";
 import type { DeclaredCollection, DeclaredIndex, DeclaredShape } from "../../../src/seed/declared-shape";
-import type { ObservedDatabase } from "../../../src/seed/planner";
+import type { ObservedDatabase, ViolationCount } from "../../../src/seed/planner";
 
 /*
  * listCollections / listIndexes results shaped like MongoDB 7.0's. The seeded ones are built from
@@ -76,16 +76,22 @@ export function fullySeeded(shape: DeclaredShape, variant: SeededCollectionVaria
 export function withCollection(
   observed: ObservedDatabase,
   name: string,
-  change: { readonly entry?: Document | null; readonly indexes?: readonly Document[] | null; readonly violatingDocuments?: number },
+  change: { readonly entry?: Document | null; readonly indexes?: readonly Document[] | null; readonly violatingDocuments?: number | ViolationCount },
 ): ObservedDatabase {
   const collections = observed.collections.filter((entry) => entry.name !== name);
   if (change.entry !== null) collections.push(change.entry ?? observed.collections.find((entry) => entry.name === name)!);
   const indexes: Record<string, readonly Document[]> = { ...observed.indexes };
   if (change.indexes === null) delete indexes[name];
   else if (change.indexes !== undefined) indexes[name] = change.indexes;
-  const violatingDocuments: Record<string, number> = { ...observed.violatingDocuments };
-  if (change.violatingDocuments !== undefined) violatingDocuments[name] = change.violatingDocuments;
+  const violatingDocuments: Record<string, ViolationCount> = { ...observed.violatingDocuments };
+  const counted = change.violatingDocuments;
+  if (counted !== undefined) violatingDocuments[name] = typeof counted === "number" ? { kind: "exact", count: counted } : counted;
   return { collections, indexes, violatingDocuments };
+}
+
+/** A build in progress as 7.0's listIndexes lists it with includeBuildUUIDs: `{ spec, buildUUID }`. */
+export function buildingEntry(index: DeclaredIndex): Document {
+  return { spec: indexEntry(index), buildUUID: new UUID() };
 }
 
 /** A time-series collection as 7.0 lists it (no validator is possible on it). */

@@ -1,5 +1,6 @@
 import { computeAutoScalingBounds } from "./compute-auto-scaling-bounds";
 import type { ConfigRule } from "./config-rule";
+import { fcvPinWithinAtlasLimit } from "./fcv-pin-within-atlas-limit";
 import { noIgnoredValues } from "./no-ignored-values";
 import { productionRemoteState } from "./production-remote-state";
 import { roleArnsBelongToTheAccount } from "./role-arns-belong-to-the-account";
@@ -17,5 +18,6 @@ export const CONFIG_RULES: readonly ConfigRule<unknown>[] = [
   computeAutoScalingBounds,
   productionRemoteState,
   noIgnoredValues,
+  fcvPinWithinAtlasLimit,
   roleArnsBelongToTheAccount,
 ];

@@ -74,7 +74,9 @@ export class DatabaseCluster extends Construct {
               autoScaling: {
                 diskGbEnabled: props.diskAutoScaling,
                 computeEnabled: compute !== undefined,
-                computeScaleDownEnabled: compute?.scaleDown,
+                // Scale-down is a separate switch in Atlas: left unset, it can stay on after
+                // compute auto-scaling is turned off, so "off" sets both to false.
+                computeScaleDownEnabled: compute?.scaleDown ?? false,
                 computeMinInstanceSize: compute?.minTier,
                 computeMaxInstanceSize: compute?.maxTier,
               },
