@@ -508,15 +508,14 @@ export function pullRequestWorkflow(environments: readonly PipelineEnvironment[]
           },
           run: "npm test",
         },
-        synth,
-        // Its own directory: terraform refuses a directory holding both cdk.tf and cdk.tf.json.
-        { name: "Synthesize HCL for reviewers", run: "npm run synth:hcl -- --output cdktf.hcl.out" },
+        // The JSON that is planned and applied, and the same configuration in HCL for reviewers (cdktf.out/hcl/<stack>/cdk.tf).
+        { name: "Synthesize (JSON, and HCL for reviewers)", run: "npm run synth:hcl" },
         {
           name: "Upload the synthesized stacks (configuration only)",
           uses: ACTIONS.uploadArtifact.ref,
           with: {
             name: "cdktf.out",
-            path: ["cdktf.out/manifest.json", "cdktf.out/stacks/*/cdk.tf.json", "cdktf.hcl.out/stacks/*/cdk.tf", ""].join("\n"),
+            path: ["cdktf.out/manifest.json", "cdktf.out/stacks/*/cdk.tf.json", "cdktf.out/hcl/*/cdk.tf", ""].join("\n"),
             "if-no-files-found": "error",
             "retention-days": 14,
           },

@@ -11,9 +11,9 @@ import { canonicalJson, digestEntries, planDigest } from "../../.github/scripts/
 import { runCli, showPlan } from "../../.github/scripts/plan-review";
 import { headline, summarizePlan } from "../../.github/scripts/plan-summary";
 import { temporaryDirectory } from "../support/stacks";
-import { builtinTerraformAvailability, TerraformWorkspace } from "../support/terraform-runner";
+import { terraformAvailability, TerraformWorkspace } from "../support/terraform-runner";
 
-const terraform = builtinTerraformAvailability();
+const terraform = terraformAvailability();
 if (!terraform.available) console.warn(`skipping the real-Terraform plan review tests: ${terraform.reason}`);
 const describeWithTerraform = terraform.available ? describe : describe.skip;
 

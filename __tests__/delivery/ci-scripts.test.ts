@@ -14,7 +14,7 @@ import { runCli as seedCli, seedPlanDigest, type SeedRun } from "../../.github/s
 import { ConfigError } from "../../src/config/config-issue";
 import { writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/stacks";
-import { builtinTerraformAvailability } from "../support/terraform-runner";
+import { terraformAvailability } from "../support/terraform-runner";
 import { filledInEnvironment } from "./support/environment-files";
 import { loadWorkflow } from "./support/workflows";
 
@@ -258,7 +258,7 @@ describe("the head-of-main check, as the first job runs it (bash -eo pipefail, a
   });
 });
 
-const terraform = builtinTerraformAvailability();
+const terraform = terraformAvailability();
 const describeWithTerraform = terraform.available ? describe : describe.skip;
 if (!terraform.available) console.warn(`skipping the errored.tfstate tests: ${terraform.reason}`);
 

@@ -13,7 +13,7 @@ import { parse } from "yaml";
 import { pipelineEnvironments } from "../../.github/scripts/pipeline";
 import { generateWorkflows, MISSING_RUNNER_LABEL, staleWorkflows, TERRAFORM_VERSION as GENERATED_TERRAFORM } from "../../.github/scripts/workflows";
 import { temporaryDirectory } from "../support/stacks";
-import { builtinTerraformAvailability } from "../support/terraform-runner";
+import { terraformAvailability } from "../support/terraform-runner";
 import { TERRAFORM_VERSION } from "./pinned-versions";
 import {
   appliesNotOfSavedPlan,
@@ -445,7 +445,7 @@ describe("the pinned Terraform version", () => {
     expect(pullRequest.env?.TERRAFORM_VERSION).toBe(TERRAFORM_VERSION);
   });
 
-  const installed = builtinTerraformAvailability();
+  const installed = terraformAvailability();
   it.skipIf(!installed.available)("is the one installed here", () => {
     expect(installed.available && installed.version).toBe(`Terraform v${TERRAFORM_VERSION}`);
   });

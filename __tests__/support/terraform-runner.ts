@@ -71,18 +71,6 @@ export function registryTerraformAvailability(env: NodeJS.ProcessEnv = process.e
   return { available: true, terraform, mirror: search.found ? search.mirror : "", version: probe.version };
 }
 
-/**
- * Terraform alone, for configurations that use only Terraform's built-in provider (terraform_data):
- * no mirror or registry is needed. Pair it with a workspace whose mirror is an empty directory, so
- * nothing can be installed from anywhere.
- */
-export function builtinTerraformAvailability(env: NodeJS.ProcessEnv = process.env): TerraformAvailability {
-  const terraform = terraformBinary(env);
-  const probe = probeTerraform(terraform);
-  if (!probe.version) return { available: false, reason: probe.reason! };
-  return { available: true, terraform, mirror: "", version: probe.version };
-}
-
 /** Flags that let the aws provider configure itself without calling AWS (STS, IAM, IMDS). */
 export const AWS_OFFLINE_PROVIDER_SETTINGS = {
   skip_credentials_validation: true,
