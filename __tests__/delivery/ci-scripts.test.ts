@@ -10,7 +10,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { deployOrder, pipelineEnvironments, type PipelineEnvironment } from "../../.github/scripts/pipeline";
 import { preflightProblems } from "../../.github/scripts/preflight";
-import { runCli as seedCli, seedPlanDigest, type SeedRun } from "../../.github/scripts/seed-plan";
+import { runCli as seedCli, SEED_EXIT, seedPlanDigest, type SeedRun } from "../../.github/scripts/seed-plan";
+import { EXIT } from "../../src/seed/main";
+import { DEFAULT_INDEX_BUILD_TIMEOUT_MS } from "../../src/seed/time-limits";
 import { ConfigError } from "../../src/config/config-issue";
 import { writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/stacks";
@@ -385,5 +387,25 @@ describe("the pull-request check's MongoDB 7.0 replica set (bash, stand-in docke
     expect(result.stdout).toContain("::error::MongoDB did not become PRIMARY within 2 minutes");
     expect(result.calls.filter((call) => call.includes("rs.status")).length).toBe(60);
     expect(result.calls).toContain("logs mongo");
+  });
+});
+
+describe("the seed jobs and the seeder agree", () => {
+  it("on the exit codes the gate reads", () => {
+    expect(SEED_EXIT).toEqual({ none: EXIT.ok, failure: EXIT.failure, changes: EXIT.changesPending, conflict: EXIT.conflict, indexBuild: EXIT.buildInProgress });
+  });
+
+  it("on time: a seed apply job outlives the seeder's longest index build wait, a seed plan job its bounded waits", () => {
+    const deploy = loadWorkflow("deploy.yml");
+    const jobs = Object.entries(deploy.jobs);
+    for (const [, job] of jobs.filter(([id]) => id.startsWith("seed-apply-"))) {
+      expect(job["timeout-minutes"]! * 60_000).toBeGreaterThan(DEFAULT_INDEX_BUILD_TIMEOUT_MS * 2); // the fresh plan, then the apply
+    }
+    for (const [, job] of jobs.filter(([id]) => id.startsWith("seed-plan-"))) {
+      const run = job.steps.map((step) => step.run ?? "").find((text) => text.includes("seed-plan.ts plan"))!;
+      const attempts = Number(/--attempts (\d+)/.exec(run)?.[1] ?? 20);
+      const wait = Number(/--wait-seconds (\d+)/.exec(run)?.[1] ?? 30);
+      expect(job["timeout-minutes"]! * 60).toBeGreaterThan(attempts * wait);
+    }
   });
 });
