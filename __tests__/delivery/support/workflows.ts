@@ -11,6 +11,7 @@ export interface Step {
   readonly if?: string;
   readonly with?: Record<string, unknown>;
   readonly env?: Record<string, unknown>;
+  readonly "working-directory"?: string;
 }
 
 export interface Job {
@@ -23,6 +24,8 @@ export interface Job {
   readonly permissions?: Record<string, string> | string;
   readonly env?: Record<string, unknown>;
   readonly services?: Record<string, Service>;
+  readonly outputs?: Record<string, string>;
+  readonly "timeout-minutes"?: number;
   readonly steps: readonly Step[];
 }
 
@@ -46,13 +49,13 @@ export interface Workflow {
 export const WORKFLOW_DIR = path.join(".github", "workflows");
 
 /** Every workflow file, raw text and parsed (YAML 1.2, so `on:` stays the string "on"). */
-export function loadWorkflows(): { readonly file: string; readonly text: string; readonly workflow: Workflow }[] {
+export function loadWorkflows(directory = WORKFLOW_DIR): { readonly file: string; readonly text: string; readonly workflow: Workflow }[] {
   return fs
-    .readdirSync(WORKFLOW_DIR)
+    .readdirSync(directory)
     .filter((file) => /\.ya?ml$/.test(file))
     .sort()
     .map((file) => {
-      const text = fs.readFileSync(path.join(WORKFLOW_DIR, file), "utf8");
+      const text = fs.readFileSync(path.join(directory, file), "utf8");
       return { file, text, workflow: parse(text) as Workflow };
     });
 }
