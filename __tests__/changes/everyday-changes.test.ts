@@ -11,16 +11,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { temporaryDirectory } from "../support/stacks";
 
-/**
- * The test files that read config/*.json or src/seed/declared-shape.ts (this folder excluded: no
- * recursion). The delivery tests read config/ too: __tests__/delivery adds its own staging file.
- */
+/** The test files that read config/*.json or src/seed/declared-shape.ts (this folder excluded: no recursion). */
 const AFFECTED_TESTS = [
   "__tests__/app/synthesize-app.test.ts",
   "__tests__/config",
   "__tests__/stack",
   "__tests__/policy/policy-checks.test.ts",
   "__tests__/seed",
+  "__tests__/delivery",
 ];
 
 const NEW_INDEX = `{ name: "metadata.agent_id_1", key: { "metadata.agent_id": 1 } }, // calls handled by one agent`;

