@@ -18,7 +18,10 @@ const AFFECTED_TESTS = [
   "__tests__/stack",
   "__tests__/policy/policy-checks.test.ts",
   "__tests__/seed",
-  "__tests__/delivery",
+  "__tests__/delivery/workflows.test.ts",
+  "__tests__/delivery/ci-docs.test.ts",
+  "__tests__/delivery/ci-scripts.test.ts",
+  "__tests__/delivery/synth-output.test.ts",
 ];
 
 const NEW_INDEX = `{ name: "metadata.agent_id_1", key: { "metadata.agent_id": 1 } }, // calls handled by one agent`;

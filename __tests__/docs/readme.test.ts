@@ -1,0 +1,64 @@
+/*
+ * The README stays a few screens long and leads to the rest: every relative link resolves, every
+ * document in docs/ is reachable from it, and every command it or `help` shows exists.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { POLICY_RULES } from "../../src/policy/rules";
+
+const README = fs.readFileSync("README.md", "utf8");
+const HELP = fs.readFileSync("help", "utf8");
+const SCRIPTS = Object.keys(JSON.parse(fs.readFileSync("package.json", "utf8")).scripts as Record<string, string>);
+const MAX_LINES = 250;
+
+/** Relative link targets of a Markdown text, without their #anchors. */
+function relativeLinks(markdown: string): string[] {
+  return [...markdown.matchAll(/\]\(([^)\s]+)\)/g)]
+    .map((match) => match[1])
+    .filter((target) => !/^[a-z]+:/i.test(target) && !target.startsWith("#"))
+    .map((target) => target.split("#")[0]);
+}
+
+describe("README.md", () => {
+  it(`has at most ${MAX_LINES} lines`, () => {
+    expect(README.split("\n").length).toBeLessThanOrEqual(MAX_LINES);
+  });
+
+  it("says what this is, how to set it up, what it provisions, the common changes and how to deploy", () => {
+    const headings = [...README.matchAll(/^##+ (.+)$/gm)].map((match) => match[1]);
+    expect(headings).toEqual(expect.arrayContaining(["Set-up (fresh machine)", "What it provisions", "Common changes", "Deploying"]));
+    for (const change of ["A new environment.", "Resize.", "Add an index.", "Add an alert recipient."]) expect(README).toContain(`**${change}**`);
+    expect(README.match(/```mermaid/g)).toHaveLength(1);
+  });
+
+  it("links only to files that exist", () => {
+    const missing = relativeLinks(README).filter((target) => !fs.existsSync(target));
+    expect(missing).toEqual([]);
+  });
+
+  it("leads to every document in docs/", () => {
+    const linked = new Set(relativeLinks(README).map((target) => path.normalize(target)));
+    const orphans = fs.readdirSync("docs").map((file) => path.join("docs", file)).filter((file) => !linked.has(file));
+    expect(orphans).toEqual([]);
+  });
+
+  it.each([
+    ["README.md", README],
+    ["help", HELP],
+  ])("%s shows only npm scripts that exist", (_name, text) => {
+    const used = [...text.matchAll(/npm run ([\w:-]+)/g)].map((match) => match[1]);
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.filter((script) => !SCRIPTS.includes(script))).toEqual([]);
+  });
+
+  it("has no bare cdktf command, which would need the CLI on the PATH and telemetry off", () => {
+    for (const text of [README, HELP]) expect(text).not.toMatch(/^\s*(cdktf|npx cdktf) (diff|deploy|synth|list|destroy)\b/m);
+  });
+});
+
+describe("docs/policy.md", () => {
+  it("describes every policy rule of the pack", () => {
+    const doc = fs.readFileSync("docs/policy.md", "utf8");
+    expect(POLICY_RULES.map((rule) => rule.id).filter((id) => !doc.includes(`| \`${id}\` |`))).toEqual([]);
+  });
+});
