@@ -44,6 +44,16 @@ function isFresh() {
   }
 }
 
+/** Removes the bundles of checkouts that no longer exist (temporary copies made by tests). */
+function pruneOtherCheckouts() {
+  const parent = path.dirname(cacheDir);
+  for (const entry of fs.existsSync(parent) ? fs.readdirSync(parent) : []) {
+    const rootFile = path.join(parent, entry, "root");
+    const owner = fs.existsSync(rootFile) ? fs.readFileSync(rootFile, "utf8") : undefined;
+    if (owner === undefined || !fs.existsSync(owner)) fs.rmSync(path.join(parent, entry), { recursive: true, force: true });
+  }
+}
+
 function build() {
   // Loaded only when a build is needed: esbuild starts a helper process.
   const esbuild = require("esbuild");
@@ -65,12 +75,18 @@ function build() {
   // Written under temporary names and renamed, so a concurrent run never reads half a bundle.
   const suffix = `.${process.pid}.tmp`;
   fs.writeFileSync(bundleFile + suffix, result.outputFiles[0].text);
-  fs.writeFileSync(inputsFile + suffix, JSON.stringify(Object.keys(result.metafile.inputs).map(stamp)));
+  // This file is an input too: a change of the build options must rebuild.
+  const inputs = [...Object.keys(result.metafile.inputs), path.relative(root, __filename)];
+  fs.writeFileSync(inputsFile + suffix, JSON.stringify(inputs.map(stamp)));
+  fs.writeFileSync(path.join(cacheDir, "root"), root);
   fs.renameSync(bundleFile + suffix, bundleFile);
   fs.renameSync(inputsFile + suffix, inputsFile);
 }
 
-if (!isFresh()) build();
+if (!isFresh()) {
+  build();
+  pruneOtherCheckouts();
+}
 if (!process.argv.includes("--build-only")) {
   const filename = path.join(root, "main.js");
   const app = new Module(filename, module);

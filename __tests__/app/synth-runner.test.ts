@@ -22,8 +22,8 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
 
-function synth(): { status: number | null; stdout: string; stderr: string } {
-  const env = { ...process.env };
+function synth(extraEnv: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  const env = { ...process.env, ...extraEnv };
   delete env.CDKTF_OUTDIR;
   const result = spawnSync(process.execPath, ["scripts/synth.cjs"], { cwd: copy, encoding: "utf8", env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -48,6 +48,11 @@ describe("npm run synth (scripts/synth.cjs)", () => {
     expect(lines.at(-1)).toBe(`Synthesized ${stacks.join(", ")} into cdktf.out/stacks/`);
     expect(lines.slice(0, -1).every((line) => line.startsWith("Placeholders remain in "))).toBe(true);
     expect(lines.length).toBeLessThanOrEqual(2);
+  });
+
+  it("needs nothing installed by hand: no terraform (or any other program) on the PATH", () => {
+    const { status, stderr } = synth({ PATH: path.dirname(process.execPath) });
+    expect(status, stderr).toBe(0);
   });
 
   it("never runs stale JavaScript: an edited source file is compiled again", () => {

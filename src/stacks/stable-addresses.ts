@@ -10,6 +10,18 @@ import type { Node } from "constructs";
  */
 export class StableAddressStack extends TerraformStack {
   private readonly addressOwners = new Map<string, string>();
+  private terraformJson?: { readonly nodes: number; readonly json: any };
+
+  /**
+   * The stack as Terraform JSON. The policy Aspect reads it during synthesis and the synthesizer
+   * writes it right after; resolving a stack is the costliest step of `npm run synth`, so the
+   * second ask reuses the first answer while the construct tree is unchanged.
+   */
+  public toTerraform(): any {
+    const nodes = this.node.findAll().length;
+    if (this.terraformJson?.nodes !== nodes) this.terraformJson = { nodes, json: super.toTerraform() };
+    return this.terraformJson.json;
+  }
 
   protected allocateLogicalId(element: TerraformElement | Node): string {
     const node = element instanceof TerraformElement ? element.node : element;

@@ -1,5 +1,6 @@
-import { DataResource, type ITerraformDependable } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { TerraformData } from "./terraform-data";
 
 /** Inputs of {@link IamPropagationWait}. */
 export interface IamPropagationWaitProps {
@@ -25,11 +26,11 @@ export const IAM_PROPAGATION_SECONDS = 30;
  * It runs on create and whenever a trigger changes, never on a plan.
  */
 export class IamPropagationWait extends Construct {
-  readonly wait: DataResource;
+  readonly wait: TerraformData;
 
   constructor(scope: Construct, id: string, props: IamPropagationWaitProps) {
     super(scope, id);
-    this.wait = new DataResource(this, id, {
+    this.wait = new TerraformData(this, id, {
       triggersReplace: { ...props.triggers },
       dependsOn: [...props.after],
       provisioners: [{ type: "local-exec", command: `sleep ${IAM_PROPAGATION_SECONDS}` }],
