@@ -1,22 +1,25 @@
 /*
- * Generates .github/workflows/deploy.yml and pull-request.yml from the environment files in
- * config/: one set of jobs per environment, in the order config sets (pipeline.ts).
+ * Renders the three workflow files, which are the same whatever config/ holds, and the trust
+ * policies of docs/ci-cd.md, which are per environment (documentation, not workflow):
  *
- *   npx tsx .github/scripts/workflows.ts write [config-dir] [workflow-dir]   regenerate
- *   npx tsx .github/scripts/workflows.ts check [config-dir] [workflow-dir]   exit 1 when stale
+ *   deploy.yml              current-head -> environments (the list, from config/ at run time) ->
+ *                           deploy: one matrix entry per environment, in deploy order, one at a
+ *                           time (max-parallel: 1), later ones cancelled when one fails (fail-fast)
+ *   deploy-environment.yml  one environment's jobs (plan, apply, seed plan, seed approval, seed
+ *                           apply), called with that environment's values as inputs
+ *   pull-request.yml        tests, then one plan job per production: false environment (a matrix
+ *                           over the list), each under its own <env>-plan environment
  *
- * Why generated, not a matrix: GitHub Actions runs a job only after every entry of a matrix job
- * it needs, and a job-level `if:` cannot read matrix values. With matrix jobs, dev's apply would
- * wait for prod's approval, and prod's approval could not be skipped for prod alone when its plan
- * has no changes. Generated jobs have literal names, environments, roles, runner labels and
- * concurrency groups, which reviewers read and the tests check job by job. The pull-request check
- * (`npm test`) fails while the committed workflows differ from what config/ generates, so a new
- * config/<env>.json arrives with its jobs, in the same pull request, by running `write`.
+ *   npx tsx .github/scripts/workflows.ts write [config-dir] [workflow-dir] [doc-file]   regenerate
+ *   npx tsx .github/scripts/workflows.ts check [config-dir] [workflow-dir] [doc-file]   exit 1 when stale
+ *
+ * A new config/<env>.json therefore needs no workflow edit: the environments job lists it, and
+ * the matrix runs it. Its trust policies appear in docs/ci-cd.md on the next `write`.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { pipelineEnvironments, type PipelineEnvironment } from "./pipeline";
+import { pipelineEnvironments } from "./pipeline";
 import { trustPolicySection } from "./trust-policies";
 
 /** Third-party actions, pinned to full commit SHAs (a tag can be moved to other code, a SHA cannot). */
@@ -43,8 +46,7 @@ export const LIMITS = {
   seedApply: { timeoutMinutes: 90, sessionSeconds: 7200 },
 } as const;
 
-/** Where a missing ci.runnerLabel shows in runs-on; the preflight stops the environment first. */
-export const MISSING_RUNNER_LABEL = "ci-runnerLabel-not-set";
+export { MISSING_RUNNER_LABEL } from "./environments";
 
 type Step = Record<string, unknown>;
 type Job = Record<string, unknown>;
@@ -56,17 +58,6 @@ export const githubEnvironment = {
   seed: (name: string) => `${name}-seed`,
   seedApproval: (name: string) => `${name}-seed-approval`,
 };
-
-/** Job ids of one environment's part of the deploy pipeline. */
-export const jobIds = (name: string) => ({
-  plan: `plan-${name}`,
-  apply: `apply-${name}`,
-  seedPlan: `seed-plan-${name}`,
-  seedApproval: `approve-seed-${name}`,
-  seedApply: `seed-apply-${name}`,
-});
-
-const stackDir = (environment: PipelineEnvironment) => `cdktf.out/stacks/${environment.stack}`;
 
 const checkout: Step = { uses: ACTIONS.checkout.ref, with: { "persist-credentials": false } };
 const setupNode: Step = { uses: ACTIONS.setupNode.ref, with: { "node-version": "${{ env.NODE_VERSION }}", cache: "npm" } };
@@ -84,15 +75,37 @@ const ATLAS_ENV = {
   TF_VAR_atlas_alert_webhook_secret: "${{ secrets.ATLAS_ALERT_WEBHOOK_SECRET }}",
 };
 
-function awsCredentials(purpose: string, environment: PipelineEnvironment, roleArn: string, sessionSeconds: number, extra: Step = {}): Step {
+/**
+ * Where a job's environment values come from: the called workflow's `inputs`, or the pull-request
+ * matrix entry. Scripts read them through the environment variables ENVIRONMENT, STACK, STACK_DIR
+ * and SEED_SECRET_ID, never through an expression inside `run:`.
+ */
+interface Source {
+  /** An expression for one field of the environment entry (environments.ts), e.g. `inputs.stack`. */
+  readonly field: (name: string) => string;
+}
+const fromInputs: Source = { field: (name) => `inputs.${name}` };
+const fromMatrix: Source = { field: (name) => `matrix.target.${name}` };
+const value = (source: Source, name: string) => `\${{ ${source.field(name)} }}`;
+
+/** The environment variables every environment job's scripts read. */
+const environmentEnv = (source: Source) => ({
+  ENVIRONMENT: value(source, "environment"),
+  STACK: value(source, "stack"),
+  STACK_DIR: `cdktf.out/stacks/${value(source, "stack")}`,
+  SEED_SECRET_ID: value(source, "seed_secret_id"),
+});
+const STACK_DIR = "${{ env.STACK_DIR }}";
+
+function awsCredentials(purpose: "plan" | "deploy" | "seed", source: Source, sessionSeconds: number, extra: Step = {}): Step {
   return {
-    name: `AWS credentials (OIDC, ${purpose} role of ${environment.name})`,
+    name: `AWS credentials (OIDC, ${purpose} role of the environment)`,
     ...extra,
     uses: ACTIONS.awsCredentials.ref,
     with: {
-      "role-to-assume": roleArn,
-      "role-session-name": `${purpose}-${environment.name}-\${{ github.run_id }}`,
-      "aws-region": environment.region,
+      "role-to-assume": value(source, `${purpose}_role_arn`),
+      "role-session-name": `${purpose}-${value(source, "environment")}-\${{ github.run_id }}`,
+      "aws-region": value(source, "region"),
       // Longer than the job may run: an expired session cannot save the state after an apply.
       "role-duration-seconds": sessionSeconds,
     },
@@ -118,59 +131,65 @@ export const CURRENT_HEAD_SCRIPT = [
   "",
 ].join("\n");
 
-/** Fails, naming the regenerate command, when the committed workflows are not what config/ generates. */
-const workflowsCheck: Step = { name: "Workflows are generated from config/", run: "npx tsx .github/scripts/workflows.ts check" };
-
 const currentHeadStep: Step = {
   name: "Refuse anything but the current head of main",
   env: { GH_TOKEN: "${{ github.token }}" },
   run: CURRENT_HEAD_SCRIPT,
 };
 
-function preflight(environment: PipelineEnvironment, mode: "deploy" | "pull-request", summaryFile?: string): Step {
+function preflight(mode: "deploy" | "pull-request", summaryFile?: string): Step {
   const summary = summaryFile ? ` --summary-file ${summaryFile}` : "";
   return {
-    name: `Refuse placeholders, local state${mode === "deploy" ? " and a missing runner label" : ""} (${environment.file})`,
+    name: `Refuse placeholders, local state${mode === "deploy" ? " and a missing runner label" : ""} (config/<environment>.json)`,
     id: "preflight",
-    run: `npx tsx .github/scripts/preflight.ts ${environment.name} --mode ${mode}${summary}`,
+    run: `npx tsx .github/scripts/preflight.ts "$ENVIRONMENT" --mode ${mode}${summary}`,
   };
 }
 
-function terraformInit(environment: PipelineEnvironment, extra: Step = {}): Step {
-  return { name: "terraform init", ...extra, "working-directory": stackDir(environment), run: "terraform init -input=false -no-color" };
+function terraformInit(extra: Step = {}): Step {
+  return { name: "terraform init", ...extra, "working-directory": STACK_DIR, run: "terraform init -input=false -no-color" };
 }
 
 /** Checkout, install, preflight (before any credential), Terraform and synth: how every deploy job with Terraform starts. */
-function deployPrelude(environment: PipelineEnvironment): Step[] {
-  return [checkout, setupNode, install, preflight(environment, "deploy"), setupTerraform, synth];
-}
+const deployPrelude: Step[] = [checkout, setupNode, install, preflight("deploy"), setupTerraform, synth];
 
 /**
  * The head check ran, and passed, in this attempt of the run. "Re-run failed jobs" does not re-run
  * a job that succeeded, so without this a re-run of an old run's failed job would skip the check
  * and could take, in an environment's queue, the place of a newer commit's pending job. Every job
  * that joins a queue requires it in its `if:`, which GitHub evaluates before the job is queued.
+ * The caller passes the attempt its current-head job ran in as the input head_checked_attempt.
  */
-const FRESH_HEAD_CHECK = "needs.current-head.outputs.attempt == github.run_attempt";
-const HEAD_CHECKED = `needs.current-head.result == 'success' && ${FRESH_HEAD_CHECK}`;
+const FRESH_HEAD_CHECK = "inputs.head_checked_attempt == github.run_attempt";
+const CALLER_FRESH_HEAD_CHECK = "needs.current-head.outputs.attempt == github.run_attempt";
 
-/** One environment's jobs of the deploy pipeline; `after` are the jobs of the environment before it. */
-function deployJobs(environment: PipelineEnvironment, after: readonly string[]): Record<string, Job> {
-  const ids = jobIds(environment.name);
-  const dir = stackDir(environment);
-  const group = { group: `deploy-${environment.name}`, "cancel-in-progress": false };
-  const okOrSkipped = (id: string) => `(needs.${id}.result == 'success' || needs.${id}.result == 'skipped')`;
-  // After the environment before this one, even where it had nothing to apply (skipped jobs).
-  const chain = after.map((id) => (id.startsWith("plan-") || id.startsWith("seed-plan-") ? `needs.${id}.result == 'success'` : okOrSkipped(id)));
-  const seedLabel = environment.runnerLabel ?? MISSING_RUNNER_LABEL;
+/** The inputs of deploy-environment.yml: one environment entry (environments.ts), plus the head check's attempt. */
+export const ENVIRONMENT_INPUTS = {
+  environment: { type: "string", description: "config/<environment>.json's environment" },
+  production: { type: "boolean", description: "config/<environment>.json's production" },
+  stack: { type: "string", description: "the synthesized stack (cdktf.out/stacks/<stack>)" },
+  region: { type: "string", description: "where STS and Secrets Manager are called" },
+  plan_role_arn: { type: "string", description: "ci.planRoleArn (trusts <environment>-plan only)" },
+  deploy_role_arn: { type: "string", description: "ci.deployRoleArn (trusts <environment>-deploy only)" },
+  seed_role_arn: { type: "string", description: "database.seederRoleArn (trusts <environment>-seed only)" },
+  runner_label: { type: "string", description: "ci.runnerLabel: the self-hosted runner inside the environment's VPC" },
+  seed_secret_id: { type: "string", description: "connectionSecret.seederName" },
+  head_checked_attempt: { type: "string", description: "the run attempt in which the caller's current-head job passed" },
+} as const;
+
+/** One environment's jobs of the deploy pipeline, reading the environment from `inputs`. */
+function environmentJobs(): Record<string, Job> {
+  const group = { group: `deploy-${value(fromInputs, "environment")}`, "cancel-in-progress": false };
+  const environment = value(fromInputs, "environment");
+  const erroredState = `\${{ failure() && hashFiles(format('{0}/errored.tfstate', env.STACK_DIR)) != '' }}`;
+  const seedLabel = value(fromInputs, "runner_label");
 
   const plan: Job = {
-    name: `plan ${environment.stack}`,
-    needs: ["current-head", ...after],
-    if: after.length === 0 ? `\${{ ${FRESH_HEAD_CHECK} }}` : `\${{ !cancelled() && ${HEAD_CHECKED} && ${chain.join(" && ")} }}`,
+    name: "plan ${{ inputs.stack }}",
+    if: `\${{ ${FRESH_HEAD_CHECK} }}`,
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": LIMITS.plan.timeoutMinutes,
-    environment: githubEnvironment.plan(environment.name),
+    environment: `${environment}-plan`,
     concurrency: group,
     permissions: { contents: "read", "id-token": "write" },
     outputs: {
@@ -180,13 +199,13 @@ function deployJobs(environment: PipelineEnvironment, after: readonly string[]):
       changes: "${{ steps.review.outputs.changes }}",
     },
     steps: [
-      ...deployPrelude(environment),
-      awsCredentials("plan", environment, environment.planRoleArn, LIMITS.plan.sessionSeconds),
-      terraformInit(environment),
+      ...deployPrelude,
+      awsCredentials("plan", fromInputs, LIMITS.plan.sessionSeconds),
+      terraformInit(),
       {
         name: "terraform plan -out",
         id: "plan",
-        "working-directory": dir,
+        "working-directory": STACK_DIR,
         env: ATLAS_ENV,
         // The read-only plan role cannot write the lock; the apply job plans again under the lock.
         run: "terraform plan -input=false -no-color -lock=false -out=tfplan",
@@ -194,80 +213,82 @@ function deployJobs(environment: PipelineEnvironment, after: readonly string[]):
       {
         name: "Plan summary and digest for the approvers",
         id: "review",
-        run: `npx tsx .github/scripts/plan-review.ts publish --stack ${environment.stack} --dir ${dir} --plan tfplan`,
+        run: 'npx tsx .github/scripts/plan-review.ts publish --stack "$STACK" --dir "$STACK_DIR" --plan tfplan',
       },
       {
         name: "Say the plan failed",
         if: "${{ failure() && steps.plan.outcome == 'failure' }}",
-        run: `npx tsx .github/scripts/plan-review.ts failed --stack ${environment.stack}`,
+        run: 'npx tsx .github/scripts/plan-review.ts failed --stack "$STACK"',
       },
     ],
   };
 
   const apply: Job = {
-    name: `apply ${environment.stack}${environment.production ? " (approval)" : ""}`,
-    needs: ["current-head", ids.plan],
+    name: "apply ${{ inputs.stack }}",
+    needs: ["plan"],
     // Nothing to apply, nothing to approve: the job (and its approval) is skipped.
-    if: `\${{ ${FRESH_HEAD_CHECK} && needs.${ids.plan}.outputs.changes == 'true' }}`,
+    if: `\${{ ${FRESH_HEAD_CHECK} && needs.plan.outputs.changes == 'true' }}`,
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": LIMITS.apply.timeoutMinutes,
-    environment: githubEnvironment.deploy(environment.name),
+    // Production: required reviewers on <environment>-deploy make this the approval.
+    environment: `${environment}-deploy`,
     concurrency: group,
     permissions: { contents: "read", "id-token": "write" },
     steps: [
       currentHeadStep,
-      ...deployPrelude(environment),
-      awsCredentials("deploy", environment, environment.deployRoleArn, LIMITS.apply.sessionSeconds),
-      terraformInit(environment),
+      ...deployPrelude,
+      awsCredentials("deploy", fromInputs, LIMITS.apply.sessionSeconds),
+      terraformInit(),
       {
         name: "terraform plan -out (fresh, under the state lock)",
-        "working-directory": dir,
+        "working-directory": STACK_DIR,
         env: ATLAS_ENV,
         run: "terraform plan -input=false -no-color -out=tfplan",
       },
       {
         name: "Refuse a plan other than the approved one",
         env: {
-          APPROVED_SALT: `\${{ needs.${ids.plan}.outputs.salt }}`,
-          APPROVED_DIGEST: `\${{ needs.${ids.plan}.outputs.digest }}`,
-          APPROVED_ADDRESSES: `\${{ needs.${ids.plan}.outputs.addresses }}`,
+          APPROVED_SALT: "${{ needs.plan.outputs.salt }}",
+          APPROVED_DIGEST: "${{ needs.plan.outputs.digest }}",
+          APPROVED_ADDRESSES: "${{ needs.plan.outputs.addresses }}",
         },
-        run: `npx tsx .github/scripts/plan-review.ts check --stack ${environment.stack} --dir ${dir} --plan tfplan --salt "$APPROVED_SALT" --digest "$APPROVED_DIGEST" --addresses "$APPROVED_ADDRESSES"`,
+        run: 'npx tsx .github/scripts/plan-review.ts check --stack "$STACK" --dir "$STACK_DIR" --plan tfplan --salt "$APPROVED_SALT" --digest "$APPROVED_DIGEST" --addresses "$APPROVED_ADDRESSES"',
       },
       {
         name: "terraform apply (the saved, approved plan)",
-        "working-directory": dir,
+        "working-directory": STACK_DIR,
         env: ATLAS_ENV,
         run: "terraform apply -input=false -no-color tfplan",
       },
-      awsCredentials("deploy", environment, environment.deployRoleArn, LIMITS.apply.sessionSeconds, {
-        name: `AWS credentials again (fresh session of the deploy role of ${environment.name}, to save the state)`,
-        if: `\${{ failure() && hashFiles('${dir}/errored.tfstate') != '' }}`,
+      awsCredentials("deploy", fromInputs, LIMITS.apply.sessionSeconds, {
+        name: "AWS credentials again (fresh session of the deploy role, to save the state)",
+        if: erroredState,
       }),
       {
         name: "Push errored.tfstate (Terraform could not save the state after applying)",
-        if: `\${{ failure() && hashFiles('${dir}/errored.tfstate') != '' }}`,
-        "working-directory": dir,
+        if: erroredState,
+        "working-directory": STACK_DIR,
         run: "bash ../../../.github/scripts/push-errored-state.sh",
       },
     ],
   };
 
-  const seedSteps = (command: string): Step[] => [
+  const seedSteps = (command: "plan" | "apply"): Step[] => [
     checkout,
     setupNode,
     install,
-    awsCredentials("seed", environment, environment.seedRoleArn, command === "plan" ? LIMITS.seedPlan.sessionSeconds : LIMITS.seedApply.sessionSeconds),
+    awsCredentials("seed", fromInputs, command === "plan" ? LIMITS.seedPlan.sessionSeconds : LIMITS.seedApply.sessionSeconds),
   ];
-  const seedEnv = { AWS_REGION: environment.region };
+  const seedEnv = { AWS_REGION: value(fromInputs, "region") };
   const seedPlan: Job = {
-    name: `seed plan ${environment.stack}`,
-    needs: ["current-head", ids.plan, ids.apply],
-    if: `\${{ !cancelled() && ${HEAD_CHECKED} && needs.${ids.plan}.result == 'success' && ${okOrSkipped(ids.apply)} }}`,
+    name: "seed plan ${{ inputs.stack }}",
+    needs: ["plan", "apply"],
+    if: `\${{ !cancelled() && ${FRESH_HEAD_CHECK} && needs.plan.result == 'success' && (needs.apply.result == 'success' || needs.apply.result == 'skipped') }}`,
     // The seeder reaches the cluster through its PrivateLink hostname, routable only inside the VPC.
+    // A label from config/ (environment variables do not resolve in runs-on).
     "runs-on": ["self-hosted", seedLabel],
     "timeout-minutes": LIMITS.seedPlan.timeoutMinutes,
-    environment: githubEnvironment.seed(environment.name),
+    environment: `${environment}-seed`,
     concurrency: group,
     permissions: { contents: "read", "id-token": "write" },
     outputs: { changes: "${{ steps.seed.outputs.changes }}", digest: "${{ steps.seed.outputs.digest }}" },
@@ -277,38 +298,38 @@ function deployJobs(environment: PipelineEnvironment, after: readonly string[]):
         name: "Seed plan (into the job summary)",
         id: "seed",
         env: seedEnv,
-        run: `npx tsx .github/scripts/seed-plan.ts plan --environment ${environment.name} --secret-id ${environment.seedSecretId}`,
+        run: 'npx tsx .github/scripts/seed-plan.ts plan --environment "$ENVIRONMENT" --secret-id "$SEED_SECRET_ID"',
       },
     ],
   };
 
   const seedApproval: Job = {
-    name: `approve the seed of ${environment.stack}`,
-    needs: [ids.seedPlan],
-    if: `\${{ needs.${ids.seedPlan}.outputs.changes == 'true' }}`,
+    name: "approve the seed of ${{ inputs.stack }}",
+    needs: ["seed-plan"],
+    // Production only, and only when the seed plan changes anything.
+    if: "${{ inputs.production && needs.seed-plan.outputs.changes == 'true' }}",
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": 5,
     // Required reviewers; no secrets, no role: the seed role trusts only <env>-seed.
-    environment: githubEnvironment.seedApproval(environment.name),
+    environment: `${environment}-seed-approval`,
     permissions: {},
     steps: [
       {
         name: "Record the approved seed plan",
-        env: { SEED_DIGEST: `\${{ needs.${ids.seedPlan}.outputs.digest }}` },
+        env: { SEED_DIGEST: "${{ needs.seed-plan.outputs.digest }}" },
         run: 'echo "Approved seed plan digest: $SEED_DIGEST (the seed plan job\'s summary shows the plan)."',
       },
     ],
   };
 
   const seedApply: Job = {
-    name: `seed apply ${environment.stack}`,
-    needs: environment.production ? ["current-head", ids.seedPlan, ids.seedApproval] : ["current-head", ids.seedPlan],
-    if: environment.production
-      ? `\${{ !cancelled() && ${HEAD_CHECKED} && needs.${ids.seedPlan}.outputs.changes == 'true' && needs.${ids.seedApproval}.result == 'success' }}`
-      : `\${{ ${FRESH_HEAD_CHECK} && needs.${ids.seedPlan}.outputs.changes == 'true' }}`,
+    name: "seed apply ${{ inputs.stack }}",
+    needs: ["seed-plan", "approve-seed"],
+    // Production: only after the approval; otherwise the approval job is skipped.
+    if: `\${{ !cancelled() && ${FRESH_HEAD_CHECK} && needs.seed-plan.result == 'success' && needs.seed-plan.outputs.changes == 'true' && (needs.approve-seed.result == 'success' || (!inputs.production && needs.approve-seed.result == 'skipped')) }}`,
     "runs-on": ["self-hosted", seedLabel],
     "timeout-minutes": LIMITS.seedApply.timeoutMinutes,
-    environment: githubEnvironment.seed(environment.name),
+    environment: `${environment}-seed`,
     concurrency: group,
     permissions: { contents: "read", "id-token": "write" },
     steps: [
@@ -316,19 +337,13 @@ function deployJobs(environment: PipelineEnvironment, after: readonly string[]):
       ...seedSteps("apply"),
       {
         name: "Refuse a seed plan other than the approved one, then apply it",
-        env: { ...seedEnv, APPROVED_SEED_DIGEST: `\${{ needs.${ids.seedPlan}.outputs.digest }}` },
-        run: `npx tsx .github/scripts/seed-plan.ts apply --environment ${environment.name} --secret-id ${environment.seedSecretId} --digest "$APPROVED_SEED_DIGEST"`,
+        env: { ...seedEnv, APPROVED_SEED_DIGEST: "${{ needs.seed-plan.outputs.digest }}" },
+        run: 'npx tsx .github/scripts/seed-plan.ts apply --environment "$ENVIRONMENT" --secret-id "$SEED_SECRET_ID" --digest "$APPROVED_SEED_DIGEST"',
       },
     ],
   };
 
-  return {
-    [ids.plan]: plan,
-    [ids.apply]: apply,
-    [ids.seedPlan]: seedPlan,
-    ...(environment.production ? { [ids.seedApproval]: seedApproval } : {}),
-    [ids.seedApply]: seedApply,
-  };
+  return { plan, apply, "seed-plan": seedPlan, "approve-seed": seedApproval, "seed-apply": seedApply };
 }
 
 const WORKFLOW_ENV = {
@@ -339,8 +354,8 @@ const WORKFLOW_ENV = {
 
 function header(lines: readonly string[]): string {
   return [
-    "# GENERATED by .github/scripts/workflows.ts from config/*.json: do not edit by hand.",
-    "# Regenerate: npx tsx .github/scripts/workflows.ts write   (the pull-request check and the deploy run stop while this file is stale)",
+    "# GENERATED by .github/scripts/workflows.ts (npm run workflows): do not edit by hand. The same whatever config/ holds:",
+    "# the environments come from config/ at run time (.github/scripts/environments.ts).",
     "#",
     ...lines.map((line) => (line ? `# ${line}` : "#")),
     "",
@@ -354,7 +369,25 @@ function annotatePins(text: string): string {
   return out;
 }
 
-export function deployWorkflow(environments: readonly PipelineEnvironment[]): string {
+const render = (workflow: object) => annotatePins(stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false }));
+
+/** The job that lists the environments of config/ for a matrix (outputs list, names, later). */
+function listJob(mode: "deploy" | "pull-request", extra: Job = {}): Job {
+  return {
+    name: "list the environments (config/)",
+    ...extra,
+    "runs-on": "ubuntu-24.04",
+    "timeout-minutes": 10,
+    permissions: { contents: "read" },
+    outputs: { list: "${{ steps.list.outputs.list }}", names: "${{ steps.list.outputs.names }}", later: "${{ steps.list.outputs.later }}" },
+    steps: [checkout, setupNode, install, { name: "Environments, in deploy order", id: "list", run: `npx tsx .github/scripts/environments.ts ${mode}` }],
+  };
+}
+
+export const DEPLOY_ENVIRONMENT_FILE = "deploy-environment.yml";
+
+export function deployWorkflow(): string {
+  const matrixEntry = (name: string) => `\${{ matrix.target.${name} }}`;
   const jobs: Record<string, Job> = {
     "current-head": {
       name: "deploy only the current head of main",
@@ -364,65 +397,88 @@ export function deployWorkflow(environments: readonly PipelineEnvironment[]): st
       "timeout-minutes": 10,
       permissions: { contents: "read" },
       outputs: { attempt: "${{ github.run_attempt }}" },
-      // A config/ change merged without regenerating would leave an environment undeployed, or
-      // deployed with old settings: stop the whole run instead, naming the command.
-      steps: [currentHeadStep, checkout, setupNode, install, workflowsCheck],
+      steps: [currentHeadStep],
+    },
+    environments: listJob("deploy", { needs: ["current-head"], if: `\${{ ${CALLER_FRESH_HEAD_CHECK} }}` }),
+    deploy: {
+      name: "${{ matrix.target.environment }}",
+      needs: ["current-head", "environments"],
+      if: `\${{ ${CALLER_FRESH_HEAD_CHECK} && needs.environments.outputs.list != '[]' }}`,
+      // The ceiling for the called jobs; each of them that uses it names its own environment.
+      permissions: { contents: "read", "id-token": "write" },
+      strategy: {
+        matrix: { target: "${{ fromJSON(needs.environments.outputs.list) }}" },
+        // One environment at a time, in the listed (deploy) order; a failure cancels the later ones.
+        "max-parallel": 1,
+        "fail-fast": true,
+      },
+      uses: `./.github/workflows/${DEPLOY_ENVIRONMENT_FILE}`,
+      with: {
+        ...Object.fromEntries(Object.keys(ENVIRONMENT_INPUTS).filter((name) => name !== "head_checked_attempt").map((name) => [name, matrixEntry(name)])),
+        head_checked_attempt: "${{ needs.current-head.outputs.attempt }}",
+      },
     },
   };
-  let after: string[] = [];
-  for (const environment of environments) {
-    const own = deployJobs(environment, after);
-    Object.assign(jobs, own);
-    after = Object.keys(own);
-  }
+  const workflow = { name: "deploy", on: { push: { branches: ["main"] }, workflow_dispatch: {} }, permissions: {}, env: WORKFLOW_ENV, jobs };
+  return (
+    header([
+      "Deploys every environment of config/, one at a time in deploy order (ci.deployAfter; by default non-production",
+      "first): each runs deploy-environment.yml. A failure (a refused plan, a missing runner label) stops the later ones.",
+      "No workflow-level concurrency: each environment has its own group, so a waiting prod approval never blocks dev,",
+      "and only a newer commit of main replaces a pending job. Set-up: docs/ci-cd.md.",
+    ]) + render(workflow)
+  );
+}
+
+export function deployEnvironmentWorkflow(): string {
+  const inputs = Object.fromEntries(Object.entries(ENVIRONMENT_INPUTS).map(([name, input]) => [name, { ...input, required: true }]));
   const workflow = {
-    name: "deploy",
-    on: { push: { branches: ["main"] }, workflow_dispatch: {} },
+    name: "deploy one environment",
+    on: { workflow_call: { inputs } },
     permissions: {},
-    env: WORKFLOW_ENV,
-    jobs,
+    env: { ...WORKFLOW_ENV, ...environmentEnv(fromInputs) },
+    jobs: environmentJobs(),
   };
   return (
     header([
-      `Deploys ${environments.map((environment) => environment.name).join(", then ")}: for each, plan (summary and digest in the job summary),`,
-      "apply the saved plan after a fresh plan matched the digest (production: after approval, and only when the plan",
-      "changes anything), then plan the seed, approve it (production, only when it changes anything) and apply it.",
-      "No workflow-level concurrency: each environment has its own group, so a waiting prod approval never blocks dev,",
-      "and only a newer commit of main replaces a pending job. Set-up: docs/ci-cd.md.",
-    ]) + annotatePins(stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false }))
+      "One environment's part of deploy.yml: plan (summary and digest in the job summary), apply the saved plan after a",
+      "fresh plan matched the digest (production: after approval, and only when the plan changes anything), then plan",
+      "the seed, approve it (production, only when it changes anything) and apply it. Set-up: docs/ci-cd.md.",
+    ]) + render(workflow)
   );
 }
 
 const PR_SUMMARY_DIR = "plan-summary";
 
-function pullRequestPlanJob(environment: PipelineEnvironment): Job {
-  const dir = stackDir(environment);
-  const summaryFile = `${PR_SUMMARY_DIR}/${environment.stack}.md`;
+function pullRequestPlanJob(): Job {
+  const summaryFile = `${PR_SUMMARY_DIR}/\${STACK}.md`;
   const ready = { if: "${{ steps.preflight.outputs.ready == 'true' }}" };
   return {
-    name: `plan ${environment.stack}`,
-    needs: ["check"],
+    name: "plan ${{ matrix.target.stack }}",
+    needs: ["check", "environments"],
     // A fork's pull request gets neither secrets nor an OIDC token.
-    if: "${{ github.event.pull_request.head.repo.full_name == github.repository }}",
+    if: "${{ github.event.pull_request.head.repo.full_name == github.repository && needs.environments.outputs.list != '[]' }}",
+    strategy: { matrix: { target: "${{ fromJSON(needs.environments.outputs.list) }}" }, "fail-fast": false },
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": LIMITS.plan.timeoutMinutes,
     // Open to all branches; holds only this environment's read-only plan role and Atlas key.
-    environment: githubEnvironment.plan(environment.name),
+    environment: `${value(fromMatrix, "environment")}-plan`,
     permissions: { contents: "read", "id-token": "write" },
+    env: environmentEnv(fromMatrix),
     steps: [
       checkout,
       setupNode,
       install,
-      preflight(environment, "pull-request", summaryFile),
+      preflight("pull-request", `"${summaryFile}"`),
       { ...setupTerraform, ...ready },
       { ...synth, ...ready },
-      awsCredentials("plan", environment, environment.planRoleArn, LIMITS.plan.sessionSeconds, ready),
-      terraformInit(environment, ready),
+      awsCredentials("plan", fromMatrix, LIMITS.plan.sessionSeconds, ready),
+      terraformInit(ready),
       {
         name: "terraform plan -out",
         id: "plan",
         ...ready,
-        "working-directory": dir,
+        "working-directory": STACK_DIR,
         env: ATLAS_ENV,
         // A preview takes no lock: it must not wait for (or block) a deploy.
         run: "terraform plan -input=false -no-color -lock=false -out=tfplan",
@@ -430,18 +486,18 @@ function pullRequestPlanJob(environment: PipelineEnvironment): Job {
       {
         name: "Plan summary",
         ...ready,
-        run: `npx tsx .github/scripts/plan-review.ts publish --stack ${environment.stack} --dir ${dir} --plan tfplan --summary-file ${summaryFile}`,
+        run: `npx tsx .github/scripts/plan-review.ts publish --stack "$STACK" --dir "$STACK_DIR" --plan tfplan --summary-file "${summaryFile}"`,
       },
       {
         name: "Say the plan failed",
         if: "${{ failure() && steps.plan.outcome == 'failure' }}",
-        run: `npx tsx .github/scripts/plan-review.ts failed --stack ${environment.stack} --summary-file ${summaryFile}`,
+        run: `npx tsx .github/scripts/plan-review.ts failed --stack "$STACK" --summary-file "${summaryFile}"`,
       },
       {
         name: "Upload the summary (Markdown only)",
         if: "${{ !cancelled() }}",
         uses: ACTIONS.uploadArtifact.ref,
-        with: { name: `plan-summary-${environment.stack}`, path: summaryFile, "if-no-files-found": "ignore", "retention-days": 7 },
+        with: { name: `plan-summary-${value(fromMatrix, "stack")}`, path: `${PR_SUMMARY_DIR}/${value(fromMatrix, "stack")}.md`, "if-no-files-found": "ignore", "retention-days": 7 },
       },
     ],
   };
@@ -465,32 +521,26 @@ const MONGODB_START = [
   "",
 ].join("\n");
 
-const COMMENT_SCRIPT = (planned: readonly PipelineEnvironment[], later: readonly PipelineEnvironment[]) =>
-  [
-    'const fs = require("node:fs");',
-    'const path = require("node:path");',
-    'const marker = "<!-- audio-pipeline-plan -->";',
-    `const dir = ${JSON.stringify(PR_SUMMARY_DIR)};`,
-    'const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".md")).sort() : [];',
-    "const parts = files.map((f) => fs.readFileSync(path.join(dir, f), \"utf8\"));",
-    "const run = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;",
-    `const scope = ${JSON.stringify(
-      `Planned here: ${planned.map((environment) => environment.name).join(", ") || "nothing"} (non-production).` +
-        (later.length > 0 ? ` ${later.map((environment) => environment.name).join(", ")}: planned after the merge, by the deploy workflow, for the approvers of their deploy.` : ""),
-    )};`,
-    'const body = [marker, `### Terraform plan for ${context.payload.pull_request.head.sha.slice(0, 7)}`, "", ...parts, scope, "", `Full plan: [run ${context.runId}](${run}).`].join("\\n");',
-    "const issue_number = context.payload.pull_request.number;",
-    "const comments = await github.paginate(github.rest.issues.listComments, { ...context.repo, issue_number });",
-    'const previous = comments.find((c) => c.user?.type === "Bot" && c.body?.startsWith(marker));',
-    "if (previous) await github.rest.issues.updateComment({ ...context.repo, comment_id: previous.id, body });",
-    "else await github.rest.issues.createComment({ ...context.repo, issue_number, body });",
-    "",
-  ].join("\n");
+const COMMENT_SCRIPT = [
+  'const fs = require("node:fs");',
+  'const path = require("node:path");',
+  'const marker = "<!-- audio-pipeline-plan -->";',
+  `const dir = ${JSON.stringify(PR_SUMMARY_DIR)};`,
+  'const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".md")).sort() : [];',
+  'const parts = files.map((f) => fs.readFileSync(path.join(dir, f), "utf8"));',
+  "const run = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;",
+  "const { PLANNED, LATER } = process.env;",
+  'const scope = `Planned here: ${PLANNED || "nothing"} (non-production).` + (LATER ? ` ${LATER}: planned after the merge, by the deploy workflow, for the approvers of their deploy.` : "");',
+  'const body = [marker, `### Terraform plan for ${context.payload.pull_request.head.sha.slice(0, 7)}`, "", ...parts, scope, "", `Full plan: [run ${context.runId}](${run}).`].join("\\n");',
+  "const issue_number = context.payload.pull_request.number;",
+  "const comments = await github.paginate(github.rest.issues.listComments, { ...context.repo, issue_number });",
+  'const previous = comments.find((c) => c.user?.type === "Bot" && c.body?.startsWith(marker));',
+  "if (previous) await github.rest.issues.updateComment({ ...context.repo, comment_id: previous.id, body });",
+  "else await github.rest.issues.createComment({ ...context.repo, issue_number, body });",
+  "",
+].join("\n");
 
-export function pullRequestWorkflow(environments: readonly PipelineEnvironment[]): string {
-  const planned = environments.filter((environment) => !environment.production);
-  const later = environments.filter((environment) => environment.production);
-  const planJobs = Object.fromEntries(planned.map((environment) => [`plan-${environment.name}`, pullRequestPlanJob(environment)]));
+export function pullRequestWorkflow(): string {
   const jobs: Record<string, Job> = {
     check: {
       name: "test and synth",
@@ -502,7 +552,6 @@ export function pullRequestWorkflow(environments: readonly PipelineEnvironment[]
         setupNode,
         setupTerraform,
         install,
-        workflowsCheck,
         // In a run: step, not a service: a service cannot be given --replSet (the linter refuses services.*.command).
         { name: "Start MongoDB 7.0 (single-node replica set) for the seeder's integration tests", run: MONGODB_START },
         {
@@ -528,10 +577,11 @@ export function pullRequestWorkflow(environments: readonly PipelineEnvironment[]
         },
       ],
     },
-    ...planJobs,
+    environments: listJob("pull-request"),
+    plan: pullRequestPlanJob(),
     comment: {
       name: "post the plan summary",
-      needs: Object.keys(planJobs),
+      needs: ["environments", "plan"],
       if: "${{ !cancelled() && github.event.pull_request.head.repo.full_name == github.repository }}",
       "runs-on": "ubuntu-24.04",
       "timeout-minutes": 5,
@@ -539,11 +589,15 @@ export function pullRequestWorkflow(environments: readonly PipelineEnvironment[]
       permissions: { "pull-requests": "write" },
       steps: [
         { uses: ACTIONS.downloadArtifact.ref, with: { pattern: "plan-summary-*", path: PR_SUMMARY_DIR, "merge-multiple": true } },
-        { name: "Create or update the plan comment", uses: ACTIONS.githubScript.ref, with: { script: COMMENT_SCRIPT(planned, later) } },
+        {
+          name: "Create or update the plan comment",
+          uses: ACTIONS.githubScript.ref,
+          env: { PLANNED: "${{ needs.environments.outputs.names }}", LATER: "${{ needs.environments.outputs.later }}" },
+          with: { script: COMMENT_SCRIPT },
+        },
       ],
     },
   };
-  if (planned.length === 0) delete (jobs.comment as { needs?: unknown }).needs;
   const workflow = {
     name: "pull-request",
     on: { pull_request: { branches: ["main"] } },
@@ -555,33 +609,31 @@ export function pullRequestWorkflow(environments: readonly PipelineEnvironment[]
   };
   return (
     header([
-      "Every pull request: tests (MongoDB 7.0 replica set for the seeder), synth, and a plan of each non-production",
-      `environment (${planned.map((environment) => environment.name).join(", ") || "none"}) in its own job, under its <env>-plan environment (open to all branches).`,
-      `Production environments (${later.map((environment) => environment.name).join(", ") || "none"}) are planned only after the merge. Set-up: docs/ci-cd.md.`,
-    ]) + annotatePins(stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false }))
+      "Every pull request: tests (MongoDB 7.0 replica set for the seeder), synth, and a plan of each production: false",
+      "environment of config/ in its own matrix job, under its <env>-plan environment (open to all branches).",
+      "Production environments are planned only after the merge. Set-up: docs/ci-cd.md.",
+    ]) + render(workflow)
   );
 }
 
-/** Both workflow files, by file name, for the environments of `configDir`. */
-export function generateWorkflows(configDir = "config"): Record<string, string> {
-  const environments = pipelineEnvironments(configDir);
-  return { "deploy.yml": deployWorkflow(environments), "pull-request.yml": pullRequestWorkflow(environments) };
+/** The workflow files, by file name: the same whatever config/ holds. */
+export function generateWorkflows(): Record<string, string> {
+  return { "deploy.yml": deployWorkflow(), [DEPLOY_ENVIRONMENT_FILE]: deployEnvironmentWorkflow(), "pull-request.yml": pullRequestWorkflow() };
 }
 
-/** File names whose committed text differs from the generated one. */
 const CI_DOC = path.join("docs", "ci-cd.md");
 const TRUST_SECTION = /(<!-- trust-policies:begin -->\n)[\s\S]*(<!-- trust-policies:end -->)/;
 
-/** Every file `write` produces from config/: both workflows, and docs/ci-cd.md with its trust-policy section. */
+/** Every file `write` produces: the workflows, and docs/ci-cd.md with the trust policies of config/'s environments. */
 export function generatedFiles(configDir = "config", workflowDir = path.join(".github", "workflows"), docFile = CI_DOC): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const [file, text] of Object.entries(generateWorkflows(configDir))) files[path.join(workflowDir, file)] = text;
+  for (const [file, text] of Object.entries(generateWorkflows())) files[path.join(workflowDir, file)] = text;
   const doc = fs.readFileSync(docFile, "utf8");
   files[docFile] = doc.replace(TRUST_SECTION, (_all, begin: string, end: string) => `${begin}${trustPolicySection(pipelineEnvironments(configDir))}${end}`);
   return files;
 }
 
-/** The generated files that differ from what config/ generates now. */
+/** The generated files that differ from what `write` would produce now. */
 export function staleWorkflows(configDir = "config", workflowDir = path.join(".github", "workflows"), docFile = CI_DOC): string[] {
   return Object.entries(generatedFiles(configDir, workflowDir, docFile))
     .filter(([file, text]) => !fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text)
@@ -592,14 +644,14 @@ function main(argv: readonly string[]): number {
   const [command, configDir = "config", workflowDir = path.join(".github", "workflows"), docFile = CI_DOC] = argv;
   if (command === "write") {
     for (const [file, text] of Object.entries(generatedFiles(configDir, workflowDir, docFile))) fs.writeFileSync(file, text);
-    process.stdout.write(`wrote ${workflowDir}/deploy.yml, pull-request.yml and the trust policies of ${docFile} from ${configDir}/\n`);
+    process.stdout.write(`wrote ${Object.keys(generateWorkflows()).join(", ")} in ${workflowDir}/ and the trust policies of ${docFile} from ${configDir}/\n`);
     return 0;
   }
   if (command === "check") {
     const stale = staleWorkflows(configDir, workflowDir, docFile);
     for (const file of stale) {
       const where = file === path.basename(docFile) ? docFile : `${workflowDir}/${file}`;
-      process.stdout.write(`::error file=${where}::${file} is not what ${configDir}/ generates: run \`npx tsx .github/scripts/workflows.ts write\` and commit it\n`);
+      process.stdout.write(`::error file=${where}::${file} is not what \`npx tsx .github/scripts/workflows.ts write\` produces: run it and commit the result\n`);
     }
     return stale.length === 0 ? 0 : 1;
   }

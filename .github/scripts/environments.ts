@@ -1,0 +1,72 @@
+/*
+ * The environments the workflows run for, read from config/ at run time: the deploy workflow's
+ * matrix (every environment, in deploy order) and the pull-request workflow's (production: false
+ * only). So the workflow files are the same whatever config/ holds, and a new config/<env>.json is
+ * planned and deployed with no workflow edit.
+ *
+ *   npx tsx .github/scripts/environments.ts deploy|pull-request [--config-dir <dir>]
+ *
+ * Writes `list=<JSON array>` (and `names`, `later`) to $GITHUB_OUTPUT, and the list to stdout.
+ * An invalid environment file (or a ci.deployAfter naming no environment, or a cycle) fails here,
+ * before any environment is planned.
+ */
+import * as fs from "node:fs";
+import { parseArgs } from "node:util";
+import { pipelineEnvironments, type PipelineEnvironment } from "./pipeline";
+
+/** Where a missing ci.runnerLabel shows in runs-on; the preflight stops the environment before its seed jobs. */
+export const MISSING_RUNNER_LABEL = "ci-runnerLabel-not-set";
+
+/** One matrix entry: the inputs of .github/workflows/deploy-environment.yml, by name. */
+export interface EnvironmentEntry {
+  readonly environment: string;
+  readonly production: boolean;
+  readonly stack: string;
+  readonly region: string;
+  readonly plan_role_arn: string;
+  readonly deploy_role_arn: string;
+  readonly seed_role_arn: string;
+  readonly runner_label: string;
+  readonly seed_secret_id: string;
+}
+
+export function environmentEntry(environment: PipelineEnvironment): EnvironmentEntry {
+  return {
+    environment: environment.name,
+    production: environment.production,
+    stack: environment.stack,
+    region: environment.region,
+    plan_role_arn: environment.planRoleArn,
+    deploy_role_arn: environment.deployRoleArn,
+    seed_role_arn: environment.seedRoleArn,
+    runner_label: environment.runnerLabel ?? MISSING_RUNNER_LABEL,
+    seed_secret_id: environment.seedSecretId,
+  };
+}
+
+export type ListMode = "deploy" | "pull-request";
+
+/** The matrix of `mode`: deploy: every environment in deploy order; pull-request: the production: false ones. */
+export function environmentList(mode: ListMode, configDir = "config"): EnvironmentEntry[] {
+  const all = pipelineEnvironments(configDir);
+  return (mode === "deploy" ? all : all.filter((environment) => !environment.production)).map(environmentEntry);
+}
+
+function main(argv: readonly string[]): number {
+  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { "config-dir": { type: "string", default: "config" } } });
+  const [mode] = positionals;
+  if (mode !== "deploy" && mode !== "pull-request") {
+    process.stderr.write("usage: environments.ts deploy|pull-request [--config-dir <dir>]\n");
+    return 1;
+  }
+  const list = environmentList(mode, values["config-dir"]);
+  const later = pipelineEnvironments(values["config-dir"]).filter((environment) => environment.production);
+  const names = (entries: readonly { environment?: string; name?: string }[]) => entries.map((entry) => entry.environment ?? entry.name).join(", ");
+  if (process.env.GITHUB_OUTPUT) {
+    fs.appendFileSync(process.env.GITHUB_OUTPUT, `list=${JSON.stringify(list)}\nnames=${names(list)}\nlater=${names(later)}\n`);
+  }
+  process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+  return 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
