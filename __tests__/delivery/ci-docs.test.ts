@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import { pipelineEnvironments } from "../../.github/scripts/pipeline";
 import { ciRoles, trustPolicy, trustPolicySection } from "../../.github/scripts/trust-policies";
+import { concreteWorkflows } from "./support/instances";
 import { loadWorkflows } from "./support/workflows";
 
 const environments = pipelineEnvironments();
@@ -14,7 +15,8 @@ const doc = fs.readFileSync("docs/ci-cd.md", "utf8");
 /** The GitHub environments each role is assumed in, over both workflows. */
 function environmentsAssuming(): Map<string, Set<string>> {
   const found = new Map<string, Set<string>>();
-  for (const { workflow } of loadWorkflows()) {
+  // What GitHub runs for config/'s environments: the generic jobs with each environment's values.
+  for (const workflow of Object.values(concreteWorkflows())) {
     for (const job of Object.values(workflow.jobs)) {
       for (const step of job.steps.filter((candidate) => candidate.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
         const role = String(step.with?.["role-to-assume"]);

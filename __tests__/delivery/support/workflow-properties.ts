@@ -283,11 +283,16 @@ function evaluate(expression: string, lookup: (path: string) => Value, call: (na
  * The result of every job, in GitHub's terms: a job runs when its `if:` holds (without a status
  * function, only when every job it needs succeeded), and then ends as `outcome(jobId)` says.
  */
-export function simulate(workflow: Workflow, outcome: (jobId: string) => JobOutcome, github: Readonly<Record<string, string>> = {}): Record<string, JobResult> {
-  const results: Record<string, JobResult> = {};
-  const outputs: Record<string, Readonly<Record<string, string>>> = {};
+export function simulate(
+  workflow: Workflow,
+  outcome: (jobId: string) => JobOutcome,
+  github: Readonly<Record<string, string>> = {},
+  finished: { readonly results: Record<string, JobResult>; readonly outputs: Record<string, Readonly<Record<string, string>>> } = { results: {}, outputs: {} },
+): Record<string, JobResult> {
+  // Jobs already finished (an earlier part of the run) keep their results and outputs.
+  const { results, outputs } = finished;
   const needsOf = (job: Job) => (job.needs === undefined ? [] : typeof job.needs === "string" ? [job.needs] : [...job.needs]);
-  const pending = Object.keys(workflow.jobs);
+  const pending = Object.keys(workflow.jobs).filter((id) => !(id in results));
   while (pending.length > 0) {
     const index = pending.findIndex((id) => needsOf(workflow.jobs[id]).every((need) => need in results));
     if (index < 0) throw new Error(`jobs wait for each other: ${pending.join(", ")}`);

@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { generateWorkflows } from "../../../.github/scripts/workflows";
 
 /** The parts of a GitHub Actions workflow the delivery tests read. */
 export interface Step {
@@ -49,22 +48,14 @@ export interface Workflow {
 
 export const WORKFLOW_DIR = path.join(".github", "workflows");
 
-/**
- * The workflows, raw text and parsed (YAML 1.2, so `on:` stays the string "on"). By default those
- * the generator makes from today's config/: the committed files equal them (the pull-request check
- * and every deploy run stop otherwise), and a config/ file not yet generated is tested too. Pass a
- * directory to read files instead.
- */
-export function loadWorkflows(directory?: string): { readonly file: string; readonly text: string; readonly workflow: Workflow }[] {
-  const texts: Record<string, string> =
-    directory === undefined
-      ? generateWorkflows()
-      : Object.fromEntries(
-          fs
-            .readdirSync(directory)
-            .filter((file) => /\.ya?ml$/.test(file))
-            .map((file) => [file, fs.readFileSync(path.join(directory, file), "utf8")]),
-        );
+/** The committed workflows, raw text and parsed (YAML 1.2, so `on:` stays the string "on"). */
+export function loadWorkflows(directory = WORKFLOW_DIR): { readonly file: string; readonly text: string; readonly workflow: Workflow }[] {
+  const texts: Record<string, string> = Object.fromEntries(
+    fs
+      .readdirSync(directory)
+      .filter((file) => /\.ya?ml$/.test(file))
+      .map((file) => [file, fs.readFileSync(path.join(directory, file), "utf8")]),
+  );
   return Object.keys(texts)
     .sort()
     .map((file) => ({ file, text: texts[file], workflow: parse(texts[file]) as Workflow }));
@@ -72,14 +63,14 @@ export function loadWorkflows(directory?: string): { readonly file: string; read
 
 export function loadWorkflow(file: string): Workflow {
   const found = loadWorkflows().find((entry) => entry.file === file);
-  if (!found) throw new Error(`no workflow ${file} is generated`);
+  if (!found) throw new Error(`no workflow ${file} is committed`);
   return found.workflow;
 }
 
-/** The text of one generated workflow. */
+/** The text of one committed workflow. */
 export function workflowText(file: string): string {
   const found = loadWorkflows().find((entry) => entry.file === file);
-  if (!found) throw new Error(`no workflow ${file} is generated`);
+  if (!found) throw new Error(`no workflow ${file} is committed`);
   return found.text;
 }
 
