@@ -46,8 +46,6 @@ export const LIMITS = {
   seedApply: { timeoutMinutes: 90, sessionSeconds: 7200 },
 } as const;
 
-export { MISSING_RUNNER_LABEL } from "./environments";
-
 type Step = Record<string, unknown>;
 type Job = Record<string, unknown>;
 

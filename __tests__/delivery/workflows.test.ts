@@ -440,6 +440,27 @@ describe("environments from config/: a new config/staging.json, no workflow edit
     }
   });
 
+  it("the list job's script writes the matrix to $GITHUB_OUTPUT, and stops on a deployAfter naming no environment", () => {
+    const output = path.join(directory, "github-output");
+    const list = (mode: string, configDir: string) =>
+      spawnSync(process.execPath, ["--import", "tsx", ".github/scripts/environments.ts", mode, "--config-dir", configDir], { encoding: "utf8", env: { ...process.env, GITHUB_OUTPUT: output } });
+    fs.writeFileSync(output, "");
+    const pulled = list("pull-request", directory);
+    expect(pulled.status, pulled.stderr).toBe(0);
+    const written = Object.fromEntries(fs.readFileSync(output, "utf8").trim().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+    expect(JSON.parse(written.list)).toEqual(environmentList("pull-request", directory));
+    expect(JSON.parse(written.list).some((entry: { production: boolean }) => entry.production)).toBe(false);
+    expect(written.names.split(", ")).toContain("staging");
+    const wrong = configWith({ "staging.json": filledInEnvironment("staging", { deployAfter: "qa" }) });
+    try {
+      const refused = list("deploy", wrong);
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toMatch(/staging\.json: ci\.deployAfter: got "qa"; names no environment in config\/; allowed: .*"dev"/);
+    } finally {
+      fs.rmSync(wrong, { recursive: true, force: true });
+    }
+  });
+
   it("is planned on pull requests, in its own job under staging-plan with staging's read-only role", () => {
     const job = concrete.pullRequest.jobs["plan-staging"];
     expect(job.environment).toBe("staging-plan");
