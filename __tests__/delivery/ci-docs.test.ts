@@ -66,8 +66,8 @@ describe("roles and trust policies", () => {
   });
 
   it("docs/ci-cd.md shows the trust policy of each environment it names, exactly as generated from config/", () => {
-    // A config/ file added since `workflows.ts write` ran is not in the doc yet: the pipeline's
-    // generated-files check stops on it; here, what is documented must be right.
+    // A config/ file added since `npm run workflows` ran is not in the doc yet (the workflows do
+    // not depend on it, so nothing stops on it); what is documented must be right.
     const section = /<!-- trust-policies:begin -->\n([\s\S]*)<!-- trust-policies:end -->/.exec(doc)?.[1] ?? "";
     const documented = environments.filter((environment) => section.includes(`#### \`${environment.name}\` `));
     expect(documented.length).toBeGreaterThan(0);

@@ -29,6 +29,10 @@ export function entriesFor(workflow: Workflow, configDir = "config"): Environmen
 
 const literal = (value: unknown) => (typeof value === "boolean" ? String(value) : `'${String(value)}'`);
 
+/** `matrix.target.<field>` of an expression, replaced by the entry's value as a literal. */
+const matrixValues = (entry: EnvironmentEntry) => (expression: string) =>
+  expression.replace(/\bmatrix\.target\.(\w+)\b/g, (_all, name: string) => literal((entry as unknown as Record<string, unknown>)[name]));
+
 /** Replaces, inside every `${{ }}` of `text`, the references `replace` knows; a reference that became a literal is inlined. */
 function rewriteExpressions(text: string, replace: (expression: string) => string): string {
   return text.replace(/\$\{\{\s*([\s\S]*?)\s*\}\}/g, (_all, expression: string) => {
@@ -79,7 +83,7 @@ function renameNeeds(text: string, rename: (id: string) => string, ids: readonly
  * ids `<job>-<environment>`, the caller's needs added, inputs inlined.
  */
 export function instantiateCall(called: Workflow, callJob: Job & { with?: Record<string, unknown> }, entry: EnvironmentEntry): Record<string, Job> {
-  const matrix = (expression: string) => expression.replace(/\bmatrix\.target\.(\w+)\b/g, (_all, name: string) => literal((entry as unknown as Record<string, unknown>)[name]));
+  const matrix = matrixValues(entry);
   const inputExpressions = Object.fromEntries(
     Object.entries(callJob.with ?? {}).map(([name, given]) => {
       const text = String(given);
@@ -108,8 +112,7 @@ export function instantiateCall(called: Workflow, callJob: Job & { with?: Record
 
 /** A matrix job over `matrix.target` for one entry: id `<job>-<environment>`, matrix values inlined, no strategy. */
 export function instantiateMatrixJob(job: Job & { strategy?: unknown }, id: string, entry: EnvironmentEntry): Record<string, Job> {
-  const matrix = (expression: string) => expression.replace(/\bmatrix\.target\.(\w+)\b/g, (_all, name: string) => literal((entry as unknown as Record<string, unknown>)[name]));
-  const resolve = (text: string) => rewriteExpressions(text, matrix);
+  const resolve = (text: string) => rewriteExpressions(text, matrixValues(entry));
   const variables = entryVariables(job.env, resolve);
   const { strategy: _strategy, ...rest } = job;
   return { [`${id}-${entry.environment}`]: mapStrings(rest as Job, (text) => expandShell(inlineEnv(resolve(text), variables), variables)) };
