@@ -62,7 +62,12 @@ describe.skipIf(!offline.available)("reviewer HCL of each stack's AWS part, thro
 
   beforeAll(() => {
     if (!offline.available) return;
-    checked = settled(sharedRunOrThrow(offline));
+    checked = settled(
+      sharedRunOrThrow(offline).then((run) => {
+        if (run.hclError) throw new Error(`the configuration with the reviewer HCL failed: ${run.hclError}`);
+        return run;
+      }),
+    );
   });
 
   test("terraform validate accepts every stack's HCL, lifecycle preconditions included", async () => {

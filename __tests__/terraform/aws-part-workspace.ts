@@ -65,41 +65,84 @@ export interface SharedAwsPartRun {
   readonly diagnostics: readonly Diagnostic[];
   readonly plan: PlanJson;
   readonly timings: string;
+  /** Why the configuration with the HCL modules failed, if it did (then the plan holds the JSON modules only). */
+  readonly hclError?: string;
 }
 
 export type SharedAwsPartOutcome = { readonly ok: true; readonly run: SharedAwsPartRun } | { readonly ok: false; readonly error: string };
 
-/** Runs init, version, validate, plan and show once, for every stack and both formats. */
-async function runTerraform(available: { readonly terraform: string; readonly mirror: string }): Promise<SharedAwsPartRun> {
+/** Each stack's AWS part and its reviewer HCL; a stack that cannot be prepared is left out, with the reason. */
+function prepare(): { stacks: PlannedStack[]; preparationErrors: Record<string, string>; hclError?: string } {
   const synthesized = synthesizeStacks();
-  // The renderer's block schema comes from the constructs (the app's JSON does not say which keys are blocks).
-  const schema = blockSchemaOf(loadEnvironments(CONFIG_DIR).map((environment) => synthesizeEnvironment(environment).stack));
   const stacks: PlannedStack[] = [];
   const preparationErrors: Record<string, string> = {};
+  const message = (error: unknown) => (error instanceof Error ? error.stack ?? error.message : String(error));
+  let hclError: string | undefined;
+  let schema: ReturnType<typeof blockSchemaOf> | undefined;
+  try {
+    // The renderer's block schema comes from the constructs (the app's JSON does not say which keys are blocks).
+    schema = blockSchemaOf(loadEnvironments(CONFIG_DIR).map((environment) => synthesizeEnvironment(environment).stack));
+  } catch (error) {
+    hclError = message(error);
+  }
+  for (const stack of synthesized) {
+    let awsPart: AwsPartResult;
+    try {
+      // terraform_data (the IAM propagation waits) is built into Terraform: it needs no provider, so it stays.
+      awsPart = toAwsPart(stack.json, { keepProviders: KEPT_PROVIDERS });
+      const missing = awsPart.variablesWithoutDefault.filter((name) => PLAN_VARIABLE_VALUES[name] === undefined);
+      if (missing.length > 0) throw new Error(`add realistic plan values for ${missing.join(", ")} to PLAN_VARIABLE_VALUES`);
+    } catch (error) {
+      preparationErrors[stack.name] = message(error);
+      continue;
+    }
+    let hcl = "";
+    try {
+      if (schema) hcl = renderHcl(awsPart.config, schema);
+    } catch (error) {
+      hclError ??= `${stack.name}: ${message(error)}`;
+    }
+    stacks.push({ name: stack.name, config: stack.config, json: stack.json, awsPart, hcl });
+  }
+  return { stacks, preparationErrors, ...(hclError ? { hclError } : {}) };
+}
+
+/**
+ * Runs init, version, validate, plan and show once, for every stack and both formats. Should the
+ * HCL fail (to render, or in Terraform), the JSON modules are planned alone, so that a fault of
+ * the renderer fails the HCL tests, with the error, and the plan tests still check the plan.
+ */
+async function runTerraform(available: { readonly terraform: string; readonly mirror: string }): Promise<SharedAwsPartRun> {
+  const prepared = prepare();
+  if (prepared.hclError) return { ...(await runTerraformOn(available, prepared.stacks, ["json"])), preparationErrors: prepared.preparationErrors, hclError: prepared.hclError };
+  try {
+    return { ...(await runTerraformOn(available, prepared.stacks, ["json", "hcl"])), preparationErrors: prepared.preparationErrors };
+  } catch (error) {
+    const hclError = error instanceof Error ? error.message : String(error);
+    return { ...(await runTerraformOn(available, prepared.stacks, ["json"])), preparationErrors: prepared.preparationErrors, hclError };
+  }
+}
+
+async function runTerraformOn(
+  available: { readonly terraform: string; readonly mirror: string },
+  stacks: readonly PlannedStack[],
+  formats: readonly ("json" | "hcl")[],
+): Promise<Omit<SharedAwsPartRun, "preparationErrors">> {
   const files: Record<string, Json> = {};
   const modules: JsonObject = {};
   const outputs: JsonObject = {};
-  for (const stack of synthesized) {
-    try {
-      // terraform_data (the IAM propagation waits) is built into Terraform: it needs no provider, so it stays.
-      const awsPart = toAwsPart(stack.json, { keepProviders: KEPT_PROVIDERS });
-      const missing = awsPart.variablesWithoutDefault.filter((name) => PLAN_VARIABLE_VALUES[name] === undefined);
-      if (missing.length > 0) throw new Error(`add realistic plan values for ${missing.join(", ")} to PLAN_VARIABLE_VALUES`);
-      const inputs = Object.fromEntries(awsPart.variablesWithoutDefault.map((name) => [name, PLAN_VARIABLE_VALUES[name]]));
-      const hcl = renderHcl(awsPart.config, schema);
-      for (const [format, main] of [["json", { "main.tf.json": awsPart.config }], ["hcl", { "main.tf": hcl }]] as const) {
-        const module = moduleName(stack.name, format);
-        modules[module] = { source: `./${module}`, ...inputs };
-        for (const [file, content] of Object.entries(main)) files[`${module}/${file}`] = content;
-        files[`${module}/offline_override.tf.json`] = awsOfflineProviderOverride(awsPart.config);
-      }
-      const module = moduleName(stack.name, "json");
-      for (const [output, body] of Object.entries((awsPart.config.output ?? {}) as JsonObject)) {
-        outputs[rootOutputName(module, output)] = { value: `\${module.${module}.${output}}`, sensitive: (body as JsonObject).sensitive === true };
-      }
-      stacks.push({ name: stack.name, config: stack.config, json: stack.json, awsPart, hcl });
-    } catch (error) {
-      preparationErrors[stack.name] = error instanceof Error ? error.stack ?? error.message : String(error);
+  for (const { name, awsPart, hcl } of stacks) {
+    const inputs = Object.fromEntries(awsPart.variablesWithoutDefault.map((variable) => [variable, PLAN_VARIABLE_VALUES[variable]]));
+    for (const [format, main] of [["json", { "main.tf.json": awsPart.config }], ["hcl", { "main.tf": hcl }]] as const) {
+      if (!formats.includes(format)) continue;
+      const module = moduleName(name, format);
+      modules[module] = { source: `./${module}`, ...inputs };
+      for (const [file, content] of Object.entries(main)) files[`${module}/${file}`] = content;
+      files[`${module}/offline_override.tf.json`] = awsOfflineProviderOverride(awsPart.config);
+    }
+    const module = moduleName(name, "json");
+    for (const [output, body] of Object.entries((awsPart.config.output ?? {}) as JsonObject)) {
+      outputs[rootOutputName(module, output)] = { value: `\${module.${module}.${output}}`, sensitive: (body as JsonObject).sensitive === true };
     }
   }
   const workspace = TerraformWorkspace.create({
@@ -116,7 +159,7 @@ async function runTerraform(available: { readonly terraform: string; readonly mi
     const { diagnostics } = await workspace.validate();
     const plan = await workspace.plan();
     const timings = workspace.timings.map(({ command, durationMs }) => `${command} ${(durationMs / 1000).toFixed(1)}s`).join(", ");
-    return { stacks, preparationErrors, version, dir: workspace.dir, installedAs, diagnostics, plan, timings };
+    return { stacks, version, dir: workspace.dir, installedAs, diagnostics, plan, timings };
   } finally {
     workspace.dispose();
   }
