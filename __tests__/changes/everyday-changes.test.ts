@@ -9,10 +9,14 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as esbuild from "esbuild";
 import { temporaryDirectory } from "../support/stacks";
 
-/** The test files that read config/*.json or src/seed/declared-shape.ts (this folder excluded: no recursion). */
-const AFFECTED_TESTS = [
+/**
+ * Where the tests that read config/*.json or src/seed/declared-shape.ts are (this folder excluded:
+ * no recursion). Of the folders, only the files that do read them run (see affectedTests).
+ */
+const CANDIDATE_TESTS = [
   "__tests__/app/synthesize-app.test.ts",
   "__tests__/config",
   "__tests__/stack",
@@ -24,10 +28,45 @@ const AFFECTED_TESTS = [
   "__tests__/delivery/synth-output.test.ts",
 ];
 
+/** Source that names the environment files' folder or reads it (the committed-config helpers). */
+const READS_CONFIG = /["'`]config["'`/]|CONFIG_DIR|committedEnvironment|committedConfig|loadEnvironments\(/;
+
+/**
+ * The candidate test files whose own code, or any project module they import (followed by
+ * esbuild), imports the declared shape or reads config/. A file that does neither cannot see the
+ * three changes, so it is left out of the copy's run; a new test file is judged the same way.
+ */
+async function affectedTests(root: string): Promise<string[]> {
+  const files = CANDIDATE_TESTS.flatMap((entry) =>
+    entry.endsWith(".test.ts")
+      ? [entry]
+      : (fs.readdirSync(path.join(root, entry), { recursive: true }) as string[]).filter((file) => file.endsWith(".test.ts")).map((file) => path.join(entry, file)),
+  );
+  const affected: string[] = [];
+  for (const file of files) {
+    const { metafile } = await esbuild.build({
+      entryPoints: [path.join(root, file)],
+      absWorkingDir: root,
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: "node",
+      format: "esm",
+      packages: "external",
+      logLevel: "silent",
+    });
+    const own = Object.keys(metafile.inputs).filter((input) => !input.includes("node_modules"));
+    if (own.some((input) => input === "src/seed/declared-shape.ts" || READS_CONFIG.test(fs.readFileSync(path.join(root, input), "utf8")))) affected.push(file);
+  }
+  console.info(`[changes] ${affected.length} of ${files.length} candidate test files read config/ or the declared shape; left out: ${files.filter((file) => !affected.includes(file)).join(", ")}`);
+  return affected.sort();
+}
+
 const NEW_INDEX = `{ name: "metadata.agent_id_1", key: { "metadata.agent_id": 1 } }, // calls handled by one agent`;
 
 let copy: string;
 let synth: { status: number | null; output: string };
+let affected: string[];
 
 /** Copies every file git knows (tracked or new, not ignored); node_modules is linked, not copied. */
 function copyProject(target: string): void {
@@ -48,7 +87,7 @@ function editOnce(file: string, anchor: RegExp, replacement: (match: string) => 
   fs.writeFileSync(path.join(copy, file), text.replace(anchor, replacement));
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   copy = temporaryDirectory("everyday-changes");
   copyProject(copy);
 
@@ -72,6 +111,7 @@ beforeAll(() => {
 
   const run = spawnSync(process.execPath, ["scripts/synth.cjs"], { cwd: copy, encoding: "utf8" });
   synth = { status: run.status, output: `${run.stdout}${run.stderr}` };
+  affected = await affectedTests(copy);
 }, 60_000);
 
 afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
@@ -92,7 +132,11 @@ describe("everyday changes, each one file, need no test edit", () => {
   });
 
   it("pass the tests that read config/ and the declared shape, unchanged", () => {
-    const run = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", ...AFFECTED_TESTS], {
+    // The selection itself: the tests of each change's rules are in it.
+    expect(affected).toEqual(
+      expect.arrayContaining(["__tests__/app/synthesize-app.test.ts", "__tests__/seed/declared-shape.test.ts", "__tests__/stack/prod-stack.test.ts", "__tests__/config/bad-input-catalogue.test.ts"]),
+    );
+    const run = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", ...affected], {
       cwd: copy,
       encoding: "utf8",
       // The copy's real-Terraform and MongoDB tests are not what this checks: no mirror, no server.

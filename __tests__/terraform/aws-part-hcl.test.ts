@@ -6,7 +6,7 @@
  *
  * One configuration holds each stack twice, as child modules (`<stack>_json` and `<stack>_hcl`),
  * so that one init, one validate and one plan cover everything: the provider starts once per run,
- * not once per stack and format.
+ * not once per stack and format. aws-part-plan.test.ts reads the same plan (aws-part-workspace.ts).
  *
  * With TF_FULL_VALIDATE=1 where the registry is reachable (CI), the whole reviewer HCL of every
  * stack, Atlas and random included, is validated too: the file `npm run synth:hcl` writes.
@@ -19,24 +19,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { synthesizeApp } from "../../src/app";
 import { reviewerHclPath } from "../../src/hcl/reviewer-hcl";
-import { blockSchemaOf } from "../../src/hcl/block-schema";
-import { renderHcl } from "../../src/hcl/render-hcl";
 import { loadEnvironments } from "../../src/config/load-environment";
 import { stackName } from "../../src/stacks/database-stack";
-import { toAwsPart, type Json, type JsonObject, type TerraformJson } from "../support/aws-part";
-import { synthesizeEnvironment } from "../support/stacks";
-import {
-  awsOfflineProviderOverride,
-  offlineTerraformAvailability,
-  registryTerraformAvailability,
-  TerraformWorkspace,
-  type PlanJson,
-  type ResourceChange,
-} from "../support/terraform-runner";
+import type { Json, JsonObject } from "../support/aws-part";
+import { offlineTerraformAvailability, registryTerraformAvailability, settled, TerraformWorkspace, type PlanJson } from "../support/terraform-runner";
+import { changesOf, moduleName, PLAN_VARIABLE_VALUES, sharedRunOrThrow, type SharedAwsPartRun } from "./aws-part-workspace";
 import { CONFIG_DIR } from "./synthesized-stacks";
-
-/** Obviously fake values for the stacks' own variables that have no default (an Atlas organization id is 24 hex digits). */
-const PLAN_VARIABLE_VALUES: Readonly<Record<string, Json>> = { atlas_org_id: "5f0c0ffee0c0ffee0c0ffee0" };
 
 const STACK_NAMES = loadEnvironments(CONFIG_DIR).map(({ config }) => stackName(config.environment));
 
@@ -46,18 +34,6 @@ if (!offline.available) console.warn(`[terraform] skipping the reviewer-HCL chec
 const fullValidateRequested = process.env.TF_FULL_VALIDATE === "1";
 const registry = fullValidateRequested ? registryTerraformAvailability() : undefined;
 if (registry && !registry.available) console.warn(`[terraform] skipping the full validate of the reviewer HCL: ${registry.reason}`);
-
-/** Module names are identifiers: audio-pipeline-dev -> audio_pipeline_dev_json. */
-const moduleName = (stack: string, format: "json" | "hcl") => `${stack.replace(/\W/g, "_")}_${format}`;
-
-/** What one module plans: its resource changes without the module prefix, by address. */
-function changesOf(plan: PlanJson, module: string): ResourceChange[] {
-  const prefix = `module.${module}.`;
-  return (plan.resource_changes ?? [])
-    .filter((change) => change.address.startsWith(prefix))
-    .map((change) => ({ ...change, address: change.address.slice(prefix.length), module_address: undefined }))
-    .sort((a, b) => a.address.localeCompare(b.address));
-}
 
 /**
  * One module's configuration as Terraform parsed it: resources (expressions, references), outputs
@@ -81,68 +57,37 @@ function configurationOf(plan: PlanJson, module: string): Json {
 }
 
 describe.skipIf(!offline.available)("reviewer HCL of each stack's AWS part, through real Terraform", () => {
-  let workspace: TerraformWorkspace | undefined;
-  let checked: Promise<{ readonly plan: PlanJson; readonly diagnostics: readonly { severity: string; summary: string }[] }>;
-  const hclOf = new Map<string, string>();
+  // The workspace aws-part-plan.test.ts plans too: one init, validate, plan and show for both files.
+  let checked: Promise<SharedAwsPartRun>;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     if (!offline.available) return;
-    const synthesized = loadEnvironments(CONFIG_DIR).map((environment) => synthesizeEnvironment(environment));
-    const schema = blockSchemaOf(synthesized.map(({ stack }) => stack));
-    const files: Record<string, Json> = {};
-    const modules: JsonObject = {};
-    for (const { stack, json } of synthesized) {
-      // Like the AWS-part plan: terraform_data (built into Terraform, with its provisioner) stays.
-      const awsPart = toAwsPart(json as unknown as TerraformJson, { keepProviders: ["aws", "terraform"] });
-      const missing = awsPart.variablesWithoutDefault.filter((name) => PLAN_VARIABLE_VALUES[name] === undefined);
-      if (missing.length > 0) throw new Error(`add plan values for ${missing.join(", ")} to PLAN_VARIABLE_VALUES`);
-      const inputs = Object.fromEntries(awsPart.variablesWithoutDefault.map((name) => [name, PLAN_VARIABLE_VALUES[name]]));
-      const hcl = renderHcl(awsPart.config, schema);
-      hclOf.set(stack.node.id, hcl);
-      for (const [format, main] of [["json", { "main.tf.json": awsPart.config }], ["hcl", { "main.tf": hcl }]] as const) {
-        const module = moduleName(stack.node.id, format);
-        modules[module] = { source: `./${module}`, ...inputs };
-        for (const [file, content] of Object.entries(main)) files[`${module}/${file}`] = content;
-        files[`${module}/offline_override.tf.json`] = awsOfflineProviderOverride(awsPart.config);
-      }
-    }
-    workspace = TerraformWorkspace.create({
-      name: "aws-part-hcl",
-      terraform: offline.terraform,
-      installation: { kind: "mirror", mirror: offline.mirror },
-      files: { "main.tf.json": { module: modules }, ...files },
-    });
-    const ws = workspace;
-    checked = ws
-      .init()
-      .then(() => ws.validate())
-      .then(async ({ diagnostics }) => ({ diagnostics, plan: await ws.plan() }));
-    checked.catch(() => undefined);
-  }, 120_000);
-
-  afterAll(async () => {
-    await checked?.catch(() => undefined);
-    if (workspace) console.info(`[terraform] reviewer HCL of the AWS parts: ${workspace.timings.map(({ command, durationMs }) => `${command} ${(durationMs / 1000).toFixed(1)}s`).join(", ")}`);
-    workspace?.dispose();
+    checked = settled(
+      sharedRunOrThrow(offline).then((run) => {
+        if (run.hclError) throw new Error(`the configuration with the reviewer HCL failed: ${run.hclError}`);
+        return run;
+      }),
+    );
   });
 
   test("terraform validate accepts every stack's HCL, lifecycle preconditions included", async () => {
-    for (const name of STACK_NAMES) expect(hclOf.get(name), name).toMatch(/^\s*precondition \{$/m);
-    const { diagnostics } = await checked;
+    const { stacks, preparationErrors, diagnostics } = await checked;
+    expect(preparationErrors).toEqual({});
+    for (const name of STACK_NAMES) expect(stacks.find((stack) => stack.name === name)?.hcl, name).toMatch(/^\s*precondition \{$/m);
     expect(diagnostics.filter((diagnostic) => diagnostic.severity === "error")).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   test.each(STACK_NAMES.map((name) => [name]))("%s: the HCL plans exactly what the JSON plans, value for value", async (name) => {
     const { plan } = await checked;
     const fromJson = changesOf(plan, moduleName(name, "json"));
     expect(fromJson.length).toBeGreaterThan(0);
     expect(changesOf(plan, moduleName(name, "hcl"))).toEqual(fromJson);
-  }, 120_000);
+  }, 300_000);
 
   test.each(STACK_NAMES.map((name) => [name]))("%s: Terraform reads the same configuration from both: expressions, references, outputs, variables", async (name) => {
     const { plan } = await checked;
     expect(configurationOf(plan, moduleName(name, "hcl"))).toEqual(configurationOf(plan, moduleName(name, "json")));
-  }, 120_000);
+  }, 300_000);
 });
 
 describe.skipIf(!fullValidateRequested || !registry?.available)("the whole reviewer HCL, with the registry (TF_FULL_VALIDATE=1)", () => {

@@ -1,7 +1,9 @@
 /*
  * The real Terraform CLI on the AWS part of each synthesized stack, offline: init from the
  * provider mirror, validate, plan -refresh=false, show -json; then assertions on the plan,
- * compared with config/<env>.json. See docs/terraform-proof.md.
+ * compared with config/<env>.json. See docs/terraform-proof.md. One workspace plans every
+ * stack's AWS part (and its reviewer HCL, for aws-part-hcl.test.ts) as child modules; each
+ * stack's tests read only its own module's part of the plan (aws-part-workspace.ts).
  *
  * Skipped, with the reason printed, when terraform or the mirror (TF_PLUGIN_MIRROR) is missing.
  * The full validate of the unmodified stacks runs only with TF_FULL_VALIDATE=1 (needs the registry).
@@ -10,30 +12,23 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { EnvironmentConfig } from "../../src/config/environment-schema";
-import { fakeAlphanumeric, referencesTo, toAwsPart, type AwsPartResult, type Json, type JsonObject } from "../support/aws-part";
+import { fakeAlphanumeric, referencesTo, type AwsPartResult, type Json, type JsonObject } from "../support/aws-part";
 import {
   AWS_PROVIDER_ADDRESS,
-  awsOfflineProviderOverride,
   offlineTerraformAvailability,
   registryTerraformAvailability,
+  settled,
   TerraformWorkspace,
   type ConfigurationResource,
   type PlanJson,
   type ResourceChange,
-  type TerraformVersion,
 } from "../support/terraform-runner";
 import { loadEnvironments } from "../../src/config/load-environment";
 import { stackName } from "../../src/stacks/database-stack";
+import { planOfStack, sharedRunOrThrow, type PlannedStack, type SharedAwsPartRun } from "./aws-part-workspace";
 import { CONFIG_DIR, synthesizeStacks, type SynthesizedStack } from "./synthesized-stacks";
 
-/** Provider local names the AWS part keeps: aws, and Terraform's built-in provider (terraform_data). */
-const KEPT_PROVIDERS = ["aws", "terraform"];
 const BUILTIN_TERRAFORM_PROVIDER = "terraform.io/builtin/terraform";
-
-/** Realistic, obviously fake values for the stacks' own variables that have no default. */
-const PLAN_VARIABLE_VALUES: Readonly<Record<string, Json>> = {
-  atlas_org_id: "5f0c0ffee0c0ffee0c0ffee0", // 24 hex digits, like an Atlas organization id
-};
 
 /** What MongoDB requires open behind a private endpoint (mongodb.com/docs/atlas/security-private-endpoint). */
 const PRIVATE_ENDPOINT_PORTS = { from: 1024, to: 65535 };
@@ -51,22 +46,6 @@ if (!fullValidateRequested) {
   console.warn("[terraform] skipping the full validate of the unmodified stacks: opt in with TF_FULL_VALIDATE=1 where the registry is reachable");
 } else if (registry && !registry.available) {
   console.warn(`[terraform] skipping the full validate of the unmodified stacks: ${registry.reason}`);
-}
-
-/** Marks a promise as handled (its test awaits it later) so an early failure is not reported twice. */
-function settled<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
-}
-
-/** Everything one stack's tests read. */
-interface StackRun {
-  readonly stack: SynthesizedStack;
-  readonly awsPart: AwsPartResult;
-  readonly workspace: TerraformWorkspace;
-  readonly version: Promise<{ readonly text: string; readonly json: TerraformVersion }>;
-  readonly validated: Promise<unknown>;
-  readonly planned: Promise<PlanJson>;
 }
 
 /** One statement of a key policy as the plan shows it. */
@@ -539,77 +518,36 @@ describe("the committed environments the real plan covers", () => {
 });
 
 describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of each stack", () => {
-  const runs = new Map<string, StackRun>();
-  let started = 0;
+  // One workspace for every stack and for the reviewer HCL of aws-part-hcl.test.ts: see aws-part-workspace.ts.
+  let shared: Promise<SharedAwsPartRun>;
 
-  // A failure while preparing is rethrown by every test of the stack it concerns, so that it
-  // counts as failed tests rather than as tests skipped because a hook failed.
-  const preparationErrors = new Map<string, unknown>();
-
-  beforeAll(async () => {
+  beforeAll(() => {
     if (!offline.available) return;
-    started = performance.now();
-    let stacks: SynthesizedStack[];
-    try {
-      stacks = synthesizeStacks();
-    } catch (error) {
-      for (const name of STACK_NAMES) preparationErrors.set(name, error);
-      return;
-    }
-    for (const name of STACK_NAMES.filter((name) => !stacks.some((stack) => stack.name === name))) {
-      preparationErrors.set(name, new Error(`synthesizeApp wrote no stack ${name}`));
-    }
-    for (const stack of stacks) {
-      try {
-        // terraform_data (the IAM propagation waits) is built into Terraform: it needs no provider, so it stays.
-        const awsPart = toAwsPart(stack.json, { keepProviders: KEPT_PROVIDERS });
-        const missing = awsPart.variablesWithoutDefault.filter((name) => PLAN_VARIABLE_VALUES[name] === undefined);
-        if (missing.length > 0) throw new Error(`add realistic plan values for ${missing.join(", ")} to PLAN_VARIABLE_VALUES`);
-        const workspace = TerraformWorkspace.create({
-          name: stack.name,
-          terraform: offline.terraform,
-          installation: { kind: "mirror", mirror: offline.mirror },
-          files: {
-            "main.tf.json": awsPart.config,
-            "offline_override.tf.json": awsOfflineProviderOverride(awsPart.config),
-            "plan.auto.tfvars.json": Object.fromEntries(awsPart.variablesWithoutDefault.map((name) => [name, PLAN_VARIABLE_VALUES[name]])),
-          },
-        });
-        // One init per stack; the stacks run side by side, each stack's commands one after another.
-        const initialized = settled(workspace.init());
-        const version = settled(initialized.then(() => workspace.version()));
-        const validated = settled(version.then(() => workspace.validate()));
-        const planned = settled(validated.catch(() => undefined).then(() => workspace.plan()));
-        runs.set(stack.name, { stack, awsPart, workspace, version, validated, planned });
-      } catch (error) {
-        preparationErrors.set(stack.name, error);
-      }
-    }
-    await Promise.allSettled([...runs.values()].map((run) => run.version));
-  }, 300_000);
+    shared = settled(sharedRunOrThrow(offline));
+  });
 
   afterAll(async () => {
-    await Promise.allSettled([...runs.values()].flatMap((run) => [run.validated, run.planned]));
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    for (const run of runs.values()) {
-      const timings = run.workspace.timings.map(({ command, durationMs }) => `${command} ${(durationMs / 1000).toFixed(1)}s`).join(", ");
-      console.info(`[terraform] ${run.stack.name}: ${timings}`);
-      run.workspace.dispose();
-    }
-    console.info(`[terraform] AWS-part suite: ${seconds}s wall time from synth to last plan`);
-  }, 300_000);
+    const done = await shared?.catch(() => undefined);
+    if (done) console.info(`[terraform] AWS parts of ${done.stacks.map((stack) => stack.name).join(", ")} (JSON and HCL modules): ${done.timings}`);
+  });
 
-  const run = (name: string): StackRun => {
-    if (preparationErrors.has(name)) throw preparationErrors.get(name);
-    const found = runs.get(name);
-    if (!found) throw new Error(`stack ${name} was not prepared`);
-    return found;
+  /** A stack's AWS part as planned; a failure while preparing it is rethrown by each of its tests. */
+  const run = async (name: string): Promise<{ readonly shared: SharedAwsPartRun; readonly stack: PlannedStack }> => {
+    const done = await shared;
+    if (done.preparationErrors[name]) throw new Error(done.preparationErrors[name]);
+    const stack = done.stacks.find((candidate) => candidate.name === name);
+    if (!stack) throw new Error(`synthesizeApp wrote no stack ${name}`);
+    return { shared: done, stack };
   };
-  const view = async (name: string): Promise<PlanView> => new PlanView(await run(name).planned, run(name).stack.config, run(name).awsPart);
+  const view = async (name: string): Promise<PlanView> => {
+    const { shared: done, stack } = await run(name);
+    return new PlanView(planOfStack(done.plan, name), stack.config, stack.awsPart);
+  };
 
   describe.each(STACK_NAMES.map((name) => [name]))("%s", (name) => {
-    test("the AWS part keeps every aws resource and refers to nothing it removed", () => {
-      const { stack, awsPart } = run(name);
+    test("the AWS part keeps every aws resource and refers to nothing it removed", async () => {
+      const { stack } = await run(name);
+      const { awsPart } = stack;
       const addresses = (json: JsonObject, keep: (type: string) => boolean) =>
         Object.entries((json.resource as Record<string, JsonObject>) ?? {})
           .filter(([type]) => keep(type))
@@ -619,27 +557,26 @@ describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of ea
       expect(referencesTo(awsPart.config, awsPart.removed.resources)).toEqual([]);
       expect(Object.keys(awsPart.config.provider as JsonObject)).toEqual(["aws"]);
       expect(Object.keys((awsPart.config.terraform as JsonObject).required_providers as JsonObject)).toEqual(["aws"]);
-    });
+    }, 300_000);
 
     test("terraform init installs only hashicorp/aws, at the pinned version, from the mirror", async () => {
-      const { stack, workspace, version } = run(name);
-      const { text, json } = await version;
-      console.info(`[terraform] ${name}: terraform version in ${workspace.dir}:\n${text}`);
+      const { shared: done, stack } = await run(name);
+      const { text, json } = done.version;
+      console.info(`[terraform] ${name}: terraform version in ${done.dir}:\n${text}`);
       const pinned = ((stack.json.terraform as JsonObject).required_providers as Record<string, JsonObject>).aws.version;
       expect(json.provider_selections).toEqual({ [AWS_PROVIDER_ADDRESS]: pinned });
-      const installed = path.join(workspace.dir, ".terraform", "providers", AWS_PROVIDER_ADDRESS, String(pinned), json.platform);
-      console.info(`[terraform] ${name}: provider installed as ${fs.lstatSync(installed).isSymbolicLink() ? `a symlink to ${fs.readlinkSync(installed)}` : "a copy"}`);
-    });
+      console.info(`[terraform] ${name}: provider installed as ${done.installedAs}`);
+    }, 300_000);
 
     test("terraform validate finds the configuration valid", async () => {
-      const { diagnostics } = (await run(name).validated) as { diagnostics: { severity: string; summary: string }[] };
+      const { diagnostics } = (await run(name)).shared;
       for (const warning of diagnostics) console.warn(`[terraform] ${name}: validate ${warning.severity}: ${warning.summary}`);
       expect(diagnostics.filter((diagnostic) => diagnostic.severity === "error")).toEqual([]);
     }, 300_000);
 
     test("terraform plan creates every AWS (and built-in terraform_data) resource of the stack and nothing else", async () => {
       const planView = await view(name);
-      const expected = Object.entries(run(name).awsPart.config.resource as Record<string, JsonObject>).flatMap(([type, byName]) =>
+      const expected = Object.entries(planView.awsPart.config.resource as Record<string, JsonObject>).flatMap(([type, byName]) =>
         Object.keys(byName).map((resource) => `${type}.${resource}`),
       );
       expect(planView.managedChanges.map((change) => change.address).sort()).toEqual(expected.sort());
