@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { stackName } from "../../src/stacks/database-stack";
 import { loadEnvironments } from "../../src/config/load-environment";
-import { placeholderFields, placeholderReport } from "../../src/config/placeholders";
+import { placeholderReport } from "../../src/config/placeholders";
 import { pipelineEnvironment } from "./pipeline";
 
 export type PreflightMode = "deploy" | "pull-request";
@@ -29,13 +29,8 @@ export function preflightProblems(environment: string, mode: PreflightMode, conf
   if (!found) return [`no environment "${environment}" in ${configDir}/`];
   const { file, config } = found;
   const pipeline = pipelineEnvironment(file, config);
-  // A pull request's plan needs no runner: only deploys stop on a missing ci.runnerLabel.
-  const problems = placeholderReport(file, config).filter((line) => mode === "deploy" || !line.startsWith(`${file}: ci.runnerLabel `));
-  // The seed job assumes database.seederRoleArn in either authentication mode.
-  const flagged = new Set(placeholderFields(config).map(({ field }) => field));
-  if (!flagged.has("database.seederRoleArn") && /placeholder|::000000000000:/.test(pipeline.seedRoleArn)) {
-    problems.push(`${file}: database.seederRoleArn is a placeholder (${pipeline.seedRoleArn}); the CI seed jobs assume it: set the real value before applying`);
-  }
+  // The runner label gets its own, more specific line below (deploys only: a plan needs no runner).
+  const problems = placeholderReport(file, config).filter((line) => !line.startsWith(`${file}: ci.runnerLabel `));
   if (config.state === undefined) {
     problems.push(`${file}: no "state" section, so the state would live on the runner and be lost after the job; set "state": {"bucket": ...}.`);
   }

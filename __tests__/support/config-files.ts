@@ -46,9 +46,7 @@ export function deployableConfigJson(name: string): Record<string, any> {
   };
   config.state = { bucket: `audio-pipeline-terraform-state-${name}` };
   config.ci = { ...config.ci, planRoleArn: role("plan"), deployRoleArn: role("deploy"), runnerLabel: "audio-pipeline-vpc" };
-  if ((config.database?.authentication ?? "aws-iam") === "aws-iam") {
-    config.database = { ...config.database, appRoleArn: role("app"), seederRoleArn: role("seeder") };
-  }
+  config.database = { ...config.database, appRoleArn: role("app"), seederRoleArn: role("seeder") };
   if (config.monitoring?.alertEmails) config.monitoring.alertEmails = ["database-oncall@audio-pipeline.internal"];
   return config;
 }

@@ -34,12 +34,10 @@ export function placeholderFields(config: EnvironmentConfig): PlaceholderField[]
       (email, index) => [`monitoring.alertEmails[${index}]`, email, (value: string) => PLACEHOLDER_EMAIL.test(value)] as const,
     ),
     ["state.bucket", config.state?.bucket, isPlaceholderText],
-    ...(config.database.authentication === "aws-iam"
-      ? ([
-          ["database.appRoleArn", config.database.appRoleArn, isPlaceholderText],
-          ["database.seederRoleArn", config.database.seederRoleArn, isPlaceholderText],
-        ] as const)
-      : []),
+    // Both modes use them: the secrets' resource policies name the app and seeder roles as readers,
+    // and the CI seed job assumes the seeder role.
+    ["database.appRoleArn", config.database.appRoleArn, isPlaceholderText],
+    ["database.seederRoleArn", config.database.seederRoleArn, isPlaceholderText],
     ["ci.planRoleArn", config.ci.planRoleArn, isPlaceholderText],
     ["ci.deployRoleArn", config.ci.deployRoleArn, isPlaceholderText],
   ];
