@@ -53,8 +53,9 @@ export function synthesizeApp(options: SynthesizeOptions): SynthesisResult {
   } catch (error) {
     // A failed synth must not leave an earlier run's output looking current.
     for (const file of environmentFiles(options.configDir)) {
-      fs.rmSync(path.join(outdir, "stacks", stackName(path.basename(file, ".json"))), { recursive: true, force: true });
-      removeReviewerHcl(outdir, stackName(path.basename(file, ".json")));
+      const stack = stackName(path.basename(file, ".json"));
+      fs.rmSync(path.join(outdir, "stacks", stack), { recursive: true, force: true });
+      removeReviewerHcl(outdir, stack);
     }
     fs.rmSync(path.join(outdir, "manifest.json"), { force: true });
     throw error;
