@@ -5,7 +5,7 @@
  * is faithful: same resources, same values, same references, same outputs.
  *
  * One configuration holds each stack twice, as child modules (`<stack>_json` and `<stack>_hcl`),
- * so that one init, one validate and one plan cover everything: the provider starts once per run,
+ * so that one init and one plan (which validates first) cover everything: the provider starts once per run,
  * not once per stack and format. aws-part-plan.test.ts reads the same plan (aws-part-workspace.ts).
  *
  * With TF_FULL_VALIDATE=1 where the registry is reachable (CI), the whole reviewer HCL of every
@@ -57,7 +57,7 @@ function configurationOf(plan: PlanJson, module: string): Json {
 }
 
 describe.skipIf(!offline.available)("reviewer HCL of each stack's AWS part, through real Terraform", () => {
-  // The workspace aws-part-plan.test.ts plans too: one init, validate, plan and show for both files.
+  // The workspace aws-part-plan.test.ts plans too: one init, plan and show for both files.
   let checked: Promise<SharedAwsPartRun>;
 
   beforeAll(() => {
@@ -70,7 +70,7 @@ describe.skipIf(!offline.available)("reviewer HCL of each stack's AWS part, thro
     );
   });
 
-  test("terraform validate accepts every stack's HCL, lifecycle preconditions included", async () => {
+  test("terraform accepts every stack's HCL as valid (the plan's validation), lifecycle preconditions included", async () => {
     const { stacks, preparationErrors, diagnostics } = await checked;
     expect(preparationErrors).toEqual({});
     for (const name of STACK_NAMES) expect(stacks.find((stack) => stack.name === name)?.hcl, name).toMatch(/^\s*precondition \{$/m);

@@ -1,6 +1,6 @@
 /*
  * The real Terraform CLI on the AWS part of each synthesized stack, offline: init from the
- * provider mirror, validate, plan -refresh=false, show -json; then assertions on the plan,
+ * provider mirror, plan -refresh=false (which validates first), show -json; then assertions on the plan,
  * compared with config/<env>.json. See docs/terraform-proof.md. One workspace plans every
  * stack's AWS part (and its reviewer HCL, for aws-part-hcl.test.ts) as child modules; each
  * stack's tests read only its own module's part of the plan (aws-part-workspace.ts).
@@ -568,9 +568,9 @@ describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of ea
       console.info(`[terraform] ${name}: provider installed as ${done.installedAs}`);
     }, 300_000);
 
-    test("terraform validate finds the configuration valid", async () => {
+    test("terraform finds the configuration valid (the plan's validation)", async () => {
       const { diagnostics } = (await run(name)).shared;
-      for (const warning of diagnostics) console.warn(`[terraform] ${name}: validate ${warning.severity}: ${warning.summary}`);
+      for (const warning of diagnostics) console.warn(`[terraform] ${name}: plan ${warning.severity}: ${warning.summary}`);
       expect(diagnostics.filter((diagnostic) => diagnostic.severity === "error")).toEqual([]);
     }, 300_000);
 

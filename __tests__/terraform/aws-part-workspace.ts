@@ -1,9 +1,11 @@
 /*
  * ONE real-Terraform workspace for the AWS part of every stack, shared by aws-part-plan.test.ts
  * and aws-part-hcl.test.ts: each stack's AWS part as a JSON child module (`<stack>_json`) and as
- * the reviewer HCL rendered from it (`<stack>_hcl`), so that one init, one validate, one plan and
- * one `show -json` serve both files. Each of those commands loads the hashicorp/aws schema
- * (1-2 CPU-s); before, the plan file ran them once per stack and the HCL file once more.
+ * the reviewer HCL rendered from it (`<stack>_hcl`), so that one init, one plan and one
+ * `show -json` serve both files. Each of those commands loads the hashicorp/aws schema
+ * (2-3 CPU-s); before, the plan file ran them once per stack and the HCL file once more. The plan
+ * validates the configuration first and reports validate's diagnostics, so no separate
+ * `terraform validate` runs.
  *
  * The JSON modules' outputs are re-exported by the root module (`<module>__<output>`, sensitive
  * as declared), so that the plan's output_changes still show every output value of a stack;
@@ -108,7 +110,7 @@ function prepare(): { stacks: PlannedStack[]; preparationErrors: Record<string, 
 }
 
 /**
- * Runs init, version, validate, plan and show once, for every stack and both formats. Should the
+ * Runs init, version, plan (which validates) and show once, for every stack and both formats. Should the
  * HCL fail (to render, or in Terraform), the JSON modules are planned alone, so that a fault of
  * the renderer fails the HCL tests, with the error, and the plan tests still check the plan.
  */
@@ -156,8 +158,7 @@ async function runTerraformOn(
     const version = await workspace.version();
     const installed = path.join(workspace.dir, ".terraform", "providers", Object.keys(version.json.provider_selections)[0] ?? "none", Object.values(version.json.provider_selections)[0] ?? "none", version.json.platform);
     const installedAs = fs.existsSync(installed) && fs.lstatSync(installed).isSymbolicLink() ? `a symlink to ${fs.readlinkSync(installed)}` : "a copy";
-    const { diagnostics } = await workspace.validate();
-    const plan = await workspace.plan();
+    const { diagnostics, plan } = await workspace.validatedPlan();
     const timings = workspace.timings.map(({ command, durationMs }) => `${command} ${(durationMs / 1000).toFixed(1)}s`).join(", ");
     return { stacks, version, dir: workspace.dir, installedAs, diagnostics, plan, timings };
   } finally {
