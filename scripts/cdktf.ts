@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadEnvironments } from "../src/config/load-environment";
 import { placeholderReport } from "../src/config/placeholders";
-import { stackName } from "../src/stacks/database-stack";
+import { stackName } from "../src/stacks/stack-name";
 
 const GUARDED = new Set(["diff", "deploy"]);
 

@@ -4,7 +4,8 @@ import { AnnotationMetadataEntryType, App } from "cdktf";
 import { environmentFiles, loadEnvironments, type LoadedEnvironment } from "./config/load-environment";
 import { placeholderNotice } from "./config/placeholders";
 import { removeReviewerHcl, updateReviewerHcl } from "./hcl/reviewer-hcl";
-import { DatabaseStack, stackName } from "./stacks/database-stack";
+import { DatabaseStack } from "./stacks/database-stack";
+import { stackName } from "./stacks/stack-name";
 
 /** Where the app reads environments and writes Terraform JSON. */
 export interface SynthesizeOptions {

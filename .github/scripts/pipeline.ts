@@ -11,7 +11,7 @@
 import { ConfigError, type ConfigIssue } from "../../src/config/config-issue";
 import type { EnvironmentConfig } from "../../src/config/environment-schema";
 import { loadEnvironments } from "../../src/config/load-environment";
-import { stackName } from "../../src/stacks/database-stack";
+import { stackName } from "../../src/stacks/stack-name";
 
 /** One environment as the workflows use it. */
 export interface PipelineEnvironment {

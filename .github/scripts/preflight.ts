@@ -16,7 +16,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { stackName } from "../../src/stacks/database-stack";
+import { stackName } from "../../src/stacks/stack-name";
 import { loadEnvironments } from "../../src/config/load-environment";
 import { placeholderReport } from "../../src/config/placeholders";
 import { pipelineEnvironment } from "./pipeline";

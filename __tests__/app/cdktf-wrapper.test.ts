@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { cliEnvironment, listStacks, placeholderRefusals } from "../../scripts/cdktf";
 import { synthesizeApp } from "../../src/app";
 import { committedConfigJson, deployableConfigJson, writeConfigFile } from "../support/config-files";
-import { temporaryDirectory } from "../support/stacks";
+import { temporaryDirectory } from "../support/temporary-directory";
 
 /*
  * `npm run diff|deploy|list`: refuse placeholders before anything is planned, and run the CLI

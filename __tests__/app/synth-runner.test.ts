@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { environmentFiles } from "../../src/config/load-environment";
 import { synthesizedFiles } from "../support/config-files";
-import { temporaryDirectory } from "../support/stacks";
+import { temporaryDirectory } from "../support/temporary-directory";
 
 let copy: string;
 

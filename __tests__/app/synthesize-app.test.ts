@@ -5,7 +5,7 @@ import { ConfigError } from "../../src/config/config-issue";
 import { environmentFiles, loadEnvironments } from "../../src/config/load-environment";
 import { placeholderFields } from "../../src/config/placeholders";
 import { committedConfigJson, synthesizedFiles, writeConfigFile } from "../support/config-files";
-import { temporaryDirectory } from "../support/stacks";
+import { temporaryDirectory } from "../support/temporary-directory";
 
 let workspace: string;
 beforeEach(() => {

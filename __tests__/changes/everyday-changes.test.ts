@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as esbuild from "esbuild";
-import { temporaryDirectory } from "../support/stacks";
+import { temporaryDirectory } from "../support/temporary-directory";
 
 /**
  * Where the tests that read config/*.json or src/seed/declared-shape.ts are (this folder excluded:
@@ -22,10 +22,7 @@ const CANDIDATE_TESTS = [
   "__tests__/stack",
   "__tests__/policy/policy-checks.test.ts",
   "__tests__/seed",
-  "__tests__/delivery/workflows.test.ts",
-  "__tests__/delivery/ci-docs.test.ts",
-  "__tests__/delivery/ci-scripts.test.ts",
-  "__tests__/delivery/synth-output.test.ts",
+  "__tests__/delivery",
 ];
 
 /** Source that names the environment files' folder or reads it (the committed-config helpers). */
@@ -136,7 +133,7 @@ describe("everyday changes, each one file, need no test edit", () => {
     expect(affected).toEqual(
       expect.arrayContaining(["__tests__/app/synthesize-app.test.ts", "__tests__/seed/declared-shape.test.ts", "__tests__/stack/prod-stack.test.ts", "__tests__/config/bad-input-catalogue.test.ts"]),
     );
-    const run = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", ...affected], {
+    const run = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--maxWorkers=1", ...affected], {
       cwd: copy,
       encoding: "utf8",
       // The copy's real-Terraform and MongoDB tests are not what this checks: no mirror, no server.

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { synthesizeApp } from "../../src/app";
 import { ConfigError } from "../../src/config/config-issue";
 import { committedConfigJson, synthesizedFiles, writeConfigFile } from "../support/config-files";
-import { temporaryDirectory } from "../support/stacks";
+import { temporaryDirectory } from "../support/temporary-directory";
 
 type Config = Record<string, any>;
 

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { canonicalJson, digestEntries, planDigest } from "../../.github/scripts/plan-digest";
 import { runCli, showPlan } from "../../.github/scripts/plan-review";
 import { headline, summarizePlan } from "../../.github/scripts/plan-summary";
-import { temporaryDirectory } from "../support/stacks";
+import { temporaryDirectory } from "../support/temporary-directory";
 import { terraformAvailability, TerraformWorkspace } from "../support/terraform-runner";
 
 const terraform = terraformAvailability();

@@ -14,7 +14,7 @@ import { environmentFiles } from "../../src/config/load-environment";
 import { spawnSync } from "node:child_process";
 import { synthesizeApp } from "../../src/app";
 import { synthesizeLocalStateDev } from "../support/config-files";
-import { temporaryDirectory } from "../support/stacks";
+import { temporaryDirectory } from "../support/temporary-directory";
 import { terraformAvailability } from "../support/terraform-runner";
 
 const terraform = terraformAvailability();

@@ -15,8 +15,9 @@ import { environmentList } from "../../.github/scripts/environments";
 import { pipelineEnvironments } from "../../.github/scripts/pipeline";
 import { preflightProblems } from "../../.github/scripts/preflight";
 import { generatedFiles, generateWorkflows, staleWorkflows, TERRAFORM_VERSION as GENERATED_TERRAFORM } from "../../.github/scripts/workflows";
-import { temporaryDirectory } from "../support/stacks";
+import { temporaryDirectory } from "../support/temporary-directory";
 import { terraformAvailability } from "../support/terraform-runner";
+import { DEFAULT_INDEX_BUILD_TIMEOUT_MS } from "../../src/seed/time-limits";
 import { TERRAFORM_VERSION } from "./pinned-versions";
 import {
   appliesNotOfSavedPlan,
@@ -557,5 +558,21 @@ describe("the pinned Terraform version", () => {
   const installed = terraformAvailability();
   it.skipIf(!installed.available)("is the one installed here", () => {
     expect(installed.available && installed.version).toBe(`Terraform v${TERRAFORM_VERSION}`);
+  });
+});
+
+describe("the seed jobs and the seeder agree on time", () => {
+  it("a seed apply job outlives the seeder's longest index build wait, a seed plan job its bounded waits", () => {
+    const jobs = Object.entries(deploy.jobs);
+    expect(jobs.some(([id]) => id.startsWith("seed-apply-"))).toBe(true);
+    for (const [, job] of jobs.filter(([id]) => id.startsWith("seed-apply-"))) {
+      expect(job["timeout-minutes"]! * 60_000).toBeGreaterThan(DEFAULT_INDEX_BUILD_TIMEOUT_MS * 2); // the fresh plan, then the apply
+    }
+    for (const [, job] of jobs.filter(([id]) => id.startsWith("seed-plan-"))) {
+      const run = job.steps.map((step) => step.run ?? "").find((text) => text.includes("seed-plan.ts plan"))!;
+      const attempts = Number(/--attempts (\d+)/.exec(run)?.[1] ?? 20);
+      const wait = Number(/--wait-seconds (\d+)/.exec(run)?.[1] ?? 30);
+      expect(job["timeout-minutes"]! * 60).toBeGreaterThan(attempts * wait);
+    }
   });
 });

@@ -10,7 +10,7 @@ import { policyAnnotations, policyTestStack } from "../support/policy";
 import { parseEnvironment } from "../../src/config/derived-defaults";
 import { DatabaseStack } from "../../src/stacks/database-stack";
 import { loadEnvironments } from "../../src/config/load-environment";
-import { temporaryDirectory } from "../support/stacks";
+import { temporaryDirectory } from "../support/temporary-directory";
 
 describe("policy rule pack", () => {
   it("gives every rule a unique id and a one-line rationale", () => {

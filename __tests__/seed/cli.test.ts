@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
 import { createServer } from "node:net";
 import { promisify } from "node:util";
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -354,16 +355,22 @@ describe("seed plan and apply (in-memory server)", () => {
 });
 
 describe("seed as a process", () => {
+  /** The arguments `npm run seed` gives node (package.json), so that the tests run what CI runs. */
+  const [runner, ...SEED] = (JSON.parse(fs.readFileSync("package.json", "utf8")).scripts.seed as string).split(" ");
+
+  it("npm run seed is one node process (no npx, no tsx CLI in between)", () => {
+    expect([runner, ...SEED]).toEqual(["node", "--import", "tsx", "src/seed/cli.ts"]);
+  });
   const execFileAsync = promisify(execFile);
   const env = { ...process.env, MONGODB_URI: "", AWS_REGION: "" };
 
-  it("npx tsx src/seed/cli.ts spec prints the declared shape and exits 0", async () => {
-    const { stdout } = await execFileAsync("npx", ["tsx", "src/seed/cli.ts", "spec"], { env, timeout: 60_000 });
+  it("node --import tsx src/seed/cli.ts spec (npm run seed) prints the declared shape and exits 0", async () => {
+    const { stdout } = await execFileAsync(process.execPath, [...SEED, "spec"], { env, timeout: 60_000 });
     expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(DECLARED_SHAPE)));
   });
 
   it("exits 1 with the cause and hint on stderr for a malformed URI", async () => {
-    const failure = await execFileAsync("npx", ["tsx", "src/seed/cli.ts", "plan", "--uri", "mongodb://app:Qz9@Kx/Vb7?Lm8@host/"], { env, timeout: 60_000 }).then(
+    const failure = await execFileAsync(process.execPath, [...SEED, "plan", "--uri", "mongodb://app:Qz9@Kx/Vb7?Lm8@host/"], { env, timeout: 60_000 }).then(
       () => undefined,
       (error: { code: number; stderr: string; stdout: string }) => error,
     );
@@ -386,7 +393,7 @@ describe("seed as a process", () => {
       AWS_EC2_METADATA_DISABLED: "true",
       AWS_MAX_ATTEMPTS: "1",
     };
-    const failure = await execFileAsync("npx", ["tsx", "src/seed/cli.ts", "plan", "--secret-id", "audio-pipeline-dev/mongodb-seed-uri"], { env: awsEnv, timeout: 60_000 }).then(
+    const failure = await execFileAsync(process.execPath, [...SEED, "plan", "--secret-id", "audio-pipeline-dev/mongodb-seed-uri"], { env: awsEnv, timeout: 60_000 }).then(
       () => undefined,
       (error: { code: number; stderr: string; stdout: string }) => error,
     );

@@ -1,6 +1,3 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { Testing } from "cdktf";
 import { loadEnvironments, type LoadedEnvironment } from "../../src/config/load-environment";
 import { DatabaseStack } from "../../src/stacks/database-stack";
@@ -58,9 +55,4 @@ export function resourceNamed(json: TerraformJson, type: string, name: string): 
   const found = json.resource[type]?.[name];
   if (!found) throw new Error(`no ${type}.${name} in the stack`);
   return found;
-}
-
-/** A fresh temporary directory, removed by the caller's cleanup. */
-export function temporaryDirectory(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
 }

@@ -20,7 +20,7 @@ import * as path from "node:path";
 import { synthesizeApp } from "../../src/app";
 import { reviewerHclPath } from "../../src/hcl/reviewer-hcl";
 import { loadEnvironments } from "../../src/config/load-environment";
-import { stackName } from "../../src/stacks/database-stack";
+import { stackName } from "../../src/stacks/stack-name";
 import type { Json, JsonObject } from "../support/aws-part";
 import { offlineTerraformAvailability, registryTerraformAvailability, settled, TerraformWorkspace, type PlanJson } from "../support/terraform-runner";
 import { changesOf, moduleName, PLAN_VARIABLE_VALUES, sharedRunOrThrow, type SharedAwsPartRun } from "./aws-part-workspace";

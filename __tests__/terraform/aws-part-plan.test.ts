@@ -24,7 +24,7 @@ import {
   type ResourceChange,
 } from "../support/terraform-runner";
 import { loadEnvironments } from "../../src/config/load-environment";
-import { stackName } from "../../src/stacks/database-stack";
+import { stackName } from "../../src/stacks/stack-name";
 import { planOfStack, sharedRunOrThrow, type PlannedStack, type SharedAwsPartRun } from "./aws-part-workspace";
 import { CONFIG_DIR, synthesizeStacks, type SynthesizedStack } from "./synthesized-stacks";
 

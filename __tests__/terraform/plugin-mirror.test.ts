@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AWS_PROVIDER_ADDRESS, defaultMirrorLocations, findPluginMirror } from "../support/plugin-mirror";
-import { temporaryDirectory } from "../support/stacks";
+import { temporaryDirectory } from "../support/temporary-directory";
 
 let root: string;
 const mirror = (name: string, withAws: boolean) => {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { synthesizeApp } from "../../src/app";
 import { loadEnvironments } from "../../src/config/load-environment";
 import type { EnvironmentConfig } from "../../src/config/environment-schema";
-import { stackName } from "../../src/stacks/database-stack";
+import { stackName } from "../../src/stacks/stack-name";
 import type { TerraformJson } from "../support/aws-part";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");

@@ -8,6 +8,7 @@ import { clientOptions, createClient, type MongoClientFactory } from "./client";
 import { SeedCommands } from "./commands";
 import { DEFAULT_DATABASE, DEFAULT_SECRET_ID, resolveConnection, type ResolvedConnection } from "./connection";
 import { DECLARED_SHAPE } from "./declared-shape";
+import { EXIT } from "./exit-codes";
 import { describeFailure, isAuthenticationError, SeedError, type CredentialsContext } from "./errors";
 import { waitForIndexBuilds, type BuildOutcome, type WaitClock } from "./index-build-wait";
 import { observeDatabase } from "./observe";
@@ -24,16 +25,7 @@ import { DEFAULT_INDEX_BUILD_TIMEOUT_MS, describeDuration, INDEX_BUILD_POLL_INTE
  * SeedDeps, so tests run it in-process without network, AWS or a server.
  */
 
-/** Exit codes; plan follows `terraform plan -detailed-exitcode` (0 nothing to do, 2 changes). */
-export const EXIT = {
-  ok: 0,
-  failure: 1,
-  changesPending: 2,
-  /** An existing index or collection contradicts the declared shape, or a check could not finish; nothing was changed. */
-  conflict: 3,
-  /** plan only: an index build is still in progress; plan again when it ends. */
-  buildInProgress: 4,
-} as const;
+export { EXIT } from "./exit-codes";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 

@@ -10,11 +10,7 @@ import { DatabaseOutputs } from "../modules/database/outputs";
 import { PolicyChecks } from "../policy/policy-checks";
 import { COLLECTION_NAMES } from "../seed/declared-shape";
 import { StableAddressStack } from "./stable-addresses";
-
-/** The stack of one environment: `audio-pipeline-<environment>`. */
-export function stackName(environment: string): string {
-  return `audio-pipeline-${environment}`;
-}
+import { stackName } from "./stack-name";
 
 /** Inputs of {@link DatabaseStack}. */
 export interface DatabaseStackProps {

@@ -1,0 +1,61 @@
+/*
+ * The pull-request check's MongoDB 7.0 replica set, for the seeder's integration tests: the step
+ * runs as the job runs it (bash -e), with stand-in docker and sleep.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { temporaryDirectory } from "../support/temporary-directory";
+import { loadWorkflow } from "./support/workflows";
+
+let scratch: string;
+beforeAll(() => {
+  scratch = temporaryDirectory("mongodb-replica-set");
+});
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+describe("the pull-request check's MongoDB 7.0 replica set (bash, stand-in docker and sleep)", () => {
+  const check = loadWorkflow("pull-request.yml").jobs.check;
+  const start = check.steps.find((step) => /docker run -d --name mongo/.test(step.run ?? ""))!;
+  const test = check.steps.find((step) => step.run === "npm test")!;
+
+  /** Runs the step with a docker that reports PRIMARY after `primaryAfter` status polls (never: -1). */
+  function run(primaryAfter: number) {
+    const bin = fs.mkdtempSync(path.join(scratch, "docker-"));
+    fs.writeFileSync(path.join(bin, "sleep"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(bin, "docker"),
+      [
+        "#!/bin/sh",
+        `echo "$*" >> "${bin}/calls"`,
+        'case "$*" in',
+        `  *rs.status*) n=$(cat "${bin}/polls" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "${bin}/polls"; if [ ${primaryAfter} -ge 0 ] && [ $n -gt ${primaryAfter} ]; then echo PRIMARY; else echo STARTUP2; fi ;;`,
+        "esac",
+        "exit 0",
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    const result = spawnSync("bash", ["-e", "-c", start.run!], { encoding: "utf8", env: { PATH: `${bin}:${process.env.PATH}` } });
+    return { ...result, calls: fs.readFileSync(path.join(bin, "calls"), "utf8").trim().split("\n") };
+  }
+
+  it("starts mongo:7.0.14 with --replSet rs0 in a run: step, initiates it, and waits for PRIMARY before the tests", () => {
+    const result = run(3);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.calls[0]).toBe("run -d --name mongo -p 127.0.0.1:27017:27017 mongo:7.0.14 --replSet rs0 --bind_ip_all --setParameter enableTestCommands=1");
+    expect(result.calls).toContain("exec mongo mongosh --quiet --eval rs.initiate()");
+    expect(result.calls.filter((call) => call.includes("rs.status")).length).toBe(4);
+    expect(check.steps.indexOf(start)).toBeLessThan(check.steps.indexOf(test));
+    expect(test.env?.MONGODB_TEST_URI).toBe("mongodb://127.0.0.1:27017/?replicaSet=rs0&directConnection=true");
+    expect((check as { services?: unknown }).services).toBeUndefined();
+  });
+
+  it("fails, with the server's log, when the member never becomes PRIMARY (bounded wait)", () => {
+    const result = run(-1);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("::error::MongoDB did not become PRIMARY within 2 minutes");
+    expect(result.calls.filter((call) => call.includes("rs.status")).length).toBe(60);
+    expect(result.calls).toContain("logs mongo");
+  });
+});
