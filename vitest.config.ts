@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { SlowFirstSequencer } from "./__tests__/support/slow-first-sequencer";
 
 export default defineConfig({
   test: {
@@ -12,6 +13,8 @@ export default defineConfig({
     maxWorkers: 2,
     minWorkers: 1,
     setupFiles: ["__tests__/support/setup.ts"],
+    // The slowest files first, also in a fresh clone with no cached durations.
+    sequence: { sequencer: SlowFirstSequencer },
     // Prints once whether the real-Terraform tests run, and with which provider mirror.
     globalSetup: ["__tests__/support/report-terraform.ts"],
     include: ["__tests__/**/*.test.ts"],
