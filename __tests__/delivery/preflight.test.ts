@@ -10,6 +10,7 @@ import { preflightProblems } from "../../.github/scripts/preflight";
 import { writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/temporary-directory";
 import { filledInEnvironment } from "./support/environment-files";
+import { TYPESCRIPT_RUNNER } from "../support/run-typescript";
 
 let scratch: string;
 beforeAll(() => {
@@ -49,7 +50,7 @@ describe("preflight: what stops an environment before any credential is requeste
     const output = path.join(scratch, "preflight-output");
     const summary = path.join(scratch, "preflight-summary", "audio-pipeline-dev.md");
     const run = (mode: string) =>
-      spawnSync(process.execPath, ["--import", "tsx", ".github/scripts/preflight.ts", "dev", "--mode", mode, ...(mode === "pull-request" ? ["--summary-file", summary] : [])], {
+      spawnSync(process.execPath, [...TYPESCRIPT_RUNNER, ".github/scripts/preflight.ts", "dev", "--mode", mode, ...(mode === "pull-request" ? ["--summary-file", summary] : [])], {
         encoding: "utf8",
         env: { ...process.env, GITHUB_OUTPUT: output },
       });

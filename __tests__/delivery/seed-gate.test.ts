@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { runCli as seedCli, SEED_EXIT, seedPlanDigest, type SeedRun } from "../../.github/scripts/seed-plan";
 import { EXIT } from "../../src/seed/exit-codes";
 import { temporaryDirectory } from "../support/temporary-directory";
+import { TYPESCRIPT_RUNNER } from "../support/run-typescript";
 
 let scratch: string;
 beforeAll(() => {
@@ -103,7 +104,7 @@ describe("seed-plan.ts: the seed jobs' gate", () => {
     const calls = path.join(bin, "calls");
     fs.writeFileSync(path.join(bin, "npm"), `#!/bin/sh\necho "$*" >> "${calls}"\necho "+ create index recordings.by_status"\nexit 2\n`, { mode: 0o755 });
     const output = path.join(bin, "output");
-    const result = spawnSync(process.execPath, ["--import", "tsx", ".github/scripts/seed-plan.ts", "plan", "--environment", "dev", "--secret-id", "audio-pipeline-dev/mongodb-seed-uri"], {
+    const result = spawnSync(process.execPath, [...TYPESCRIPT_RUNNER, ".github/scripts/seed-plan.ts", "plan", "--environment", "dev", "--secret-id", "audio-pipeline-dev/mongodb-seed-uri"], {
       encoding: "utf8",
       env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: "" },
     });

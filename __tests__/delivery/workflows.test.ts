@@ -33,6 +33,7 @@ import {
 import { filledInEnvironment } from "./support/environment-files";
 import { committedWorkflow, concreteDeploy, concretePullRequest, concreteWorkflows, literalEnvironmentValues, simulateDeploy } from "./support/instances";
 import { loadWorkflows, workflowText, type Workflow } from "./support/workflows";
+import { TYPESCRIPT_RUNNER } from "../support/run-typescript";
 
 const environments = pipelineEnvironments("config");
 const genericDeploy = committedWorkflow("deploy.yml");
@@ -109,14 +110,14 @@ describe("the workflows are the same whatever config/ holds", () => {
       expect(staleWorkflows("config", directory, doc)).toEqual([]);
       fs.appendFileSync(path.join(directory, "deploy.yml"), "# edited by hand\n");
       expect(staleWorkflows("config", directory, doc)).toEqual(["deploy.yml"]);
-      const cli = spawnSync(process.execPath, ["--import", "tsx", ".github/scripts/workflows.ts", "check", "config", directory, doc], { encoding: "utf8" });
+      const cli = spawnSync(process.execPath, [...TYPESCRIPT_RUNNER, ".github/scripts/workflows.ts", "check", "config", directory, doc], { encoding: "utf8" });
       expect(cli.status).toBe(1);
       expect(cli.stdout).toContain(`::error file=${directory}/deploy.yml::`);
       for (const [file, text] of Object.entries(generatedFiles("config", directory, doc))) fs.writeFileSync(file, text);
 
       const configDir = configWith({ "canary.json": { environment: "canary", production: false, network: JSON.parse(fs.readFileSync("config/dev.json", "utf8")).network } });
       expect(staleWorkflows(configDir, directory, doc)).toEqual(["ci-cd.md"]);
-      const write = spawnSync(process.execPath, ["--import", "tsx", ".github/scripts/workflows.ts", "write", configDir, directory, doc], { encoding: "utf8" });
+      const write = spawnSync(process.execPath, [...TYPESCRIPT_RUNNER, ".github/scripts/workflows.ts", "write", configDir, directory, doc], { encoding: "utf8" });
       expect(write.status, write.stderr).toBe(0);
       expect(staleWorkflows(configDir, directory, doc)).toEqual([]);
       expect(fs.readFileSync(doc, "utf8")).toContain("#### `canary` deploy:");
@@ -444,7 +445,7 @@ describe("environments from config/: a new config/staging.json, no workflow edit
   it("the list job's script writes the matrix to $GITHUB_OUTPUT, and stops on a deployAfter naming no environment", () => {
     const output = path.join(directory, "github-output");
     const list = (mode: string, configDir: string) =>
-      spawnSync(process.execPath, ["--import", "tsx", ".github/scripts/environments.ts", mode, "--config-dir", configDir], { encoding: "utf8", env: { ...process.env, GITHUB_OUTPUT: output } });
+      spawnSync(process.execPath, [...TYPESCRIPT_RUNNER, ".github/scripts/environments.ts", mode, "--config-dir", configDir], { encoding: "utf8", env: { ...process.env, GITHUB_OUTPUT: output } });
     fs.writeFileSync(output, "");
     const pulled = list("pull-request", directory);
     expect(pulled.status, pulled.stderr).toBe(0);
