@@ -370,50 +370,84 @@ interface Rehearsal {
   readonly workspaces: readonly TerraformWorkspace[];
 }
 
-/** Builds the local state of dev's AWS part, then plans every scenario whose AWS part changes, side by side. */
+/**
+ * Builds the local state of dev's AWS part, then plans every scenario whose AWS part changes, all
+ * in ONE Terraform process: each scenario is a child module of one configuration, and the deployed
+ * state is copied under each module's address. One plan loads the provider schemas once, where a
+ * plan per scenario loaded them once each.
+ */
 async function rehearse(available: { readonly terraform: string; readonly mirror: string }): Promise<Rehearsal> {
   const installation = { kind: "mirror", mirror: available.mirror } as const;
-  const workspaces: TerraformWorkspace[] = [];
-  const workspace = (name: string, config: TerraformJson) => {
-    const created = TerraformWorkspace.create({
-      name,
-      terraform: available.terraform,
-      installation,
-      files: { "main.tf.json": config, "offline_override.tf.json": awsOfflineProviderOverride(config) },
-    });
-    workspaces.push(created);
-    return created;
-  };
   const base = toAwsPart(BASE_DEV);
-  const deployed = workspace("runbook-deployed", base.config);
-  await deployed.init();
-  await writeDeployedState(deployed, base.config, REHEARSAL_VARIABLES, 180_000);
-
-  const planAgainstDeployed = async (label: string, config: TerraformJson, variables: Record<string, string>) => {
-    const copy = workspace(`runbook-${label}`, config);
-    for (const entry of [".terraform", ".terraform.lock.hcl", "terraform.tfstate"]) {
-      fs.cpSync(path.join(deployed.dir, entry), path.join(copy.dir, entry), { recursive: true, verbatimSymlinks: true });
-    }
-    const args = Object.entries({ ...REHEARSAL_VARIABLES, ...variables }).map(([name, value]) => `-var=${name}=${value}`);
-    const result = await copy.run(["plan", "-refresh=false", "-lock=false", "-input=false", "-no-color", ...args], 120_000);
-    return planLines(result.stdout).sort();
-  };
-
-  const pending: Promise<void>[] = [];
-  const plans = new Map<string, string[]>();
   const changed = new Map<string, string[]>();
+  /** Each scenario whose AWS part changes, once, with the predicted plans ("<file> <scenario>") it answers. */
+  const scenarios = new Map<string, { readonly config: TerraformJson; readonly variables: Record<string, string>; readonly keys: string[] }>();
+  const differingBy = new Map<string, string[]>();
   for (const { file, scenario } of PLANS) {
     if (!SCENARIOS[scenario]) continue;
-    const { part, variables } = scenarioInput(base, scenario);
-    const differing = [...allResourceAddresses(base.config), ...allResourceAddresses(part.config)].filter(
-      (address) => awsResourceWithStandIns(base, address) !== awsResourceWithStandIns(part, address),
-    );
-    changed.set(`${file} ${scenario}`, [...new Set(differing)].sort());
-    // An AWS part that does not change plans no AWS change: the state was applied from that configuration.
-    if (differing.length === 0) continue;
-    pending.push(planAgainstDeployed(scenario, part.config, variables).then((lines) => void plans.set(`${file} ${scenario}`, lines)));
+    if (!differingBy.has(scenario)) {
+      const { part, variables } = scenarioInput(base, scenario);
+      const differing = [...allResourceAddresses(base.config), ...allResourceAddresses(part.config)].filter(
+        (address) => awsResourceWithStandIns(base, address) !== awsResourceWithStandIns(part, address),
+      );
+      differingBy.set(scenario, [...new Set(differing)].sort());
+      // An AWS part that does not change plans no AWS change: the state was applied from that configuration.
+      if (differing.length > 0) scenarios.set(scenario, { config: part.config, variables, keys: [] });
+    }
+    changed.set(`${file} ${scenario}`, differingBy.get(scenario)!);
+    scenarios.get(scenario)?.keys.push(`${file} ${scenario}`);
   }
-  await Promise.all(pending);
+
+  const deployed = TerraformWorkspace.create({
+    name: "runbook-deployed",
+    terraform: available.terraform,
+    installation,
+    files: { "main.tf.json": base.config, "offline_override.tf.json": awsOfflineProviderOverride(base.config) },
+  });
+  const files: Record<string, TerraformJson> = {};
+  const modules: JsonObject = {};
+  for (const [scenario, { config, variables }] of scenarios) {
+    files[`${scenario}/main.tf.json`] = config;
+    files[`${scenario}/offline_override.tf.json`] = awsOfflineProviderOverride(config);
+    const declared = Object.keys((config.variable ?? {}) as JsonObject);
+    const inputs = Object.entries({ ...REHEARSAL_VARIABLES, ...variables }).filter(([name]) => declared.includes(name));
+    modules[scenario] = { source: `./${scenario}`, ...Object.fromEntries(inputs) };
+  }
+  const planned = TerraformWorkspace.create({
+    name: "runbook-scenarios",
+    terraform: available.terraform,
+    installation,
+    files: { "main.tf.json": { module: modules }, ...files },
+  });
+  const workspaces = [deployed, planned];
+  await Promise.all([deployed.init(), scenarios.size > 0 ? planned.init() : undefined]);
+  await writeDeployedState(deployed, base.config, REHEARSAL_VARIABLES, 180_000);
+
+  const plans = new Map<string, string[]>();
+  if (scenarios.size > 0) {
+    // The deployed resources under each scenario's module; the aws provider is configured in the
+    // module, Terraform's built-in one (terraform_data) is the root's. Module outputs are not state.
+    const state = JSON.parse(fs.readFileSync(path.join(deployed.dir, "terraform.tfstate"), "utf8"));
+    const aws = 'provider["registry.terraform.io/hashicorp/aws"]';
+    state.resources = [...scenarios.keys()].flatMap((scenario) =>
+      (state.resources as JsonObject[]).map((resource) => ({
+        module: `module.${scenario}`,
+        ...resource,
+        provider: String(resource.provider).startsWith(aws) ? `module.${scenario}.${resource.provider}` : resource.provider,
+      })),
+    );
+    state.outputs = {};
+    fs.writeFileSync(path.join(planned.dir, "terraform.tfstate"), JSON.stringify(state));
+    const result = await planned.run(["plan", "-refresh=false", "-lock=false", "-input=false", "-no-color"], 180_000);
+    const lines = planLines(result.stdout);
+    for (const [scenario, { keys }] of scenarios) {
+      const prefix = `# module.${scenario}.`;
+      const own = lines.filter((line) => line.startsWith(prefix)).map((line) => `# ${line.slice(prefix.length)}`).sort();
+      for (const key of keys) plans.set(key, own);
+    }
+    const elsewhere = lines.filter((line) => ![...scenarios.keys()].some((scenario) => line.startsWith(`# module.${scenario}.`)));
+    if (elsewhere.length > 0) throw new Error(`the scenario plan changes resources outside the scenarios' modules:\n${elsewhere.join("\n")}`);
+  }
   return { stateFile: path.join(deployed.dir, "terraform.tfstate"), base, plans, changed, workspaces };
 }
 
