@@ -30,7 +30,7 @@ describeWithTerraform("push-errored-state.sh: saving the state a failed apply co
     const env = { ...process.env, TF_CLI_CONFIG_FILE: os.devNull, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
     const tf = (args: string[]) => spawnSync(terraform.available ? terraform.terraform : "terraform", args, { cwd: dir, encoding: "utf8", env });
     const config = (trigger: string) => ({
-      resource: { terraform_data: { slow: { input: "x", triggers_replace: [trigger], provisioner: [{ "local-exec": { command: "sleep 6" } }] } } },
+      resource: { terraform_data: { slow: { input: "x", triggers_replace: [trigger], provisioner: [{ "local-exec": { command: "sleep 30" } }] } } },
     });
     fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ resource: { terraform_data: { slow: { input: "x" } } } }));
     expect(tf(["init", "-no-color"]).status).toBe(0);
@@ -39,7 +39,10 @@ describeWithTerraform("push-errored-state.sh: saving the state a failed apply co
     fs.writeFileSync(path.join(dir, "errored.tfstate"), JSON.stringify({ ...state, serial: state.serial + 1 }));
     fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config("2")));
     const { spawn } = await import("node:child_process");
-    const holder = spawn(terraform.available ? terraform.terraform : "terraform", ["apply", "-auto-approve", "-no-color"], { cwd: dir, env, stdio: "ignore" });
+    // In a process group of its own: once the lock report is in, the apply and its sleep are killed
+    // together, instead of the test waiting out the sleep.
+    const holder = spawn(terraform.available ? terraform.terraform : "terraform", ["apply", "-auto-approve", "-no-color"], { cwd: dir, env, stdio: "ignore", detached: true });
+    const closed = new Promise((resolve) => holder.on("close", resolve));
     try {
       for (let attempt = 0; attempt < 50 && !lockReport.includes("Lock Info"); attempt += 1) {
         await new Promise((resolve) => setTimeout(resolve, 200));
@@ -47,7 +50,12 @@ describeWithTerraform("push-errored-state.sh: saving the state a failed apply co
         if (push.status !== 0) lockReport = push.stderr + push.stdout;
       }
     } finally {
-      await new Promise((resolve) => holder.on("close", resolve));
+      try {
+        process.kill(-holder.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+      await closed;
     }
     expect(lockReport).toContain("Error acquiring the state lock");
   }, 60_000);
