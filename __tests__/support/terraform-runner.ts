@@ -146,6 +146,8 @@ export interface Diagnostic {
   readonly summary: string;
   readonly detail?: string;
   readonly address?: string;
+  /** Where in the configuration, when Terraform says (the file is relative to the working directory). */
+  readonly range?: { readonly filename: string };
 }
 
 /** `terraform version -json`. */

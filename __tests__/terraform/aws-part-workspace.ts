@@ -158,12 +158,29 @@ async function runTerraformOn(
     const version = await workspace.version();
     const installed = path.join(workspace.dir, ".terraform", "providers", Object.keys(version.json.provider_selections)[0] ?? "none", Object.values(version.json.provider_selections)[0] ?? "none", version.json.platform);
     const installedAs = fs.existsSync(installed) && fs.lstatSync(installed).isSymbolicLink() ? `a symlink to ${fs.readlinkSync(installed)}` : "a copy";
-    const { diagnostics, plan } = await workspace.validatedPlan();
+    const planned = await workspace.validatedPlan();
+    const diagnostics = planned.diagnostics.filter((diagnostic) => !overrideArtifact(diagnostic, stacks));
+    const plan = planned.plan;
     const timings = workspace.timings.map(({ command, durationMs }) => `${command} ${(durationMs / 1000).toFixed(1)}s`).join(", ");
     return { stacks, version, dir: workspace.dir, installedAs, diagnostics, plan, timings };
   } finally {
     workspace.dispose();
   }
+}
+
+/**
+ * Terraform 1.11 calls a child module's provider block a "Redundant empty provider block" (the
+ * deprecated proxy configuration) when an override file sets its arguments, even though the block
+ * has arguments of its own (region, default tags). That comes from offline_override.tf.json in a
+ * module, not from the stack: without the override files the same configuration validates with
+ * no diagnostic at all. A block that really is empty is still reported.
+ */
+function overrideArtifact(diagnostic: Diagnostic, stacks: readonly PlannedStack[]): boolean {
+  if (diagnostic.summary !== "Redundant empty provider block") return false;
+  const module = diagnostic.range?.filename.split("/")[0];
+  const stack = stacks.find(({ name }) => module === moduleName(name, "json") || module === moduleName(name, "hcl"));
+  const blocks = (stack?.awsPart.config.provider as JsonObject | undefined)?.aws;
+  return Array.isArray(blocks) && blocks.length > 0 && blocks.every((block) => Object.keys(block as JsonObject).length > 0);
 }
 
 let memo: Promise<SharedAwsPartOutcome> | undefined;
