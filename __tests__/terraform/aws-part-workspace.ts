@@ -193,11 +193,14 @@ export function sharedAwsPartRun(available: { readonly terraform: string; readon
   memo ??= (async (): Promise<SharedAwsPartOutcome> => {
     const runDir = inject("testRunDir");
     const resultFile = path.join(runDir, "aws-parts.json");
+    const lockDir = path.join(runDir, "aws-parts.lock");
     try {
-      fs.mkdirSync(path.join(runDir, "aws-parts.lock"));
+      fs.mkdirSync(lockDir);
     } catch {
-      return waitForFile(resultFile, 600_000);
+      return waitForSharedResult(resultFile, lockDir, 600_000);
     }
+    // Who runs it, so that a waiting worker can tell a run still going from one that died.
+    fs.writeFileSync(path.join(lockDir, "pid"), String(process.pid));
     let outcome: SharedAwsPartOutcome;
     try {
       outcome = { ok: true, run: await runTerraform(available) };
@@ -211,13 +214,32 @@ export function sharedAwsPartRun(available: { readonly terraform: string; readon
   return memo;
 }
 
-async function waitForFile(file: string, timeoutMs: number): Promise<SharedAwsPartOutcome> {
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * The result the worker holding `lockDir` writes to `resultFile`. Should that worker die without
+ * writing it (a crash, an out-of-memory kill), this says so at once instead of waiting out the
+ * tests' timeout.
+ */
+export async function waitForSharedResult(resultFile: string, lockDir: string, timeoutMs: number): Promise<SharedAwsPartOutcome> {
   const deadline = Date.now() + timeoutMs;
-  while (!fs.existsSync(file)) {
-    if (Date.now() > deadline) return { ok: false, error: `no shared AWS-part result in ${file} after ${timeoutMs} ms` };
+  const pidFile = path.join(lockDir, "pid");
+  while (!fs.existsSync(resultFile)) {
+    if (Date.now() > deadline) return { ok: false, error: `no shared AWS-part result in ${resultFile} after ${timeoutMs} ms` };
+    const owner = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8")) : undefined;
+    if (owner && !isAlive(owner) && !fs.existsSync(resultFile)) {
+      return { ok: false, error: `the test worker (pid ${owner}) that ran the shared AWS-part Terraform run exited without a result; its output above says why` };
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return JSON.parse(fs.readFileSync(file, "utf8")) as SharedAwsPartOutcome;
+  return JSON.parse(fs.readFileSync(resultFile, "utf8")) as SharedAwsPartOutcome;
 }
 
 /** The shared run, or the error that stopped it (thrown, so the calling test fails with it). */
