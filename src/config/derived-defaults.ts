@@ -1,5 +1,6 @@
 import type { ClusterTier } from "../atlas/cluster-tiers";
 import { DATABASE_DEFAULTS } from "../modules/database/variables";
+import { stackName } from "../stacks/stack-name";
 import { environmentSchema, type ParsedEnvironment } from "./environment-schema";
 
 /*
@@ -8,9 +9,6 @@ import { environmentSchema, type ParsedEnvironment } from "./environment-schema"
  * prod's, and anything it cannot derive (an AWS account, role ARNs, a CI runner) becomes a flagged
  * placeholder: synth says so, and diff, deploy and CI refuse it (src/config/placeholders.ts).
  */
-
-/** The prefix of every derived name. */
-const PRODUCT = "audio-pipeline";
 
 /** The account id a placeholder ARN names; never a real account. */
 export const PLACEHOLDER_ACCOUNT_ID = "000000000000";
@@ -23,12 +21,12 @@ export type RolePurpose = "app" | "seeder" | "plan" | "deploy";
 
 /** `arn:aws:iam::<account>:role/placeholder-audio-pipeline-<env>-<purpose>`: unique per environment, flagged. */
 export function placeholderRoleArn(accountId: string, environment: string, purpose: RolePurpose): string {
-  return `arn:aws:iam::${accountId}:role/${PLACEHOLDER_MARK}-${PRODUCT}-${environment}-${purpose}`;
+  return `arn:aws:iam::${accountId}:role/${PLACEHOLDER_MARK}-${environmentPrefix(environment)}-${purpose}`;
 }
 
-/** The name everything of an environment derives from: `audio-pipeline-<env>`. */
+/** The name everything of an environment derives from: `audio-pipeline-<env>`, its stack's name. */
 export function environmentPrefix(environment: string): string {
-  return `${PRODUCT}-${environment}`;
+  return stackName(environment);
 }
 
 type Parsed = ParsedEnvironment;
