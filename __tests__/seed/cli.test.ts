@@ -1,13 +1,13 @@
 import { execFile } from "node:child_process";
-import * as fs from "node:fs";
 import { createServer } from "node:net";
 import { promisify } from "node:util";
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { MongoClient, MongoServerError } from "mongodb";
 import { CALL_STATUSES, DECLARED_SHAPE } from "../../src/seed/declared-shape";
-import { EXIT } from "../../src/seed/main";
+import { EXIT } from "../../src/seed/exit-codes";
 import { STACK_SECRET_IDS } from "../../src/seed/secret-names";
+import { npmScript } from "../support/run-typescript";
 import { closedPort } from "./support/closed-port";
 import { FakeMongoServer } from "./support/fake-mongo";
 import { readWritePrivileges, seederPrivileges } from "./support/privileges";
@@ -20,7 +20,6 @@ beforeEach(() => secretsManager.reset());
 
 const run = runSeed;
 
-/** A local port nothing listens on: connecting to it is refused at once, without any network. */
 const realClient = (uri: string, options: object) => new MongoClient(uri, options);
 const stackTraceLine = /^\s+at /;
 
@@ -347,8 +346,8 @@ describe("seed plan and apply (in-memory server)", () => {
 });
 
 describe("seed as a process", () => {
-  /** The arguments `npm run seed` gives node (package.json), so that the tests run what CI runs. */
-  const SEED = (JSON.parse(fs.readFileSync("package.json", "utf8")).scripts.seed as string).split(" ").slice(1);
+  /** The arguments `npm run seed` gives node, so that the test runs what CI runs. */
+  const [, ...SEED] = npmScript("seed");
   const execFileAsync = promisify(execFile);
   const env = { ...process.env, MONGODB_URI: "", AWS_REGION: "" };
 

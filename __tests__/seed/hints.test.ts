@@ -9,7 +9,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { MongoClient, MongoServerError } from "mongodb";
 import { roleArnOf, sameRole } from "../../src/seed/aws-identity";
-import { EXIT } from "../../src/seed/main";
+import { EXIT } from "../../src/seed/exit-codes";
 import { USER_ROLLOUT_WINDOW_MS } from "../../src/seed/errors";
 import { runSeed, virtualClock, type Run } from "./support/run-seed";
 

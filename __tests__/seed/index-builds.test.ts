@@ -1,5 +1,5 @@
 import { DECLARED_SHAPE } from "../../src/seed/declared-shape";
-import { EXIT } from "../../src/seed/main";
+import { EXIT } from "../../src/seed/exit-codes";
 import { DEFAULT_INDEX_BUILD_TIMEOUT_MS, INDEX_BUILD_POLL_INTERVAL_MS } from "../../src/seed/time-limits";
 import { FakeMongoServer } from "./support/fake-mongo";
 import { runSeed, virtualClock } from "./support/run-seed";

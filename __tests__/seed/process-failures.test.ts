@@ -4,15 +4,14 @@
  * cli.test.ts; `npm run seed -- spec` as a process too, since it prints the declared shape.
  */
 import { execFile } from "node:child_process";
-import * as fs from "node:fs";
 import { promisify } from "node:util";
 import { EXIT } from "../../src/seed/exit-codes";
-import { TYPESCRIPT_RUNNER } from "../support/run-typescript";
+import { npmScript, TYPESCRIPT_RUNNER } from "../support/run-typescript";
 import { closedPort } from "./support/closed-port";
 
 describe("npm run seed as a process, where it fails", () => {
-  /** The arguments `npm run seed` gives node (package.json), so that the tests run what CI runs. */
-  const [runner, ...SEED] = (JSON.parse(fs.readFileSync("package.json", "utf8")).scripts.seed as string).split(" ");
+  /** `npm run seed` as package.json has it, so that the tests run what CI runs. */
+  const [runner, ...SEED] = npmScript("seed");
 
   it("npm run seed is one node process (no npx, no tsx CLI in between)", () => {
     expect([runner, ...SEED]).toEqual(["node", ...TYPESCRIPT_RUNNER, "src/seed/cli.ts"]);

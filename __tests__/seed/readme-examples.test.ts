@@ -4,7 +4,7 @@
  * replacing a validator needs); the application's secret cannot apply a validator change.
  */
 import * as fs from "node:fs";
-import { EXIT } from "../../src/seed/main";
+import { EXIT } from "../../src/seed/exit-codes";
 import { STACK_SECRET_IDS } from "../../src/seed/secret-names";
 import { DEFAULT_INDEX_BUILD_TIMEOUT_MS } from "../../src/seed/time-limits";
 

@@ -330,6 +330,12 @@ export interface WorkspaceOptions {
  * A configuration in its own temp dir (config/, home/, the CLI config), with the terraform
  * commands the tests need. Call dispose() when done.
  */
+/** The error for a configuration Terraform found invalid, with every error diagnostic. */
+function invalidConfiguration(result: CommandResult, diagnostics: readonly Diagnostic[]): TerraformCommandError {
+  const errors = diagnostics.filter((diagnostic) => diagnostic.severity === "error");
+  return new TerraformCommandError(result, `found the configuration invalid:\n${errors.map((error) => `  ${error.address ?? ""} ${error.summary}: ${error.detail ?? ""}`).join("\n")}`);
+}
+
 export class TerraformWorkspace {
   /** Wall time of each command run so far, for the report. */
   readonly timings: { command: string; durationMs: number }[] = [];
@@ -388,13 +394,7 @@ export class TerraformWorkspace {
     } catch {
       throw new TerraformCommandError(result, `exited ${result.exitCode} without a JSON report`);
     }
-    if (!report.valid) {
-      const errors = report.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
-      throw new TerraformCommandError(
-        result,
-        `found the configuration invalid:\n${errors.map((error) => `  ${error.address ?? ""} ${error.summary}: ${error.detail ?? ""}`).join("\n")}`,
-      );
-    }
+    if (!report.valid) throw invalidConfiguration(result, report.diagnostics);
     return { diagnostics: report.diagnostics };
   }
 
@@ -412,22 +412,14 @@ export class TerraformWorkspace {
       .map((line) => JSON.parse(line) as { type?: string; diagnostic?: Diagnostic })
       .filter((message) => message.type === "diagnostic" && message.diagnostic)
       .map((message) => message.diagnostic!);
-    if (result.exitCode !== 0) {
-      const errors = diagnostics.filter((diagnostic) => diagnostic.severity === "error");
-      throw new TerraformCommandError(
-        result,
-        `found the configuration invalid:\n${errors.map((error) => `  ${error.address ?? ""} ${error.summary}: ${error.detail ?? ""}`).join("\n")}`,
-      );
-    }
+    if (result.exitCode !== 0) throw invalidConfiguration(result, diagnostics);
     const shown = await this.run(["show", "-json", "-no-color", "plan"], this.timeouts.show);
     return { diagnostics, plan: JSON.parse(shown.stdout) as PlanJson };
   }
 
-  /** `terraform plan -refresh=false -out plan` then `terraform show -json plan`. */
+  /** The plan of validatedPlan(), without its diagnostics. */
   async plan(): Promise<PlanJson> {
-    await this.run(["plan", "-refresh=false", "-input=false", "-no-color", "-out=plan"], this.timeouts.plan);
-    const shown = await this.run(["show", "-json", "-no-color", "plan"], this.timeouts.show);
-    return JSON.parse(shown.stdout) as PlanJson;
+    return (await this.validatedPlan()).plan;
   }
 
   /** `terraform version` (text) and `terraform version -json`, run in the configuration directory. */

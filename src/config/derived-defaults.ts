@@ -21,12 +21,7 @@ export type RolePurpose = "app" | "seeder" | "plan" | "deploy";
 
 /** `arn:aws:iam::<account>:role/placeholder-audio-pipeline-<env>-<purpose>`: unique per environment, flagged. */
 export function placeholderRoleArn(accountId: string, environment: string, purpose: RolePurpose): string {
-  return `arn:aws:iam::${accountId}:role/${PLACEHOLDER_MARK}-${environmentPrefix(environment)}-${purpose}`;
-}
-
-/** The name everything of an environment derives from: `audio-pipeline-<env>`, its stack's name. */
-export function environmentPrefix(environment: string): string {
-  return stackName(environment);
+  return `arn:aws:iam::${accountId}:role/${PLACEHOLDER_MARK}-${stackName(environment)}-${purpose}`;
 }
 
 type Parsed = ParsedEnvironment;
@@ -65,7 +60,8 @@ export function effectiveTier(atlas: { readonly tier?: string; readonly autoScal
 
 /** Fills in every default that depends on the environment's name or on another field. */
 export function withDerivedDefaults(parsed: Parsed): EnvironmentConfig {
-  const prefix = environmentPrefix(parsed.environment);
+  // Every derived name starts with the stack's: audio-pipeline-<env>.
+  const prefix = stackName(parsed.environment);
   const accountId = parsed.aws.accountId ?? PLACEHOLDER_ACCOUNT_ID;
   const role = (purpose: RolePurpose) => placeholderRoleArn(accountId, parsed.environment, purpose);
   return {

@@ -25,8 +25,6 @@ import { DEFAULT_INDEX_BUILD_TIMEOUT_MS, describeDuration, INDEX_BUILD_POLL_INTE
  * SeedDeps, so tests run it in-process without network, AWS or a server.
  */
 
-export { EXIT } from "./exit-codes";
-
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export interface SeedDeps {
