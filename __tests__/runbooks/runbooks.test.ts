@@ -18,7 +18,7 @@ import { synthesizeApp } from "../../src/app";
 import { main as seedMain } from "../../src/seed/main";
 import { toAwsPart, type AwsPartResult, type JsonObject, type TerraformJson } from "../support/aws-part";
 import { committedConfigJson, writeConfigFile } from "../support/config-files";
-import { awsOfflineProviderOverride, offlineTerraformAvailability, settled, TerraformWorkspace } from "../support/terraform-runner";
+import { offlineTerraformAvailability, settled, TerraformWorkspace, withAwsOfflineSettings } from "../support/terraform-runner";
 import { REPO_ROOT, synthesizeStacks } from "../terraform/synthesized-stacks";
 import { planLines, writeDeployedState } from "./support/local-state";
 import {
@@ -402,13 +402,12 @@ async function rehearse(available: { readonly terraform: string; readonly mirror
     name: "runbook-deployed",
     terraform: available.terraform,
     installation,
-    files: { "main.tf.json": base.config, "offline_override.tf.json": awsOfflineProviderOverride(base.config) },
+    files: { "main.tf.json": withAwsOfflineSettings(base.config) },
   });
   const files: Record<string, TerraformJson> = {};
   const modules: JsonObject = {};
   for (const [scenario, { config, variables }] of scenarios) {
-    files[`${scenario}/main.tf.json`] = config;
-    files[`${scenario}/offline_override.tf.json`] = awsOfflineProviderOverride(config);
+    files[`${scenario}/main.tf.json`] = withAwsOfflineSettings(config);
     const declared = Object.keys((config.variable ?? {}) as JsonObject);
     const inputs = Object.entries({ ...REHEARSAL_VARIABLES, ...variables }).filter(([name]) => declared.includes(name));
     modules[scenario] = { source: `./${scenario}`, ...Object.fromEntries(inputs) };

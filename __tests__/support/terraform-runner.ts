@@ -81,18 +81,19 @@ export const AWS_OFFLINE_PROVIDER_SETTINGS = {
 } as const;
 
 /**
- * An override file (`*_override.tf.json`) that adds the offline settings to every aws provider
- * block of the given Terraform JSON (matched by alias), leaving the blocks themselves as they are.
+ * The Terraform JSON with the offline settings merged into every aws provider block (one is added
+ * if there is none). Merged rather than set in an override file: Terraform 1.11 reports a child
+ * module's provider block whose arguments an override file sets as a "Redundant empty provider
+ * block", and the shared workspaces hold the stacks as child modules.
  */
-export function awsOfflineProviderOverride(config: TerraformJson): TerraformJson {
+export function withAwsOfflineSettings(config: TerraformJson): TerraformJson {
   const providers = (config.provider as JsonObject | undefined)?.aws;
   const blocks = Array.isArray(providers) ? providers : providers ? [providers] : [{}];
   return {
+    ...config,
     provider: {
-      aws: blocks.map((block) => {
-        const alias = (block as JsonObject).alias;
-        return { ...(alias === undefined ? {} : { alias }), ...AWS_OFFLINE_PROVIDER_SETTINGS };
-      }),
+      ...((config.provider as JsonObject | undefined) ?? {}),
+      aws: blocks.map((block) => ({ ...(block as JsonObject), ...AWS_OFFLINE_PROVIDER_SETTINGS })),
     },
   };
 }

@@ -25,7 +25,7 @@ import { loadEnvironments } from "../../src/config/load-environment";
 import { toAwsPart, type AwsPartResult, type Json, type JsonObject, type TerraformJson } from "../support/aws-part";
 import { synthesizeEnvironment } from "../support/stacks";
 import {
-  awsOfflineProviderOverride,
+  withAwsOfflineSettings,
   TerraformWorkspace,
   type Diagnostic,
   type PlanJson,
@@ -100,7 +100,8 @@ function prepare(): { stacks: PlannedStack[]; preparationErrors: Record<string, 
     }
     let hcl = "";
     try {
-      if (schema) hcl = renderHcl(awsPart.config, schema);
+      // Rendered with the offline settings in its provider blocks, as the JSON module is planned.
+      if (schema) hcl = renderHcl(withAwsOfflineSettings(awsPart.config), schema);
     } catch (error) {
       hclError ??= `${stack.name}: ${message(error)}`;
     }
@@ -135,12 +136,11 @@ async function runTerraformOn(
   const outputs: JsonObject = {};
   for (const { name, awsPart, hcl } of stacks) {
     const inputs = Object.fromEntries(awsPart.variablesWithoutDefault.map((variable) => [variable, PLAN_VARIABLE_VALUES[variable]]));
-    for (const [format, main] of [["json", { "main.tf.json": awsPart.config }], ["hcl", { "main.tf": hcl }]] as const) {
+    for (const [format, file, content] of [["json", "main.tf.json", withAwsOfflineSettings(awsPart.config)], ["hcl", "main.tf", hcl]] as const) {
       if (!formats.includes(format)) continue;
       const module = moduleName(name, format);
       modules[module] = { source: `./${module}`, ...inputs };
-      for (const [file, content] of Object.entries(main)) files[`${module}/${file}`] = content;
-      files[`${module}/offline_override.tf.json`] = awsOfflineProviderOverride(awsPart.config);
+      files[`${module}/${file}`] = content;
     }
     const module = moduleName(name, "json");
     for (const [output, body] of Object.entries((awsPart.config.output ?? {}) as JsonObject)) {
@@ -158,29 +158,12 @@ async function runTerraformOn(
     const version = await workspace.version();
     const installed = path.join(workspace.dir, ".terraform", "providers", Object.keys(version.json.provider_selections)[0] ?? "none", Object.values(version.json.provider_selections)[0] ?? "none", version.json.platform);
     const installedAs = fs.existsSync(installed) && fs.lstatSync(installed).isSymbolicLink() ? `a symlink to ${fs.readlinkSync(installed)}` : "a copy";
-    const planned = await workspace.validatedPlan();
-    const diagnostics = planned.diagnostics.filter((diagnostic) => !overrideArtifact(diagnostic, stacks));
-    const plan = planned.plan;
+    const { diagnostics, plan } = await workspace.validatedPlan();
     const timings = workspace.timings.map(({ command, durationMs }) => `${command} ${(durationMs / 1000).toFixed(1)}s`).join(", ");
     return { stacks, version, dir: workspace.dir, installedAs, diagnostics, plan, timings };
   } finally {
     workspace.dispose();
   }
-}
-
-/**
- * Terraform 1.11 calls a child module's provider block a "Redundant empty provider block" (the
- * deprecated proxy configuration) when an override file sets its arguments, even though the block
- * has arguments of its own (region, default tags). That comes from offline_override.tf.json in a
- * module, not from the stack: without the override files the same configuration validates with
- * no diagnostic at all. A block that really is empty is still reported.
- */
-function overrideArtifact(diagnostic: Diagnostic, stacks: readonly PlannedStack[]): boolean {
-  if (diagnostic.summary !== "Redundant empty provider block") return false;
-  const module = diagnostic.range?.filename.split("/")[0];
-  const stack = stacks.find(({ name }) => module === moduleName(name, "json") || module === moduleName(name, "hcl"));
-  const blocks = (stack?.awsPart.config.provider as JsonObject | undefined)?.aws;
-  return Array.isArray(blocks) && blocks.length > 0 && blocks.every((block) => Object.keys(block as JsonObject).length > 0);
 }
 
 let memo: Promise<SharedAwsPartOutcome> | undefined;

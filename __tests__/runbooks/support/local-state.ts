@@ -133,7 +133,7 @@ function testOutput(stdout: string): { plan: PlannedChanges; resources: StateRes
 
 /**
  * Writes terraform.tfstate into the workspace: the AWS part "deployed" with the given variables.
- * The workspace holds the configuration (main.tf.json and its offline override) and is initialized.
+ * The workspace holds the configuration (main.tf.json, with the offline provider settings) and is initialized.
  */
 export async function writeDeployedState(
   workspace: TerraformWorkspace,
