@@ -21,13 +21,18 @@ export const vpcId = awsId("vpc");
 export const subnetId = awsId("subnet");
 export const securityGroupId = awsId("sg");
 
-export const privateCidr = z
-  .string()
-  .superRefine((cidr, ctx) => {
-    const problem = privateCidrProblem(cidr);
-    if (problem) ctx.addIssue({ code: "custom", message: problem, input: cidr });
-  })
-  .describe("an IPv4 CIDR block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, in canonical form");
+/** A string that `problemOf` checks: the problem it names, if any, is the issue. */
+function checkedString(problemOf: (value: string) => string | undefined, description: string) {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = problemOf(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
+    })
+    .describe(description);
+}
+
+export const privateCidr = checkedString(privateCidrProblem, "an IPv4 CIDR block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, in canonical form");
 
 export const awsRegion = z.enum(ATLAS_AWS_REGIONS).describe(`an AWS region Atlas runs in: ${ATLAS_AWS_REGIONS.join(", ")}`);
 
@@ -105,13 +110,7 @@ export const awsAccountId = z
  * (`:user/`) or an assumed-role session ARN is refused: Atlas database users and trust policies
  * name roles.
  */
-export const iamRoleArn = z
-  .string()
-  .superRefine((arn, ctx) => {
-    const problem = iamRoleArnProblem(arn);
-    if (problem) ctx.addIssue({ code: "custom", message: problem, input: arn });
-  })
-  .describe('an IAM role ARN: "arn:aws:iam::<12-digit account>:role/<name>" (partition aws, aws-us-gov or aws-cn)');
+export const iamRoleArn = checkedString(iamRoleArnProblem, 'an IAM role ARN: "arn:aws:iam::<12-digit account>:role/<name>" (partition aws, aws-us-gov or aws-cn)');
 
 const IAM_ROLE_ARN = /^arn:(aws|aws-us-gov|aws-cn):iam::(\d{12}):role\/([\w+=,.@/-]{1,512})$/;
 
