@@ -15,8 +15,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-
-export const SEED_EXIT = { none: 0, failure: 1, changes: 2, conflict: 3, indexBuild: 4 } as const;
+import { EXIT } from "../../src/seed/exit-codes";
 
 export interface SeedRun {
   readonly code: number;
@@ -67,13 +66,13 @@ export async function seedPlan(options: SeedPlanOptions): Promise<SeedPlan> {
     const run = seeder(["plan", "--secret-id", options.secretId]);
     options.log(run.stdout.trimEnd());
     if (run.stderr.trim()) options.log(run.stderr.trimEnd());
-    if (run.code === SEED_EXIT.none || run.code === SEED_EXIT.changes) {
-      return { changes: run.code === SEED_EXIT.changes, text: run.stdout, digest: seedPlanDigest(run.stdout), attempts: attempt };
+    if (run.code === EXIT.ok || run.code === EXIT.changesPending) {
+      return { changes: run.code === EXIT.changesPending, text: run.stdout, digest: seedPlanDigest(run.stdout), attempts: attempt };
     }
-    if (run.code === SEED_EXIT.conflict) {
+    if (run.code === EXIT.conflict) {
       throw new Error("the seed plan found a conflict (exit 3): an existing collection or index contradicts the declared shape; nothing was applied. Resolve it by hand (see the plan above).");
     }
-    if (run.code !== SEED_EXIT.indexBuild) throw new Error(`the seed plan failed (exit ${run.code}); nothing was applied`);
+    if (run.code !== EXIT.buildInProgress) throw new Error(`the seed plan failed (exit ${run.code}); nothing was applied`);
     if (attempt < options.attempts) {
       options.log(`An index build is in progress (exit 4): planning again in ${options.waitSeconds} s (attempt ${attempt} of ${options.attempts}).`);
       await sleep(options.waitSeconds);
