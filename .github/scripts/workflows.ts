@@ -187,7 +187,7 @@ function environmentJobs(): Record<string, Job> {
     if: `\${{ ${FRESH_HEAD_CHECK} }}`,
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": LIMITS.plan.timeoutMinutes,
-    environment: `${environment}-plan`,
+    environment: githubEnvironment.plan(environment),
     concurrency: group,
     permissions: { contents: "read", "id-token": "write" },
     outputs: {
@@ -229,7 +229,7 @@ function environmentJobs(): Record<string, Job> {
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": LIMITS.apply.timeoutMinutes,
     // Production: required reviewers on <environment>-deploy make this the approval.
-    environment: `${environment}-deploy`,
+    environment: githubEnvironment.deploy(environment),
     concurrency: group,
     permissions: { contents: "read", "id-token": "write" },
     steps: [
@@ -286,7 +286,7 @@ function environmentJobs(): Record<string, Job> {
     // A label from config/ (environment variables do not resolve in runs-on).
     "runs-on": ["self-hosted", seedLabel],
     "timeout-minutes": LIMITS.seedPlan.timeoutMinutes,
-    environment: `${environment}-seed`,
+    environment: githubEnvironment.seed(environment),
     concurrency: group,
     permissions: { contents: "read", "id-token": "write" },
     outputs: { changes: "${{ steps.seed.outputs.changes }}", digest: "${{ steps.seed.outputs.digest }}" },
@@ -309,7 +309,7 @@ function environmentJobs(): Record<string, Job> {
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": 5,
     // Required reviewers; no secrets, no role: the seed role trusts only <env>-seed.
-    environment: `${environment}-seed-approval`,
+    environment: githubEnvironment.seedApproval(environment),
     permissions: {},
     steps: [
       {
@@ -327,7 +327,7 @@ function environmentJobs(): Record<string, Job> {
     if: `\${{ !cancelled() && ${FRESH_HEAD_CHECK} && needs.seed-plan.result == 'success' && needs.seed-plan.outputs.changes == 'true' && (needs.approve-seed.result == 'success' || (!inputs.production && needs.approve-seed.result == 'skipped')) }}`,
     "runs-on": ["self-hosted", seedLabel],
     "timeout-minutes": LIMITS.seedApply.timeoutMinutes,
-    environment: `${environment}-seed`,
+    environment: githubEnvironment.seed(environment),
     concurrency: group,
     permissions: { contents: "read", "id-token": "write" },
     steps: [
@@ -460,7 +460,7 @@ function pullRequestPlanJob(): Job {
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": LIMITS.plan.timeoutMinutes,
     // Open to all branches; holds only this environment's read-only plan role and Atlas key.
-    environment: `${value(fromMatrix, "environment")}-plan`,
+    environment: githubEnvironment.plan(value(fromMatrix, "environment")),
     permissions: { contents: "read", "id-token": "write" },
     env: environmentEnv(fromMatrix),
     steps: [
