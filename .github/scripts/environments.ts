@@ -46,10 +46,14 @@ export function environmentEntry(environment: PipelineEnvironment): EnvironmentE
 
 export type ListMode = "deploy" | "pull-request";
 
-/** The matrix of `mode`: deploy: every environment in deploy order; pull-request: the production: false ones. */
-export function environmentList(mode: ListMode, configDir = "config"): EnvironmentEntry[] {
-  const all = pipelineEnvironments(configDir);
+/** The matrix of `mode` from environments in deploy order: deploy: all of them; pull-request: the production: false ones. */
+function entriesFor(mode: ListMode, all: readonly PipelineEnvironment[]): EnvironmentEntry[] {
   return (mode === "deploy" ? all : all.filter((environment) => !environment.production)).map(environmentEntry);
+}
+
+/** The matrix of `mode` for the environment files of `configDir`. */
+export function environmentList(mode: ListMode, configDir = "config"): EnvironmentEntry[] {
+  return entriesFor(mode, pipelineEnvironments(configDir));
 }
 
 function main(argv: readonly string[]): number {
@@ -59,11 +63,13 @@ function main(argv: readonly string[]): number {
     process.stderr.write("usage: environments.ts deploy|pull-request [--config-dir <dir>]\n");
     return 1;
   }
-  const list = environmentList(mode, values["config-dir"]);
-  const later = pipelineEnvironments(values["config-dir"]).filter((environment) => environment.production);
-  const names = (entries: readonly { environment?: string; name?: string }[]) => entries.map((entry) => entry.environment ?? entry.name).join(", ");
+  // Read and checked once: every file, with every rule.
+  const all = pipelineEnvironments(values["config-dir"]);
+  const list = entriesFor(mode, all);
+  const names = list.map((entry) => entry.environment).join(", ");
+  const later = all.filter((environment) => environment.production).map((environment) => environment.name).join(", ");
   if (process.env.GITHUB_OUTPUT) {
-    fs.appendFileSync(process.env.GITHUB_OUTPUT, `list=${JSON.stringify(list)}\nnames=${names(list)}\nlater=${names(later)}\n`);
+    fs.appendFileSync(process.env.GITHUB_OUTPUT, `list=${JSON.stringify(list)}\nnames=${names}\nlater=${later}\n`);
   }
   process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
   return 0;
