@@ -58,6 +58,11 @@ export function effectiveTier(atlas: { readonly tier?: string; readonly autoScal
   return (atlas.tier ?? atlas.autoScaling.compute?.minTier ?? DATABASE_DEFAULTS.clusterTier) as ClusterTier;
 }
 
+/** Whether the cluster encrypts at rest with the stack's own key: as written, else in production only. */
+export function effectiveEncryptionAtRest(atlas: { readonly encryptionAtRest?: boolean }, production: boolean | undefined): boolean {
+  return atlas.encryptionAtRest ?? production === true;
+}
+
 /** Fills in every default that depends on the environment's name or on another field. */
 export function withDerivedDefaults(parsed: Parsed): EnvironmentConfig {
   // Every derived name starts with the stack's: audio-pipeline-<env>.
@@ -73,7 +78,7 @@ export function withDerivedDefaults(parsed: Parsed): EnvironmentConfig {
       clusterName: parsed.atlas.clusterName ?? prefix,
       // With compute auto-scaling the floor is where the cluster starts (a rule refuses any other tier).
       tier: effectiveTier(parsed.atlas),
-      encryptionAtRest: parsed.atlas.encryptionAtRest ?? parsed.production,
+      encryptionAtRest: effectiveEncryptionAtRest(parsed.atlas, parsed.production),
     },
     database: {
       ...parsed.database,

@@ -69,7 +69,7 @@ export const databaseSection = z
     name: field.databaseName.default(DATABASE_DEFAULTS.databaseName),
     authentication: z
       .enum(AUTHENTICATION_MODES)
-      .default("aws-iam")
+      .default(DATABASE_DEFAULTS.authentication)
       .describe('"aws-iam" (database users are IAM roles, no password anywhere) or "password" (generated passwords)'),
     appRoleArn: field.iamRoleArn
       .optional()

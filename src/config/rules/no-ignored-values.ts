@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DATABASE_DEFAULTS } from "../../modules/database/variables";
 import type { ConfigIssue } from "../config-issue";
 import { defineRule } from "./config-rule";
 
@@ -23,7 +24,7 @@ function at(file: Raw, path: readonly string[]): unknown {
   return path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Raw)[key] : undefined), file);
 }
 
-const authentication = (file: Raw) => at(file, ["database", "authentication"]) ?? "aws-iam";
+const authentication = (file: Raw) => at(file, ["database", "authentication"]) ?? DATABASE_DEFAULTS.authentication;
 
 export const IGNORED_VALUES: readonly IgnoredValue[] = [
   {

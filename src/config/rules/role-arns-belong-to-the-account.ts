@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DATABASE_DEFAULTS } from "../../modules/database/variables";
 import type { ConfigIssue } from "../config-issue";
 import { PLACEHOLDER_ACCOUNT_ID } from "../derived-defaults";
 import { arnAccountId, iamRoleArnProblem } from "../fields";
@@ -51,7 +52,7 @@ export const roleArnsBelongToTheAccount = defineRule({
       } else if (account !== accountId) {
         const which = written === undefined ? `aws.accountId is not set (placeholder ${PLACEHOLDER_ACCOUNT_ID})` : `aws.accountId is ${accountId}`;
         issues.push({ path: [section, field], value, message: `is a role of account ${account}, but ${which}; ${allowed}` });
-      } else if (section === "database" && (config.database?.authentication ?? "aws-iam") === "aws-iam" && value.split("/").length > 2) {
+      } else if (section === "database" && (config.database?.authentication ?? DATABASE_DEFAULTS.authentication) === "aws-iam" && value.split("/").length > 2) {
         issues.push({ path: [section, field], value, message: `has a path; ${PATHLESS_ROLE} ${allowed}` });
       }
     }

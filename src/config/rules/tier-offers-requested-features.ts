@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { tierRefusal, type ClusterTier, type TierFeature } from "../../atlas/cluster-tiers";
-import { effectiveTier } from "../derived-defaults";
+import { effectiveEncryptionAtRest, effectiveTier } from "../derived-defaults";
 import { atlasSection, backupSection } from "../environment-schema";
 import { defineRule } from "./config-rule";
 
@@ -20,7 +20,7 @@ export const tierOffersRequestedFeatures = defineRule({
   check({ production, atlas, backup }) {
     const requested: TierFeature[] = ["privateLink", "cloudBackupSchedule", "pinnedVersion"];
     if (backup.pointInTimeRestore) requested.push("pointInTimeRestore");
-    if (atlas.encryptionAtRest ?? production === true) requested.push("customerKeyEncryption");
+    if (effectiveEncryptionAtRest(atlas, production)) requested.push("customerKeyEncryption");
     const tier: ClusterTier = effectiveTier(atlas);
     const refusal = tierRefusal(tier, requested);
     return refusal ? [{ path: ["atlas", "tier"], value: tier, message: refusal }] : [];
