@@ -8,6 +8,8 @@
  *
  *   npx tsx .github/scripts/trust-policies.ts [owner/repo]   prints the Markdown section
  */
+import { AWS_PARTITION } from "../../src/atlas/regions";
+import { arnAccountId } from "../../src/config/fields";
 import { pipelineEnvironments, type PipelineEnvironment } from "./pipeline";
 import { githubEnvironment, LIMITS } from "./workflows";
 
@@ -37,16 +39,13 @@ export function ciRoles(environments: readonly PipelineEnvironment[]): CiRole[] 
   ]);
 }
 
-/** The account a role ARN belongs to. */
-const accountOf = (roleArn: string) => /^arn:aws:iam::(\d{12}):role\//.exec(roleArn)?.[1] ?? "<account-id>";
-
 export function trustPolicy(role: CiRole, repository: string): Record<string, unknown> {
   return {
     Version: "2012-10-17",
     Statement: [
       {
         Effect: "Allow",
-        Principal: { Federated: `arn:aws:iam::${accountOf(role.roleArn)}:oidc-provider/${OIDC_HOST}` },
+        Principal: { Federated: `arn:${AWS_PARTITION}:iam::${arnAccountId(role.roleArn) ?? "<account-id>"}:oidc-provider/${OIDC_HOST}` },
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: {
           StringEquals: {

@@ -21,3 +21,6 @@ export type AwsRegion = (typeof ATLAS_AWS_REGIONS)[number];
 export function atlasRegionName(region: AwsRegion): string {
   return region.toUpperCase().replace(/-/g, "_");
 }
+
+/** Every region Atlas runs in (ATLAS_AWS_REGIONS) is in the commercial partition. */
+export const AWS_PARTITION = "aws";

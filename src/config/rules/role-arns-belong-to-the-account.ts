@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AWS_PARTITION } from "../../atlas/regions";
 import { DATABASE_DEFAULTS } from "../../modules/database/variables";
 import type { ConfigIssue } from "../config-issue";
 import { PLACEHOLDER_ACCOUNT_ID } from "../derived-defaults";
@@ -12,9 +13,6 @@ const ROLE_FIELDS = [
   ["ci", "planRoleArn"],
   ["ci", "deployRoleArn"],
 ] as const;
-
-/** Every region Atlas runs in (src/atlas/regions.ts) is in the commercial partition. */
-const PARTITION = "aws";
 
 const optionalString = z.string().optional();
 
@@ -46,9 +44,9 @@ export const roleArnsBelongToTheAccount = defineRule({
       if (value === undefined || iamRoleArnProblem(value) !== undefined) continue;
       const partition = value.split(":")[1];
       const account = arnAccountId(value);
-      const allowed = `allowed: arn:${PARTITION}:iam::${accountId}:role/<name>, a role of this environment's account`;
-      if (partition !== PARTITION) {
-        issues.push({ path: [section, field], value, message: `is in partition "${partition}", but every region Atlas runs in here is in "${PARTITION}"; ${allowed}` });
+      const allowed = `allowed: arn:${AWS_PARTITION}:iam::${accountId}:role/<name>, a role of this environment's account`;
+      if (partition !== AWS_PARTITION) {
+        issues.push({ path: [section, field], value, message: `is in partition "${partition}", but every region Atlas runs in here is in "${AWS_PARTITION}"; ${allowed}` });
       } else if (account !== accountId) {
         const which = written === undefined ? `aws.accountId is not set (placeholder ${PLACEHOLDER_ACCOUNT_ID})` : `aws.accountId is ${accountId}`;
         issues.push({ path: [section, field], value, message: `is a role of account ${account}, but ${which}; ${allowed}` });

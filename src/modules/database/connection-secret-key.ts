@@ -1,7 +1,8 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import { AWS_PARTITION, keyAdministrationStatements, policyDocument, type PolicyStatement, type TerraformRoles } from "./key-policy";
+import { keyAdministrationStatements, policyDocument, type PolicyStatement, type TerraformRoles } from "./key-policy";
+import { AWS_PARTITION } from "../../atlas/regions";
 
 /** A secret the key encrypts, and the one role (besides Terraform's) that reads it. */
 export interface SecretReader {

@@ -1,12 +1,10 @@
+import { AWS_PARTITION } from "../../atlas/regions";
 /*
  * Building blocks of this module's KMS key policies. Every policy is a literal JSON document
  * (no Terraform expression inside), so that reviewers read it in cdk.tf.json and the policy
  * rules can check it at synth time. Principals are therefore built from config values (account
  * id, role ARNs, role names), never from resource attributes.
  */
-
-/** Every region Atlas runs in (src/atlas/regions.ts) is in the commercial partition. */
-export const AWS_PARTITION = "aws";
 
 /** One statement of an IAM or key policy document. */
 export interface PolicyStatement {
