@@ -88,7 +88,8 @@ export function maskSensitive(value: Json | undefined, sensitive: Json | undefin
   return value;
 }
 
-const isNoOp = (actions: readonly string[]) => actions.length === 1 && actions[0] === "no-op";
+/** A change that changes nothing: Terraform's ["no-op"]. */
+export const isNoOp = (actions: readonly string[]) => actions.length === 1 && actions[0] === "no-op";
 
 /** A resource change that alters state: anything but a no-op, and a no-op that moves or imports. */
 export function altersState(change: ShownResourceChange): boolean {

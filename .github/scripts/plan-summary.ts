@@ -5,7 +5,7 @@
  * `terraform show -json <planfile>`; only addresses, actions and counts are copied, never an
  * attribute value (the job log has the full plan, with Terraform's masking of sensitive values).
  */
-import { altersState, type PlanDigest, type ShownPlan, type ShownResourceChange } from "./plan-digest";
+import { altersState, isNoOp, type PlanDigest, type ShownPlan, type ShownResourceChange } from "./plan-digest";
 
 /** What the plan does to one address, in one word. */
 export type PlanAction = "create" | "update" | "replace" | "destroy" | "read" | "forget" | "move" | "import";
@@ -37,7 +37,7 @@ export function actionOf(change: ShownResourceChange): PlanAction {
 export function summarizePlan(plan: ShownPlan): PlanSummary {
   const resources = (plan.resource_changes ?? []).filter(altersState).map((change) => ({ address: change.address, action: actionOf(change) }));
   const outputs = Object.entries(plan.output_changes ?? {})
-    .filter(([, change]) => !(change.actions.length === 1 && change.actions[0] === "no-op"))
+    .filter(([, change]) => !isNoOp(change.actions))
     .map(([name, change]) => ({ address: name, action: actionOf({ address: name, change }) }));
   return { resources, outputs, drift: (plan.resource_drift ?? []).length };
 }
