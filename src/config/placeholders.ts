@@ -40,6 +40,12 @@ export function placeholderFields(config: EnvironmentConfig): PlaceholderField[]
     ["database.seederRoleArn", config.database.seederRoleArn, isPlaceholderText],
     ["ci.planRoleArn", config.ci.planRoleArn, isPlaceholderText],
     ["ci.deployRoleArn", config.ci.deployRoleArn, isPlaceholderText],
+    // Optional, but when written they enter the key and secret policies, which KMS and Secrets Manager check.
+    ["ci.breakGlassRoleArn", config.ci.breakGlassRoleArn, isPlaceholderText],
+    ["ci.nextPlanRoleArn", config.ci.nextPlanRoleArn, isPlaceholderText],
+    ["ci.nextDeployRoleArn", config.ci.nextDeployRoleArn, isPlaceholderText],
+    ["database.nextAppRoleArn", config.database.nextAppRoleArn, isPlaceholderText],
+    ["database.nextSeederRoleArn", config.database.nextSeederRoleArn, isPlaceholderText],
   ];
   const found: PlaceholderField[] = candidates
     .filter(([, value, isPlaceholder]) => value !== undefined && isPlaceholder(value))

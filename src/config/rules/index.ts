@@ -1,3 +1,4 @@
+import { breakGlassRoleOfItsOwn } from "./break-glass-role-of-its-own";
 import { computeAutoScalingBounds } from "./compute-auto-scaling-bounds";
 import type { ConfigRule } from "./config-rule";
 import { fcvPinWithinAtlasLimit } from "./fcv-pin-within-atlas-limit";
@@ -20,4 +21,5 @@ export const CONFIG_RULES: readonly ConfigRule<unknown>[] = [
   noIgnoredValues,
   fcvPinWithinAtlasLimit,
   roleArnsBelongToTheAccount,
+  breakGlassRoleOfItsOwn,
 ];

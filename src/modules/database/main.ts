@@ -13,7 +13,7 @@ import { ConnectionSecretKey } from "./connection-secret-key";
 import { DatabaseUser, type DatabaseUserAccess } from "./database-user";
 import { CustomerKeyEncryption } from "./encryption-at-rest";
 import { IamDatabaseUser } from "./iam-database-user";
-import type { TerraformRoles } from "./key-policy";
+import { administratorArns, terraformRoleArns, type TerraformRoles } from "./key-policy";
 import { DatabaseMonitoring } from "./monitoring";
 import { PrivateLink } from "./private-link";
 import { DATABASE_DEFAULTS, type DatabaseModuleProps } from "./variables";
@@ -65,6 +65,9 @@ export class DatabaseModule extends Construct {
       accountId: props.awsAccountId,
       planRoleArn: props.planRoleArn,
       deployRoleArn: props.deployRoleArn,
+      nextPlanRoleArn: props.nextPlanRoleArn,
+      nextDeployRoleArn: props.nextDeployRoleArn,
+      breakGlassRoleArn: props.breakGlassRoleArn,
     };
     this.node.addValidation({ validate: () => networkProblems(props, accessListCidrs) });
 
@@ -194,13 +197,16 @@ export class DatabaseModule extends Construct {
 
     const connectionSecretName = props.connectionSecretName ?? DATABASE_DEFAULTS.connectionSecretName;
     const seederSecretName = props.seederSecretName ?? DATABASE_DEFAULTS.seederSecretName;
+    // During step 1 of a role rotation, the role about to replace the current one reads too.
+    const appReaders = [props.appRoleArn, ...(props.nextAppRoleArn ? [props.nextAppRoleArn] : [])];
+    const seederReaders = [props.seederRoleArn, ...(props.nextSeederRoleArn ? [props.nextSeederRoleArn] : [])];
     this.connectionSecretKey = new ConnectionSecretKey(this, "connection_secret_key", {
       namePrefix,
       region,
       terraformRoles,
       secrets: [
-        { secretName: connectionSecretName, readerRoleArn: props.appRoleArn, sid: "AppReadsItsSecret" },
-        { secretName: seederSecretName, readerRoleArn: props.seederRoleArn, sid: "SeederReadsItsSecret" },
+        { secretName: connectionSecretName, readerRoleArns: appReaders, sid: "AppReadsItsSecret" },
+        { secretName: seederSecretName, readerRoleArns: seederReaders, sid: "SeederReadsItsSecret" },
       ],
     });
     const secretBasics = {
@@ -210,16 +216,17 @@ export class DatabaseModule extends Construct {
       clusterName,
       databaseName: this.databaseName,
       privateSrvConnectionStrings: this.privateSrvConnectionStrings,
+      administratorArns: administratorArns(terraformRoles),
     };
     // Terraform reads every secret version back on each refresh: both of its roles read both secrets.
-    const terraformReaders = [props.deployRoleArn, props.planRoleArn];
+    const terraformReaders = terraformRoleArns(terraformRoles);
     this.connectionSecret = new ConnectionSecret(this, "connection_secret", {
       ...secretBasics,
       secretId: "connection_secret",
       name: connectionSecretName,
       purpose: "the application",
       credentials: appCredentials,
-      readerRoleArns: [props.appRoleArn, ...terraformReaders],
+      readerRoleArns: [...appReaders, ...terraformReaders],
     });
     this.seederSecret = new ConnectionSecret(this, "seeder_secret", {
       ...secretBasics,
@@ -227,7 +234,7 @@ export class DatabaseModule extends Construct {
       name: seederSecretName,
       purpose: "the post-apply seeder",
       credentials: seederCredentials,
-      readerRoleArns: [props.seederRoleArn, ...terraformReaders],
+      readerRoleArns: [...seederReaders, ...terraformReaders],
     });
 
     this.monitoring = new DatabaseMonitoring(this, "monitoring", {

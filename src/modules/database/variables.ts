@@ -303,6 +303,32 @@ export interface DatabaseModuleProps {
   /** Role that applies this environment: administers the KMS keys and writes the secret values. */
   readonly deployRoleArn: string;
   /**
+   * Step 1 of replacing planRoleArn: the new role reads what the plan role reads, beside it.
+   * @default - no rotation under way
+   */
+  readonly nextPlanRoleArn?: string;
+  /**
+   * Step 1 of replacing deployRoleArn: the new role may do what the deploy role does, beside it.
+   * @default - no rotation under way
+   */
+  readonly nextDeployRoleArn?: string;
+  /**
+   * Step 1 of replacing appRoleArn: the new role may read the application's secret too.
+   * @default - no rotation under way
+   */
+  readonly nextAppRoleArn?: string;
+  /**
+   * Step 1 of replacing seederRoleArn: the new role may read the seeder's secret too.
+   * @default - no rotation under way
+   */
+  readonly nextSeederRoleArn?: string;
+  /**
+   * Break-glass administrator: with the deploy role(s), the only principal that may administer
+   * the KMS keys and delete, re-policy or rewrite the secrets.
+   * @default - the deploy role(s) alone
+   */
+  readonly breakGlassRoleArn?: string;
+  /**
    * Encrypt the cluster's storage with a customer-managed KMS key of this stack (Atlas customer
    * key management through a cloud-provider-access role). Dedicated tiers (M10+) only.
    * @default true
