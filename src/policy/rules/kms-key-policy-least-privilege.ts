@@ -19,6 +19,9 @@ const CRYPTOGRAPHIC_ACTIONS = [
   "kms:CreateGrant",
 ];
 
+/** Actions that can take a key away from everyone: change who may use it, disable it, delete it. */
+const DESTRUCTIVE_ADMINISTRATION = ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:CreateGrant"];
+
 const ACCOUNT_ROOT = /^(arn:[\w-]+:iam::\d{12}:root|\d{12})$/;
 const EVERY_KMS_ACTION = /^(\*|kms:\*)$/i;
 
@@ -27,6 +30,19 @@ function principals(principal: unknown): string[] {
   if (principal === "*") return ["*"];
   const aws = (principal as { AWS?: unknown } | undefined)?.AWS;
   return aws === undefined ? [] : ([] as unknown[]).concat(aws).map(String);
+}
+
+/**
+ * The principals an `ArnEquals`/`StringEquals` condition on `aws:PrincipalArn` limits a statement
+ * to; none when there is no such condition or it holds a wildcard (which names no one in particular).
+ */
+export function namedPrincipals(condition: Record<string, unknown> | undefined): string[] {
+  const named = ["ArnEquals", "StringEquals"].flatMap((operator) => {
+    const keys = (condition?.[operator] ?? {}) as Record<string, unknown>;
+    const entry = Object.entries(keys).find(([key]) => key.toLowerCase() === "aws:principalarn");
+    return entry ? ([] as unknown[]).concat(entry[1]).map(String) : [];
+  });
+  return named.some((arn) => /[*?]/.test(arn)) ? [] : named;
 }
 
 /** The policy in force on a key: a separate aws_kms_key_policy wins over the key's own `policy`. */
@@ -53,7 +69,14 @@ function keyProblems(stack: StackJson, key: ResourceBlock): string[] {
       return;
     }
     const broad = who.filter((principal) => principal === "*" || ACCOUNT_ROOT.test(principal));
-    if (broad.length === 0 || statement.Condition !== undefined) return;
+    if (broad.length === 0) return;
+    const administers = DESTRUCTIVE_ADMINISTRATION.filter((candidate) => actions.some((action) => actionCovers(action, candidate)));
+    if (administers.length > 0 && namedPrincipals(statement.Condition).length === 0) {
+      problems.push(
+        `lets every IAM principal of the account administer the key (${administers.join(", ")}) in ${name}; name the administrators with an ArnEquals aws:PrincipalArn condition (the deploy and break-glass roles)`,
+      );
+    }
+    if (statement.Condition !== undefined) return;
     const used = CRYPTOGRAPHIC_ACTIONS.filter((candidate) => actions.some((action) => actionCovers(action, candidate)));
     if (used.length > 0) problems.push(`lets ${broad.join(", ")} use the key (${used.join(", ")}) without a condition in ${name}`);
   });
@@ -62,9 +85,11 @@ function keyProblems(stack: StackJson, key: ResourceBlock): string[] {
 
 /**
  * In production, every KMS key has an explicit key policy, written out, that never grants
- * kms:* and never lets the account root or everyone use the key without a condition. The root
- * principal means "any IAM policy of the account": granting it decrypt makes the key policy no
- * barrier at all.
+ * kms:* and never lets the account root or everyone use the key without a condition, nor
+ * administer it (PutKeyPolicy, ScheduleKeyDeletion, DisableKey, CreateGrant) without an
+ * aws:PrincipalArn condition naming who. The root principal means "any IAM policy of the
+ * account": granting it decrypt makes the key policy no barrier at all, and granting it
+ * administration lets a PowerUserAccess role delete the key.
  */
 export const kmsKeyPolicyLeastPrivilege: PolicyRule = {
   id: "kms-key-policy-least-privilege",
