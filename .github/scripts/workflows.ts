@@ -21,6 +21,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { pipelineEnvironments } from "./pipeline";
 import { trustPolicySection } from "./trust-policies";
+import { githubEnvironment, LIMITS } from "../../src/ci/ci-sessions";
 
 /** Third-party actions, pinned to full commit SHAs (a tag can be moved to other code, a SHA cannot). */
 export const ACTIONS = {
@@ -36,26 +37,12 @@ export const ACTIONS = {
 /** The Terraform the tests run; __tests__/delivery checks the two agree. */
 export const TERRAFORM_VERSION = "1.11.4";
 
-/** Job timeouts (minutes) and AWS session lengths (seconds): every session outlives its job. */
-export const LIMITS = {
-  plan: { timeoutMinutes: 30, sessionSeconds: 3600 },
-  // A first apply waits for the cluster and the endpoint service (each can take tens of minutes).
-  apply: { timeoutMinutes: 120, sessionSeconds: 10800 },
-  seedPlan: { timeoutMinutes: 30, sessionSeconds: 3600 },
-  // Index builds on large collections.
-  seedApply: { timeoutMinutes: 90, sessionSeconds: 7200 },
-} as const;
+// Job timeouts, session lengths and GitHub environment names live in src/ci/ci-sessions.ts:
+// the CI roles' MaxSessionDuration (bootstrap stack) reads the same numbers.
+export { githubEnvironment, LIMITS };
 
 type Step = Record<string, unknown>;
 type Job = Record<string, unknown>;
-
-/** GitHub environment names, one per environment and purpose (each role trusts exactly one). */
-export const githubEnvironment = {
-  plan: (name: string) => `${name}-plan`,
-  deploy: (name: string) => `${name}-deploy`,
-  seed: (name: string) => `${name}-seed`,
-  seedApproval: (name: string) => `${name}-seed-approval`,
-};
 
 const checkout: Step = { uses: ACTIONS.checkout.ref, with: { "persist-credentials": false } };
 const setupNode: Step = { uses: ACTIONS.setupNode.ref, with: { "node-version": "${{ env.NODE_VERSION }}", cache: "npm" } };

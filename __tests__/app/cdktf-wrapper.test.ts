@@ -63,6 +63,6 @@ describe("listStacks (npm run list)", () => {
     const { stacks } = synthesizeApp({ configDir: "config", outdir });
     const lines = listStacks(outdir);
     expect(lines[0]).toMatch(/^Stack name\s+Path$/);
-    expect(lines.slice(1).map((line) => line.split(/\s+/))).toEqual(stacks.map((stack) => [stack, path.join(outdir, "stacks", stack)]));
+    expect(lines.slice(1).map((line) => line.split(/\s+/))).toEqual(stacks.map((stack) => [stack, path.join(outdir, "stacks", stack)]).sort(([a], [b]) => a.localeCompare(b)));
   });
 });

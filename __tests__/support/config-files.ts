@@ -1,6 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { synthesizeApp } from "../../src/app";
+import { environmentFiles, loadEnvironments } from "../../src/config/load-environment";
+import { bootstrapStackName } from "../../src/stacks/stack-name";
+
+/** The stacks a synth of `configDir` writes: one per environment file, then one bootstrap stack per AWS account. */
+export function expectedStacks(configDir = "config"): string[] {
+  const environments = environmentFiles(configDir).map((file) => `audio-pipeline-${path.basename(file, ".json")}`);
+  const accounts = [...new Set(loadEnvironments(configDir).map(({ config }) => config.aws.accountId))].sort();
+  return [...environments, ...accounts.map(bootstrapStackName)];
+}
 
 /** The committed dev file as plain JSON, to derive variants from. */
 export function committedConfigJson(name: string): Record<string, any> {

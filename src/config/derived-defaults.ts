@@ -1,4 +1,5 @@
 import type { ClusterTier } from "../atlas/cluster-tiers";
+import { AWS_PARTITION } from "../atlas/regions";
 import { DATABASE_DEFAULTS } from "../modules/database/variables";
 import { stackName } from "../stacks/stack-name";
 import { environmentSchema, type ParsedEnvironment } from "./environment-schema";
@@ -24,11 +25,20 @@ export function placeholderRoleArn(accountId: string, environment: string, purpo
   return `arn:aws:iam::${accountId}:role/${PLACEHOLDER_MARK}-${stackName(environment)}-${purpose}`;
 }
 
+/** The repository a file without `github.repository` names: flagged, never a real one. */
+export const PLACEHOLDER_REPOSITORY = `${PLACEHOLDER_MARK}-owner/audio-pipeline`;
+
+/** The boundary the bootstrap stack creates for an environment: `arn:aws:iam::<account>:policy/audio-pipeline-<env>-boundary`. */
+export function defaultPermissionsBoundaryArn(accountId: string, environment: string): string {
+  return `arn:${AWS_PARTITION}:iam::${accountId}:policy/${stackName(environment)}-boundary`;
+}
+
 type Parsed = ParsedEnvironment;
 
 /** An environment file with every default filled in, the derived ones included. */
-export type EnvironmentConfig = Omit<Parsed, "aws" | "atlas" | "database" | "connectionSecret" | "ci" | "state"> & {
-  readonly aws: { readonly accountId: string };
+export type EnvironmentConfig = Omit<Parsed, "aws" | "github" | "atlas" | "database" | "connectionSecret" | "ci" | "state"> & {
+  readonly aws: Parsed["aws"] & { readonly accountId: string; readonly permissionsBoundaryArn: string };
+  readonly github: { readonly repository: string };
   readonly atlas: Omit<Parsed["atlas"], "projectName" | "clusterName" | "tier" | "encryptionAtRest"> & {
     readonly projectName: string;
     readonly clusterName: string;
@@ -71,7 +81,8 @@ export function withDerivedDefaults(parsed: Parsed): EnvironmentConfig {
   const role = (purpose: RolePurpose) => placeholderRoleArn(accountId, parsed.environment, purpose);
   return {
     ...parsed,
-    aws: { accountId },
+    aws: { ...parsed.aws, accountId, permissionsBoundaryArn: parsed.aws.permissionsBoundaryArn ?? defaultPermissionsBoundaryArn(accountId, parsed.environment) },
+    github: { repository: parsed.github.repository ?? PLACEHOLDER_REPOSITORY },
     atlas: {
       ...parsed.atlas,
       projectName: parsed.atlas.projectName ?? prefix,

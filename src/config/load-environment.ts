@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, type ConfigIssue } from "./config-issue";
+import { agreeWithinAccounts } from "./account-wide";
 import { uniqueAcrossEnvironments } from "./cross-environment";
 import { withDerivedDefaults, type EnvironmentConfig } from "./derived-defaults";
 import { environmentSchema } from "./environment-schema";
@@ -86,7 +87,7 @@ export function loadEnvironments(configDir: string): LoadedEnvironment[] {
     problems.push(...result.issues.map((issue) => ({ file, issue })));
     if (result.config) loaded.push({ file, config: result.config });
   }
-  problems.push(...uniqueAcrossEnvironments(loaded));
+  problems.push(...uniqueAcrossEnvironments(loaded), ...agreeWithinAccounts(loaded));
   if (problems.length > 0) throw new ConfigError(problems);
   return loaded;
 }

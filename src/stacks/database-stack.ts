@@ -9,6 +9,7 @@ import { DatabaseModule } from "../modules/database/main";
 import { DatabaseOutputs } from "../modules/database/outputs";
 import { PolicyChecks } from "../policy/policy-checks";
 import { COLLECTION_NAMES } from "../seed/declared-shape";
+import { applyPermissionsBoundary } from "./permissions-boundary";
 import { StableAddressStack } from "./stable-addresses";
 import { stackName } from "./stack-name";
 
@@ -124,6 +125,7 @@ export class DatabaseStack extends StableAddressStack {
       collectionNames: COLLECTION_NAMES,
     });
     new DatabaseOutputs(this, "outputs", this.database);
+    applyPermissionsBoundary(this, config.aws.permissionsBoundaryArn);
 
     Aspects.of(this).add(new PolicyChecks({ production: config.production }));
   }

@@ -6,3 +6,11 @@
 export function stackName(environment: string): string {
   return `audio-pipeline-${environment}`;
 }
+
+/** The day-0 stack of one AWS account: `audio-pipeline-bootstrap-<account id>`. */
+export function bootstrapStackName(accountId: string): string {
+  return `${BOOTSTRAP_STACK_PREFIX}${accountId}`;
+}
+
+/** What every bootstrap stack's name starts with. */
+export const BOOTSTRAP_STACK_PREFIX = "audio-pipeline-bootstrap-";
