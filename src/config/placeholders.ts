@@ -54,6 +54,20 @@ export function placeholderFields(config: EnvironmentConfig): PlaceholderField[]
   return found;
 }
 
+/**
+ * What a bootstrap stack reads beyond the environment stack's fields: the GitHub repository its
+ * roles trust. Every other field (account, role ARNs, state bucket, ...) is in placeholderFields.
+ */
+export function bootstrapPlaceholderFields(config: EnvironmentConfig): PlaceholderField[] {
+  const repository = config.github.repository;
+  return [...placeholderFields(config), ...(isPlaceholderText(repository) ? [{ field: "github.repository", value: repository }] : [])];
+}
+
+/** One line per placeholder field that stops a bootstrap stack fed by this file. */
+export function bootstrapPlaceholderReport(file: string, config: EnvironmentConfig): string[] {
+  return bootstrapPlaceholderFields(config).map(({ field, value }) => `${file}: ${field} is a placeholder (${value}); set the real value before planning or applying the bootstrap stack`);
+}
+
 /** The one line synth prints when any file still holds placeholders; undefined when none does. */
 export function placeholderNotice(environments: ReadonlyArray<{ readonly file: string; readonly config: EnvironmentConfig }>): string | undefined {
   const files = environments.filter(({ config }) => placeholderFields(config).length > 0).map(({ file }) => file);

@@ -1,4 +1,5 @@
 import { breakGlassRoleOfItsOwn } from "../../../src/config/rules/break-glass-role-of-its-own";
+import { dayZeroArnsBelongToTheAccount } from "../../../src/config/rules/day-zero-arns-belong-to-the-account";
 import { computeAutoScalingBounds } from "../../../src/config/rules/compute-auto-scaling-bounds";
 import type { ConfigRule } from "../../../src/config/rules/config-rule";
 import { CONFIG_RULES } from "../../../src/config/rules";
@@ -72,6 +73,12 @@ const cases: { rule: ConfigRule<unknown>; compliant: unknown; noncompliant: unkn
     compliant: { aws: { accountId: "111122223333" }, database: { appRoleArn: "arn:aws:iam::111122223333:role/app" } },
     noncompliant: { aws: { accountId: "111122223333" }, database: { appRoleArn: "arn:aws:iam::444455556666:role/app" } },
     path: "database.appRoleArn",
+  },
+  {
+    rule: dayZeroArnsBelongToTheAccount,
+    compliant: { aws: { accountId: "111122223333", permissionsBoundaryArn: "arn:aws:iam::111122223333:policy/boundary" } },
+    noncompliant: { aws: { accountId: "111122223333", permissionsBoundaryArn: "arn:aws:iam::444455556666:policy/boundary" } },
+    path: "aws.permissionsBoundaryArn",
   },
   {
     rule: breakGlassRoleOfItsOwn,
