@@ -163,3 +163,13 @@ describe("the evaluator", () => {
     expect(() => allows([{ ...allow, Condition: { NumericLessThan: { "s3:max-keys": "1" } } }], { action: "s3:GetObject", resource: "arn:aws:s3:::b/k" })).toThrow(/NumericLessThan/);
   });
 });
+
+describe("the roles the environment stacks create", () => {
+  it("all carry their environment's permissions boundary (the only one their deploy role may set)", () => {
+    for (const scope of scopes) {
+      const roles = scope.resources("aws_iam_role");
+      for (const role of roles) expect([role.name, role.permissions_boundary]).toEqual([role.name, scope.config.aws.permissionsBoundaryArn]);
+    }
+    expect(scopes.flatMap((scope) => scope.resources("aws_iam_role")).length).toBeGreaterThan(0);
+  });
+});
