@@ -78,10 +78,12 @@ describe("placeholderRefusals for a bootstrap stack (audio-pipeline-bootstrap-<a
   });
 
   it.each([
-    ["a placeholder break-glass role", (files: Files) => (files.prod.ci.breakGlassRoleArn = `arn:aws:iam::${ACCOUNT}:role/placeholder-break-glass`), [/prod\.json: ci\.breakGlassRoleArn is a placeholder/]],
+    ["a placeholder break-glass role", (files: Files): void => {
+        files.prod.ci.breakGlassRoleArn = `arn:aws:iam::${ACCOUNT}:role/placeholder-break-glass`;
+      }, [/prod\.json: ci\.breakGlassRoleArn is a placeholder/]],
     [
       "the placeholder GitHub repository (only the bootstrap reads it)",
-      (files: Files) => Object.values(files).forEach((file) => delete file.github),
+      (files: Files): void => Object.values(files).forEach((file) => delete file.github),
       [/dev\.json: github\.repository is a placeholder \(placeholder-owner\/audio-pipeline\)/, /prod\.json: github\.repository is a placeholder/],
     ],
   ] as const)("refuses %s", (_name, change, messages) => {

@@ -292,7 +292,7 @@ export const PERMISSION_TABLE: Readonly<Record<string, TypePermissions>> = {
       { access: "write", actions: ["ec2:CreateVpcEndpoint"], resources: ec2("vpc-endpoint"), condition: requestTagged },
       { access: "write", actions: ["ec2:ModifyVpcEndpoint", "ec2:DeleteVpcEndpoints"], resources: ec2("vpc-endpoint"), condition: tagged },
       { access: "write", actions: ["ec2:ModifyVpcEndpoint"], resources: ec2("security-group"), condition: tagged },
-      { access: "write", actions: ["ec2:ModifyVpcEndpoint"], resources: vpcAndSubnets },
+      { access: "write", actions: ["ec2:ModifyVpcEndpoint"], resources: (scope) => scope.config.network.privateSubnetIds.map((id) => scope.arn("ec2", `subnet/${id}`)) },
     ],
   },
   aws_vpc_security_group_ingress_rule: {

@@ -25,15 +25,14 @@ export function scopesByAccount(environments: readonly BuiltEnvironment[]): Map<
 
 /** Every reason the account's CI permissions cannot be generated safely. */
 export function bootstrapProblems(scopes: readonly EnvironmentScope[]): string[] {
-  return [
-    ...scopes.flatMap((scope) =>
-      typesWithoutPermissions(scope).map(
-        (type) => `${scope.stack} manages ${type}, which src/bootstrap/permission-table.ts has no entry for; add it with the IAM actions its AWS provider source calls`,
-      ),
+  const missing = scopes.flatMap((scope) =>
+    typesWithoutPermissions(scope).map(
+      (type) => `${scope.stack} manages ${type}, which src/bootstrap/permission-table.ts has no entry for; add it with the IAM actions its AWS provider source calls`,
     ),
-    ...crossEnvironmentScopes(scopes),
-    ...roleNamesTakenByStacks(scopes),
-  ];
+  );
+  // The scope checks read the generated policies, which need every type in the table.
+  if (missing.length > 0) return [...missing, ...roleNamesTakenByStacks(scopes)];
+  return [...crossEnvironmentScopes(scopes), ...roleNamesTakenByStacks(scopes)];
 }
 
 /**

@@ -1,8 +1,8 @@
 import { breakGlassRoleOfItsOwn } from "../../../src/config/rules/break-glass-role-of-its-own";
-import { dayZeroArnsBelongToTheAccount } from "../../../src/config/rules/day-zero-arns-belong-to-the-account";
 import { computeAutoScalingBounds } from "../../../src/config/rules/compute-auto-scaling-bounds";
 import type { ConfigRule } from "../../../src/config/rules/config-rule";
 import { CONFIG_RULES } from "../../../src/config/rules";
+import { dayZeroArnsBelongToTheAccount } from "../../../src/config/rules/day-zero-arns-belong-to-the-account";
 import { fcvPinWithinAtlasLimit } from "../../../src/config/rules/fcv-pin-within-atlas-limit";
 import { roleArnsBelongToTheAccount } from "../../../src/config/rules/role-arns-belong-to-the-account";
 import { restoreWindowWithinHourlyRetention } from "../../../src/config/rules/restore-window-within-hourly-retention";
@@ -76,8 +76,8 @@ const cases: { rule: ConfigRule<unknown>; compliant: unknown; noncompliant: unkn
   },
   {
     rule: dayZeroArnsBelongToTheAccount,
-    compliant: { aws: { accountId: "111122223333", permissionsBoundaryArn: "arn:aws:iam::111122223333:policy/boundary" } },
-    noncompliant: { aws: { accountId: "111122223333", permissionsBoundaryArn: "arn:aws:iam::444455556666:policy/boundary" } },
+    compliant: { aws: { accountId: "111122223333", permissionsBoundaryArn: "arn:aws:iam::111122223333:policy/b" } },
+    noncompliant: { aws: { accountId: "111122223333", permissionsBoundaryArn: "arn:aws:iam::444455556666:policy/b" } },
     path: "aws.permissionsBoundaryArn",
   },
   {
