@@ -133,5 +133,13 @@ describe.skipIf(!availability.available)("real Terraform, offline: moving the bo
     expect(plan.status, plan.output).toBe(0);
     expect(plan.output).toMatch(/No changes/);
     expect(readState(localFile).lineage).toBe(before.lineage);
+
+    // 5. The way back (the bucket unusable, the move to be undone): the same command with the local backend again.
+    fs.rmSync(localFile);
+    write({ local: localBackend });
+    const back = terraform(stackDir, ["init", "-migrate-state", "-no-color"], "yes\n");
+    expect(back.status, back.output).toBe(0);
+    expect(readState(localFile).lineage).toBe(before.lineage);
+    expect(terraform(stackDir, ["plan", "-detailed-exitcode", "-input=false", "-no-color"]).status).toBe(0);
   });
 });
