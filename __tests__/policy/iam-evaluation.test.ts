@@ -40,7 +40,10 @@ describe("iam-evaluation: same-account authorization", () => {
     const deny = policy({ Effect: "Deny", Principal: "*", Action: "secretsmanager:DeleteSecret", Resource: "*", Condition: { ArnNotEquals: { "aws:PrincipalArn": [ROOT] } } });
     expect(ask(alice(), "secretsmanager:DeleteSecret", deny, "other")).toBe(false);
     expect(ask(alice(), "secretsmanager:GetSecretValue", deny, "other")).toBe(true);
-    expect(ask({ service: "example.amazonaws.com" }, "secretsmanager:DeleteSecret", deny, "other")).toBe(false);
+    // A service call carries no aws:PrincipalArn: ArnNotEquals holds, so the deny applies even where an allow names the service.
+    const allowService = { Effect: "Allow", Principal: { Service: "example.amazonaws.com" }, Action: "secretsmanager:DeleteSecret", Resource: "*" };
+    expect(ask({ service: "example.amazonaws.com" }, "secretsmanager:DeleteSecret", policy(allowService), "other")).toBe(true);
+    expect(ask({ service: "example.amazonaws.com" }, "secretsmanager:DeleteSecret", policy(allowService, ...deny.Statement), "other")).toBe(false);
   });
 
   it("outside KMS, the identity policy alone allows in the same account; PowerUserAccess has no iam:*", () => {
