@@ -1,20 +1,9 @@
-import { z } from "zod";
 import type { ConfigIssue } from "../config-issue";
 import { defineRule } from "./config-rule";
+import { ROLE_FIELDS, ROLE_FIELDS_READ } from "./role-arns-belong-to-the-account";
 
-const optionalString = z.string().optional();
-
-/** The roles of one environment that must never administer its keys and secrets. */
-const WORKING_ROLES = [
-  ["database", "appRoleArn"],
-  ["database", "seederRoleArn"],
-  ["database", "nextAppRoleArn"],
-  ["database", "nextSeederRoleArn"],
-  ["ci", "planRoleArn"],
-  ["ci", "deployRoleArn"],
-  ["ci", "nextPlanRoleArn"],
-  ["ci", "nextDeployRoleArn"],
-] as const;
+/** The roles of one environment that must never administer its keys and secrets: every role field but the break-glass one. */
+const WORKING_ROLES = ROLE_FIELDS.filter(([, field]) => field !== "breakGlassRoleArn");
 
 /**
  * `ci.breakGlassRoleArn` is a role of its own: naming the application, seeder or plan role would
@@ -23,12 +12,7 @@ const WORKING_ROLES = [
  */
 export const breakGlassRoleOfItsOwn = defineRule({
   id: "break-glass-role-of-its-own",
-  reads: z.looseObject({
-    database: z.looseObject({ appRoleArn: optionalString, seederRoleArn: optionalString, nextAppRoleArn: optionalString, nextSeederRoleArn: optionalString }).optional(),
-    ci: z
-      .looseObject({ planRoleArn: optionalString, deployRoleArn: optionalString, nextPlanRoleArn: optionalString, nextDeployRoleArn: optionalString, breakGlassRoleArn: optionalString })
-      .optional(),
-  }),
+  reads: ROLE_FIELDS_READ,
   check(config): ConfigIssue[] {
     const breakGlass = config.ci?.breakGlassRoleArn;
     if (breakGlass === undefined) return [];

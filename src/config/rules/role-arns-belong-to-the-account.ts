@@ -7,7 +7,7 @@ import { arnAccountId, iamRoleArnProblem } from "../fields";
 import { defineRule } from "./config-rule";
 
 /** The IAM role ARNs an environment file names, by field path. */
-const ROLE_FIELDS = [
+export const ROLE_FIELDS = [
   ["database", "appRoleArn"],
   ["database", "seederRoleArn"],
   ["database", "nextAppRoleArn"],
@@ -23,6 +23,17 @@ const ROLE_FIELDS = [
 
 const optionalString = z.string().optional();
 
+/** What a rule about the role ARNs reads: the account, the authentication mode and every role field. */
+export const ROLE_FIELDS_READ = z.looseObject({
+  aws: z.looseObject({ accountId: optionalString }).optional(),
+  database: z
+    .looseObject({ authentication: optionalString, appRoleArn: optionalString, seederRoleArn: optionalString, nextAppRoleArn: optionalString, nextSeederRoleArn: optionalString })
+    .optional(),
+  ci: z
+    .looseObject({ planRoleArn: optionalString, deployRoleArn: optionalString, nextPlanRoleArn: optionalString, nextDeployRoleArn: optionalString, breakGlassRoleArn: optionalString })
+    .optional(),
+});
+
 // MongoDB names a MONGODB-AWS session after its STS identity, arn:aws:sts::<account>:assumed-role/<name>/<session>,
 // read as arn:aws:iam::<account>:role/<name>: without the role's path. A user named with the path would never match.
 const PATHLESS_ROLE =
@@ -37,15 +48,7 @@ const PATHLESS_ROLE =
  */
 export const roleArnsBelongToTheAccount = defineRule({
   id: "role-arns-belong-to-the-account",
-  reads: z.looseObject({
-    aws: z.looseObject({ accountId: optionalString }).optional(),
-    database: z
-      .looseObject({ authentication: optionalString, appRoleArn: optionalString, seederRoleArn: optionalString, nextAppRoleArn: optionalString, nextSeederRoleArn: optionalString })
-      .optional(),
-    ci: z
-      .looseObject({ planRoleArn: optionalString, deployRoleArn: optionalString, nextPlanRoleArn: optionalString, nextDeployRoleArn: optionalString, breakGlassRoleArn: optionalString })
-      .optional(),
-  }),
+  reads: ROLE_FIELDS_READ,
   check(config) {
     const written = config.aws?.accountId;
     const accountId = written ?? PLACEHOLDER_ACCOUNT_ID;

@@ -1,4 +1,4 @@
-import { actionCovers, literalPolicyStatements, statementActions } from "../policy-documents";
+import { actionCovers, literalPolicyStatements, namedPrincipalArns, statementActions } from "../policy-documents";
 import { resourcesOfType, type PolicyFinding, type PolicyRule, type ResourceBlock, type StackJson } from "../policy-rule";
 
 /** Actions that use a key, or hand its use to someone else (a grant). */
@@ -32,19 +32,6 @@ function principals(principal: unknown): string[] {
   return aws === undefined ? [] : ([] as unknown[]).concat(aws).map(String);
 }
 
-/**
- * The principals an `ArnEquals`/`StringEquals` condition on `aws:PrincipalArn` limits a statement
- * to; none when there is no such condition or it holds a wildcard (which names no one in particular).
- */
-export function namedPrincipals(condition: Record<string, unknown> | undefined): string[] {
-  const named = ["ArnEquals", "StringEquals"].flatMap((operator) => {
-    const keys = (condition?.[operator] ?? {}) as Record<string, unknown>;
-    const entry = Object.entries(keys).find(([key]) => key.toLowerCase() === "aws:principalarn");
-    return entry ? ([] as unknown[]).concat(entry[1]).map(String) : [];
-  });
-  return named.some((arn) => /[*?]/.test(arn)) ? [] : named;
-}
-
 /** The policy in force on a key: a separate aws_kms_key_policy wins over the key's own `policy`. */
 function effectivePolicy(stack: StackJson, key: ResourceBlock): unknown {
   const reference = new RegExp(`^\\$\\{aws_kms_key\\.${key.name}\\.(id|key_id|arn)\\}$`);
@@ -71,7 +58,7 @@ function keyProblems(stack: StackJson, key: ResourceBlock): string[] {
     const broad = who.filter((principal) => principal === "*" || ACCOUNT_ROOT.test(principal));
     if (broad.length === 0) return;
     const administers = DESTRUCTIVE_ADMINISTRATION.filter((candidate) => actions.some((action) => actionCovers(action, candidate)));
-    if (administers.length > 0 && namedPrincipals(statement.Condition).length === 0) {
+    if (administers.length > 0 && namedPrincipalArns(statement.Condition, ["ArnEquals", "StringEquals"]).length === 0) {
       problems.push(
         `lets every IAM principal of the account administer the key (${administers.join(", ")}) in ${name}; name the administrators with an ArnEquals aws:PrincipalArn condition (the deploy and break-glass roles)`,
       );

@@ -1,6 +1,5 @@
-import { actionCovers, literalPolicyStatements, statementActions } from "../policy-documents";
+import { actionCovers, literalPolicyStatements, namedPrincipalArns, statementActions, type PolicyDocumentStatement } from "../policy-documents";
 import { resourcesOfType, type PolicyFinding, type PolicyRule } from "../policy-rule";
-import type { PolicyDocumentStatement } from "../policy-documents";
 
 /** What may only be done by named administrators: deleting the secret and changing or dropping its policy. */
 const ADMINISTRATION = ["secretsmanager:DeleteSecret", "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy"];
@@ -8,12 +7,7 @@ const ADMINISTRATION = ["secretsmanager:DeleteSecret", "secretsmanager:PutResour
 /** A Deny to everyone except the principals an ArnNotEquals/StringNotEquals aws:PrincipalArn condition names. */
 function deniesAllButNamed(statement: PolicyDocumentStatement, action: string): boolean {
   if (statement.Effect !== "Deny" || statement.Principal !== "*" || !statementActions(statement).some((written) => actionCovers(written, action))) return false;
-  return ["ArnNotEquals", "StringNotEquals"].some((operator) => {
-    const keys = (statement.Condition?.[operator] ?? {}) as Record<string, unknown>;
-    const named = Object.entries(keys).find(([key]) => key.toLowerCase() === "aws:principalarn")?.[1];
-    const arns = ([] as unknown[]).concat(named ?? []).map(String);
-    return arns.length > 0 && !arns.some((arn) => /[*?]/.test(arn));
-  });
+  return namedPrincipalArns(statement.Condition, ["ArnNotEquals", "StringNotEquals"]).length > 0;
 }
 
 /**
