@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DATABASE_DEFAULTS } from "../modules/database/variables";
+import { AUTHENTICATION_MODES, DATABASE_DEFAULTS } from "../modules/database/variables";
 import * as field from "./fields";
 
 const BACKUP = DATABASE_DEFAULTS.backup;
@@ -61,8 +61,6 @@ export const atlasSection = z
       ),
   })
   .describe("an object describing the Atlas project and cluster");
-
-export const AUTHENTICATION_MODES = ["aws-iam", "password"] as const;
 
 export const databaseSection = z
   .strictObject({
@@ -239,4 +237,3 @@ export const environmentSchema = z
 /** An environment file as validated by the schema, before the defaults derived from its name. */
 export type ParsedEnvironment = z.output<typeof environmentSchema>;
 
-export type { EnvironmentConfig } from "./derived-defaults";

@@ -4,13 +4,13 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Aspects, LocalBackend, S3Backend, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { asDedicatedTier } from "../atlas/cluster-tiers";
-import type { EnvironmentConfig } from "../config/environment-schema";
+import type { EnvironmentConfig } from "../config/environment-config";
+import { environmentNames } from "../environment/resolve";
 import { DatabaseModule } from "../modules/database/main";
 import { DatabaseOutputs } from "../modules/database/outputs";
 import { PolicyChecks } from "../policy/policy-checks";
 import { COLLECTION_NAMES } from "../seed/declared-shape";
 import { StableAddressStack } from "./stable-addresses";
-import { stackName } from "./stack-name";
 
 /** Inputs of {@link DatabaseStack}. */
 export interface DatabaseStackProps {
@@ -29,7 +29,8 @@ export class DatabaseStack extends StableAddressStack {
 
   constructor(scope: Construct, props: DatabaseStackProps) {
     const { config } = props;
-    const name = stackName(config.environment);
+    const names = environmentNames(config);
+    const name = names.stack;
     super(scope, name);
 
     new AwsProvider(this, "aws", {

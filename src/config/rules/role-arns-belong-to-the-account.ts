@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AWS_PARTITION } from "../../atlas/regions";
 import { DATABASE_DEFAULTS } from "../../modules/database/variables";
 import type { ConfigIssue } from "../config-issue";
-import { PLACEHOLDER_ACCOUNT_ID } from "../derived-defaults";
+import { PLACEHOLDER_ACCOUNT_ID } from "../environment-config";
 import { arnAccountId, iamRoleArnProblem } from "../fields";
 import { defineRule } from "./config-rule";
 

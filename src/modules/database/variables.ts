@@ -151,7 +151,10 @@ export interface MonitoringProps {
  * - `aws-iam`: Atlas users of type ROLE in `$external`, named by IAM role ARNs; no password exists.
  * - `password`: Atlas users in `admin` with a generated password kept in state and in the secrets.
  */
-export type DatabaseAuthentication = "aws-iam" | "password";
+export type DatabaseAuthentication = (typeof AUTHENTICATION_MODES)[number];
+
+/** The authentication modes, for the schemas that check them (the environment file's, the secret's). */
+export const AUTHENTICATION_MODES = ["aws-iam", "password"] as const;
 
 /** Inputs of {@link DatabaseModule}. */
 export interface DatabaseModuleProps {
