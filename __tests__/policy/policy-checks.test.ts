@@ -7,9 +7,8 @@ import { POLICY_RULES } from "../../src/policy/rules";
 import { suppressPolicy } from "../../src/policy/suppressions";
 import { committedConfigJson, synthesizedFiles, writeConfigFile } from "../support/config-files";
 import { policyAnnotations, policyTestStack } from "../support/policy";
-import { parseEnvironment } from "../../src/environment/resolve";
 import { DatabaseStack } from "../../src/stacks/database-stack";
-import { resolveEnvironments } from "../../src/environment/resolve";
+import { parseEnvironment, resolveEnvironments } from "../../src/environment/resolve";
 import { temporaryDirectory } from "../support/temporary-directory";
 
 describe("policy rule pack", () => {
