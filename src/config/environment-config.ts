@@ -26,12 +26,9 @@ export type EnvironmentConfig = Omit<Parsed, "aws" | "atlas" | "database" | "con
     readonly tier: ClusterTier;
     readonly encryptionAtRest: boolean;
   };
-  readonly database: Omit<Parsed["database"], "appRoleArn" | "seederRoleArn" | "username" | "seederUsername" | "passwordVersion"> & {
+  readonly database: Omit<Parsed["database"], "appRoleArn" | "seederRoleArn"> & {
     readonly appRoleArn: string;
     readonly seederRoleArn: string;
-    readonly username: string;
-    readonly seederUsername: string;
-    readonly passwordVersion: number;
   };
   readonly connectionSecret: Omit<Parsed["connectionSecret"], "name" | "seederName"> & {
     readonly name: string;
@@ -46,7 +43,7 @@ export type EnvironmentConfig = Omit<Parsed, "aws" | "atlas" | "database" | "con
 
 /** The tier the cluster runs at: as written, else the compute auto-scaling floor, else the module default. */
 export function effectiveTier(atlas: { readonly tier?: string; readonly autoScaling: { readonly compute?: { readonly minTier: string } } }): ClusterTier {
-  return (atlas.tier ?? atlas.autoScaling.compute?.minTier ?? DATABASE_DEFAULTS.clusterTier) as ClusterTier;
+  return (atlas.tier ?? atlas.autoScaling.compute?.minTier ?? DATABASE_DEFAULTS.atlas.tier) as ClusterTier;
 }
 
 /** Whether the cluster encrypts at rest with the stack's own key: as written, else in production only. */

@@ -17,8 +17,8 @@ import type { DerivedNames } from "./names";
 export const LEGACY_NAMES: { readonly [environment: string]: Partial<DerivedNames> } = {
   // The story's names (story 1.4), which are also the database module's own defaults.
   prod: {
-    atlasProject: DATABASE_DEFAULTS.projectName,
-    appSecret: DATABASE_DEFAULTS.connectionSecretName,
-    seederSecret: DATABASE_DEFAULTS.seederSecretName,
+    atlasProject: DATABASE_DEFAULTS.atlas.projectName,
+    appSecret: DATABASE_DEFAULTS.connectionSecret.name,
+    seederSecret: DATABASE_DEFAULTS.connectionSecret.seederName,
   },
 };

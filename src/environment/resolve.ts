@@ -5,7 +5,6 @@ import { uniqueAcrossEnvironments } from "../config/cross-environment";
 import { effectiveEncryptionAtRest, effectiveTier, PLACEHOLDER_ACCOUNT_ID, type EnvironmentConfig } from "../config/environment-config";
 import { environmentSchema, type ParsedEnvironment } from "../config/environment-schema";
 import { checkEnvironmentText, displayPath, environmentFiles } from "../config/load-environment";
-import { DATABASE_DEFAULTS } from "../modules/database/variables";
 import { LEGACY_NAMES } from "./legacy-names";
 import { derivedNames, githubEnvironments, stackName, type DerivedNames, type GitHubEnvironments } from "./names";
 import { environmentRoles, placeholderRoleArn, type EnvironmentRoles, type PlaceholderRolePurpose } from "./roles";
@@ -73,9 +72,6 @@ function withDerivedDefaults(parsed: ParsedEnvironment): EnvironmentConfig {
       ...parsed.database,
       appRoleArn: parsed.database.appRoleArn ?? role("app"),
       seederRoleArn: parsed.database.seederRoleArn ?? role("seeder"),
-      username: parsed.database.username ?? DATABASE_DEFAULTS.databaseUsername,
-      seederUsername: parsed.database.seederUsername ?? DATABASE_DEFAULTS.seederUsername,
-      passwordVersion: parsed.database.passwordVersion ?? DATABASE_DEFAULTS.passwordVersion,
     },
     connectionSecret: { ...parsed.connectionSecret, name: names.appSecret, seederName: names.seederSecret },
     ci: {

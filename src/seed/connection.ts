@@ -12,7 +12,7 @@ import { DEFAULT_SECRET_ID } from "./secret-names";
 
 /** The application's secret: the default, so a bare `plan` works with the application's read access. */
 export { DEFAULT_SECRET_ID };
-export const DEFAULT_DATABASE = DATABASE_DEFAULTS.databaseName;
+export const DEFAULT_DATABASE = DATABASE_DEFAULTS.database.name;
 
 export interface ConnectionRequest {
   readonly uri?: string;

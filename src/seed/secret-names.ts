@@ -35,7 +35,7 @@ function secretNamesOfConfig(): SecretNames {
 export const STACK_SECRET_IDS: SecretNames = secretNamesOfConfig();
 
 /** The application's secret of the first production environment: the seeder's default --secret-id. */
-export const DEFAULT_SECRET_ID = Object.values(STACK_SECRET_IDS.app)[0] ?? DATABASE_DEFAULTS.connectionSecretName;
+export const DEFAULT_SECRET_ID = Object.values(STACK_SECRET_IDS.app)[0] ?? DATABASE_DEFAULTS.connectionSecret.name;
 
 /**
  * The help and the hints quote two names of a kind: the first (production) environment's, and the

@@ -50,7 +50,7 @@ export const roleArnsBelongToTheAccount = defineRule({
       } else if (account !== accountId) {
         const which = written === undefined ? `aws.accountId is not set (placeholder ${PLACEHOLDER_ACCOUNT_ID})` : `aws.accountId is ${accountId}`;
         issues.push({ path: [section, field], value, message: `is a role of account ${account}, but ${which}; ${allowed}` });
-      } else if (section === "database" && (config.database?.authentication ?? DATABASE_DEFAULTS.authentication) === "aws-iam" && value.split("/").length > 2) {
+      } else if (section === "database" && (config.database?.authentication ?? DATABASE_DEFAULTS.database.authentication) === "aws-iam" && value.split("/").length > 2) {
         issues.push({ path: [section, field], value, message: `has a path; ${PATHLESS_ROLE} ${allowed}` });
       }
     }
