@@ -1,5 +1,6 @@
 import { GITHUB_OIDC_HOST } from "../config/fields";
-import { githubEnvironment, maxSessionSeconds, type CiPurpose } from "../ci/ci-sessions";
+import { CI_ROLE_SESSION_SECONDS, type CiRolePurpose as CiPurpose } from "../environment/ci-roles";
+import { githubEnvironmentName } from "../environment/names";
 import type { Condition, EnvironmentScope } from "./environment-scope";
 import { EC2_TAGGING, PERMISSION_TABLE, type Grant } from "./permission-table";
 
@@ -188,7 +189,7 @@ export function ciTrustPolicy(options: {
       Condition: {
         StringEquals: {
           [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
-          [`${GITHUB_OIDC_HOST}:sub`]: `repo:${options.repository}:environment:${githubEnvironment[options.purpose](options.environment)}`,
+          [`${GITHUB_OIDC_HOST}:sub`]: `repo:${options.repository}:environment:${githubEnvironmentName(options.environment, options.purpose)}`,
         },
       },
     },
@@ -198,7 +199,10 @@ export function ciTrustPolicy(options: {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-export { maxSessionSeconds };
+/** The longest session the workflows request with a role of this purpose: its MaxSessionDuration. */
+export function maxSessionSeconds(purpose: CiPurpose): number {
+  return CI_ROLE_SESSION_SECONDS[purpose];
+}
 
 /** IAM's limit for one managed policy, whitespace not counted. */
 export const MANAGED_POLICY_LIMIT = 6144;
