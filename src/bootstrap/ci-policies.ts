@@ -1,6 +1,4 @@
-import { GITHUB_OIDC_HOST } from "../config/fields";
 import { CI_ROLE_SESSION_SECONDS, type CiRolePurpose as CiPurpose } from "../environment/ci-roles";
-import { githubEnvironmentName } from "../environment/names";
 import type { Condition, EnvironmentScope } from "./environment-scope";
 import { EC2_TAGGING, PERMISSION_TABLE, type Grant } from "./permission-table";
 
@@ -170,32 +168,6 @@ export function boundaryDocument(scope: EnvironmentScope): PolicyDocument {
       { Sid: "WriteThisEnvironmentsBuckets", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: buckets.map((bucket) => `${bucket}/*`) },
     );
   }
-  return { Version: "2012-10-17", Statement: statements };
-}
-
-/** The trust policy of one CI role: one GitHub environment of one repository, plus named roles for the seeder. */
-export function ciTrustPolicy(options: {
-  readonly purpose: CiPurpose;
-  readonly environment: string;
-  readonly repository: string;
-  readonly providerArn: string;
-  readonly trustedRoleArns?: readonly string[];
-}): PolicyDocument {
-  const statements: Statement[] = [
-    {
-      Effect: "Allow",
-      Principal: { Federated: options.providerArn },
-      Action: "sts:AssumeRoleWithWebIdentity",
-      Condition: {
-        StringEquals: {
-          [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
-          [`${GITHUB_OIDC_HOST}:sub`]: `repo:${options.repository}:environment:${githubEnvironmentName(options.environment, options.purpose)}`,
-        },
-      },
-    },
-  ];
-  const trusted = options.trustedRoleArns ?? [];
-  if (trusted.length > 0) statements.push({ Effect: "Allow", Principal: { AWS: trusted.length === 1 ? trusted[0] : [...trusted] }, Action: "sts:AssumeRole" });
   return { Version: "2012-10-17", Statement: statements };
 }
 
