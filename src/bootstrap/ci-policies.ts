@@ -98,13 +98,14 @@ function stateStatements(scope: EnvironmentScope, write: boolean): Statement[] {
 }
 
 /** What the deploy role may never do, whatever else it is granted: each is a way out of its boundary. */
-function escalationGuards(): Statement[] {
+function escalationGuards(boundaryArn: string): Statement[] {
   return [
+    { Sid: "KeepTheBoundary", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: "*" },
     {
-      Sid: "KeepTheBoundary",
+      Sid: "LeaveTheBoundaryAsItIs",
       Effect: "Deny",
-      Action: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:DeleteRolePermissionsBoundary", "iam:SetDefaultPolicyVersion"],
-      Resource: "*",
+      Action: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"],
+      Resource: boundaryArn,
     },
     { Sid: "NoKeyPolicyLockoutBypass", Effect: "Deny", Action: ["kms:CreateKey", "kms:PutKeyPolicy"], Resource: "*", Condition: { Bool: { "kms:BypassPolicyLockoutSafetyCheck": true } } },
     // The table grants no iam:PassRole at all (no resource of the stacks passes a role to a service);
@@ -121,7 +122,7 @@ export function planPermissions(scope: EnvironmentScope): RolePermissions {
 
 export function deployPermissions(scope: EnvironmentScope): RolePermissions {
   const keyUse = scope.awsTypes().includes("aws_secretsmanager_secret_version") ? [secretsManagerKeyUse(scope, ["kms:Decrypt", "kms:GenerateDataKey"])] : [];
-  return { purpose: "deploy", statements: [...stateStatements(scope, true), ...statementsOf(grantsOf(scope), scope), ...keyUse, ...escalationGuards()] };
+  return { purpose: "deploy", statements: [...stateStatements(scope, true), ...statementsOf(grantsOf(scope), scope), ...keyUse, ...escalationGuards(scope.config.aws.permissionsBoundaryArn)] };
 }
 
 export function seedPermissions(scope: EnvironmentScope): RolePermissions {
