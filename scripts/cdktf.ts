@@ -13,9 +13,9 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadEnvironments } from "../src/config/load-environment";
+import { resolveEnvironments } from "../src/environment/resolve";
 import { bootstrapPlaceholderReport, placeholderReport } from "../src/config/placeholders";
-import { bootstrapStackName, stackName } from "../src/stacks/stack-name";
+import { bootstrapStackName, stackName } from "../src/environment/names";
 
 const GUARDED = new Set(["diff", "deploy"]);
 
@@ -35,7 +35,7 @@ export function selects(argument: string, stack: string): boolean {
  */
 export function placeholderRefusals(stacks: readonly string[], configDir = "config"): string[] {
   const chosen = (stack: string) => stacks.length === 0 || stacks.some((argument) => selects(argument, stack));
-  const lines = loadEnvironments(configDir).flatMap(({ file, config }) => {
+  const lines = resolveEnvironments(configDir).flatMap(({ file, config }) => {
     if (chosen(bootstrapStackName(config.aws.accountId))) return bootstrapPlaceholderReport(file, config);
     return chosen(stackName(config.environment)) ? placeholderReport(file, config) : [];
   });

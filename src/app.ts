@@ -1,12 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AnnotationMetadataEntryType, App, type TerraformStack } from "cdktf";
-import { environmentFiles, loadEnvironments, type LoadedEnvironment } from "./config/load-environment";
+import { environmentFiles } from "./config/load-environment";
+import { resolveEnvironments, type ResolvedEnvironment } from "./environment/resolve";
 import { placeholderNotice } from "./config/placeholders";
 import { removeReviewerHcl, updateReviewerHcl } from "./hcl/reviewer-hcl";
 import { buildBootstrapStacks } from "./stacks/bootstrap-stacks";
 import { DatabaseStack } from "./stacks/database-stack";
-import { BOOTSTRAP_STACK_PREFIX, stackName } from "./stacks/stack-name";
+import { BOOTSTRAP_STACK_PREFIX, stackName } from "./environment/names";
 
 /** Where the app reads environments and writes Terraform JSON. */
 export interface SynthesizeOptions {
@@ -71,7 +72,7 @@ export function synthesizeApp(options: SynthesizeOptions): SynthesisResult {
 }
 
 function synthesizeAll(configDir: string, outdir: string, hcl: boolean): SynthesisResult {
-  const environments = loadEnvironments(configDir);
+  const environments = resolveEnvironments(configDir);
   fs.mkdirSync(path.dirname(outdir), { recursive: true });
   const staging = fs.mkdtempSync(`${outdir}.staging-`);
   try {
@@ -86,7 +87,7 @@ function synthesizeAll(configDir: string, outdir: string, hcl: boolean): Synthes
 }
 
 /** Synthesizes every environment's stack into `directory`; throws SynthesisError on any error annotation. */
-function synthesizeInto(directory: string, environments: readonly LoadedEnvironment[]): { stacks: TerraformStack[]; warnings: string[] } {
+function synthesizeInto(directory: string, environments: readonly ResolvedEnvironment[]): { stacks: TerraformStack[]; warnings: string[] } {
   // cdktf reads both switches from the environment while the app and its stacks are built:
   // keep going after an error annotation (so every stack's errors are reported), and always JSON
   // (`cdktf synth --hcl` sets SYNTH_HCL_OUTPUT; the reviewer HCL is rendered from the JSON instead).
@@ -94,7 +95,7 @@ function synthesizeInto(directory: string, environments: readonly LoadedEnvironm
     const app = new App({ outdir: directory, stackTraces: false, hclOutput: false });
     const databaseStacks = environments.map(({ file, config }) => new DatabaseStack(app, { config, configFile: file }));
     // One bootstrap stack per AWS account, its CI roles' permissions generated from the stacks above
-    // (throws SynthesisError, before anything is written, when they cannot be generated safely).
+    // (throws BootstrapError, before anything is written, when they cannot be generated safely).
     const bootstraps = buildBootstrapStacks(app, databaseStacks.map((stack, index) => ({ config: environments[index].config, stack })));
     return { app, stacks: [...databaseStacks, ...bootstraps] as TerraformStack[] };
   });

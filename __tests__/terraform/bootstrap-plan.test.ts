@@ -4,10 +4,10 @@
  * stacks' AWS parts: one init, one plan (which validates first) and one show serve every stack, so
  * this file adds no Terraform run of its own. Skipped, with the reason, without terraform or the mirror.
  */
-import { loadEnvironments } from "../../src/config/load-environment";
-import { maxSessionSeconds } from "../../src/ci/ci-sessions";
+import { resolveEnvironments } from "../../src/environment/resolve";
+import { maxSessionSeconds } from "../../src/bootstrap/ci-policies";
 import { roleNameOf } from "../../src/config/fields";
-import { bootstrapStackName } from "../../src/stacks/stack-name";
+import { bootstrapStackName } from "../../src/environment/names";
 import type { JsonObject } from "../support/aws-part";
 import { offlineTerraformAvailability, type ResourceChange } from "../support/terraform-runner";
 import { moduleName, planOfStack, sharedRunOrThrow } from "./aws-part-workspace";
@@ -16,7 +16,7 @@ import { CONFIG_DIR, synthesizeBootstrapStacks } from "./synthesized-stacks";
 const offline = offlineTerraformAvailability();
 if (!offline.available) console.warn(`[terraform] skipping the bootstrap plan tests: ${offline.reason}`);
 
-const environments = loadEnvironments(CONFIG_DIR).map(({ config }) => config);
+const environments = resolveEnvironments(CONFIG_DIR).map(({ config }) => config);
 const ACCOUNTS = [...new Set(environments.map((config) => config.aws.accountId))].sort();
 
 const created = (changes: readonly ResourceChange[], type: string) => changes.filter((change) => change.type === type && change.change.actions.join() === "create");

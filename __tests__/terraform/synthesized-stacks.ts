@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { synthesizeApp } from "../../src/app";
-import { loadEnvironments } from "../../src/config/load-environment";
-import type { EnvironmentConfig } from "../../src/config/environment-schema";
-import { BOOTSTRAP_STACK_PREFIX, stackName } from "../../src/stacks/stack-name";
+import { resolveEnvironments } from "../../src/environment/resolve";
+import type { EnvironmentConfig } from "../../src/config/environment-config";
+import { BOOTSTRAP_STACK_PREFIX, stackName } from "../../src/environment/names";
 import type { TerraformJson } from "../support/aws-part";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
@@ -28,21 +28,22 @@ let synthesized: { environments: SynthesizedStack[]; bootstraps: SynthesizedBoot
 /**
  * Runs the real app (synthesizeApp) on config/ into a temp dir, reads every stack's cdk.tf.json,
  * and removes the temp dir. Each environment stack is paired with its environment file's
- * validated config; the bootstrap stacks come apart. Memoized per worker.
+ * validated config; the bootstrap stacks come apart. Memoized per worker (callers get copies).
  */
 function synthesizeAll(): { environments: SynthesizedStack[]; bootstraps: SynthesizedBootstrapStack[] } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "aws-part-synth-"));
   try {
     const { stacks } = synthesizeApp({ configDir: CONFIG_DIR, outdir });
-    const environments = loadEnvironments(CONFIG_DIR);
+    const environments = resolveEnvironments(CONFIG_DIR);
     const read = (name: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as TerraformJson;
     const bootstraps = stacks.filter((name) => name.startsWith(BOOTSTRAP_STACK_PREFIX)).map((name) => ({ name, json: read(name) }));
-    const environmentStacks = stacks.filter((name) => !name.startsWith(BOOTSTRAP_STACK_PREFIX)).map((name) => {
-      const environment = environments.find(({ config }) => stackName(config.environment) === name);
-      if (!environment) throw new Error(`no environment file in config/ produced stack ${name}`);
-      const file = path.join(outdir, "stacks", name, "cdk.tf.json");
-      return { name, config: environment.config, json: JSON.parse(fs.readFileSync(file, "utf8")) as TerraformJson };
-    });
+    const environmentStacks = stacks
+      .filter((name) => !name.startsWith(BOOTSTRAP_STACK_PREFIX))
+      .map((name) => {
+        const environment = environments.find(({ config }) => stackName(config.environment) === name);
+        if (!environment) throw new Error(`no environment file in config/ produced stack ${name}`);
+        return { name, config: environment.config, json: read(name) };
+      });
     return { environments: environmentStacks, bootstraps };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

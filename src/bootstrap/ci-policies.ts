@@ -1,5 +1,4 @@
-import { GITHUB_OIDC_HOST } from "../config/fields";
-import { githubEnvironment, maxSessionSeconds, type CiPurpose } from "../ci/ci-sessions";
+import { CI_ROLE_SESSION_SECONDS, type CiRolePurpose as CiPurpose } from "../environment/ci-roles";
 import type { Condition, EnvironmentScope } from "./environment-scope";
 import { EC2_TAGGING, PERMISSION_TABLE, type Grant } from "./permission-table";
 
@@ -99,13 +98,14 @@ function stateStatements(scope: EnvironmentScope, write: boolean): Statement[] {
 }
 
 /** What the deploy role may never do, whatever else it is granted: each is a way out of its boundary. */
-function escalationGuards(): Statement[] {
+function escalationGuards(boundaryArn: string): Statement[] {
   return [
+    { Sid: "KeepTheBoundary", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: "*" },
     {
-      Sid: "KeepTheBoundary",
+      Sid: "LeaveTheBoundaryAsItIs",
       Effect: "Deny",
-      Action: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:DeleteRolePermissionsBoundary", "iam:SetDefaultPolicyVersion"],
-      Resource: "*",
+      Action: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"],
+      Resource: boundaryArn,
     },
     { Sid: "NoKeyPolicyLockoutBypass", Effect: "Deny", Action: ["kms:CreateKey", "kms:PutKeyPolicy"], Resource: "*", Condition: { Bool: { "kms:BypassPolicyLockoutSafetyCheck": true } } },
     // The table grants no iam:PassRole at all (no resource of the stacks passes a role to a service);
@@ -122,7 +122,7 @@ export function planPermissions(scope: EnvironmentScope): RolePermissions {
 
 export function deployPermissions(scope: EnvironmentScope): RolePermissions {
   const keyUse = scope.awsTypes().includes("aws_secretsmanager_secret_version") ? [secretsManagerKeyUse(scope, ["kms:Decrypt", "kms:GenerateDataKey"])] : [];
-  return { purpose: "deploy", statements: [...stateStatements(scope, true), ...statementsOf(grantsOf(scope), scope), ...keyUse, ...escalationGuards()] };
+  return { purpose: "deploy", statements: [...stateStatements(scope, true), ...statementsOf(grantsOf(scope), scope), ...keyUse, ...escalationGuards(scope.config.aws.permissionsBoundaryArn)] };
 }
 
 export function seedPermissions(scope: EnvironmentScope): RolePermissions {
@@ -172,33 +172,10 @@ export function boundaryDocument(scope: EnvironmentScope): PolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-/** The trust policy of one CI role: one GitHub environment of one repository, plus named roles for the seeder. */
-export function ciTrustPolicy(options: {
-  readonly purpose: CiPurpose;
-  readonly environment: string;
-  readonly repository: string;
-  readonly providerArn: string;
-  readonly trustedRoleArns?: readonly string[];
-}): PolicyDocument {
-  const statements: Statement[] = [
-    {
-      Effect: "Allow",
-      Principal: { Federated: options.providerArn },
-      Action: "sts:AssumeRoleWithWebIdentity",
-      Condition: {
-        StringEquals: {
-          [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
-          [`${GITHUB_OIDC_HOST}:sub`]: `repo:${options.repository}:environment:${githubEnvironment[options.purpose](options.environment)}`,
-        },
-      },
-    },
-  ];
-  const trusted = options.trustedRoleArns ?? [];
-  if (trusted.length > 0) statements.push({ Effect: "Allow", Principal: { AWS: trusted.length === 1 ? trusted[0] : [...trusted] }, Action: "sts:AssumeRole" });
-  return { Version: "2012-10-17", Statement: statements };
+/** The longest session the workflows request with a role of this purpose: its MaxSessionDuration. */
+export function maxSessionSeconds(purpose: CiPurpose): number {
+  return CI_ROLE_SESSION_SECONDS[purpose];
 }
-
-export { maxSessionSeconds };
 
 /** IAM's limit for one managed policy, whitespace not counted. */
 export const MANAGED_POLICY_LIMIT = 6144;

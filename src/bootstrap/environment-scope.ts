@@ -1,6 +1,6 @@
 import { AWS_PARTITION } from "../atlas/regions";
-import type { EnvironmentConfig } from "../config/derived-defaults";
-import { stackName } from "../stacks/stack-name";
+import type { EnvironmentConfig } from "../config/environment-config";
+import { stackName } from "../environment/names";
 
 /** The parts of a synthesized stack (cdk.tf.json) the permission table reads. */
 export interface StackJson {

@@ -66,6 +66,9 @@ const vpcAndSubnets = (scope: EnvironmentScope) => [
   scope.arn("ec2", `vpc/${scope.config.network.vpcId}`),
   ...scope.config.network.privateSubnetIds.map((id) => scope.arn("ec2", `subnet/${id}`)),
 ];
+const policies = (scope: EnvironmentScope) => scope.names("aws_iam_policy", "name").map((name) => scope.arn("iam", `policy/${name}`, { region: false }));
+const oidcProviders = (scope: EnvironmentScope) =>
+  scope.names("aws_iam_openid_connect_provider", "url").map((url) => scope.arn("iam", `oidc-provider/${url.replace(/^https:\/\//, "")}`, { region: false }));
 const boundary = (scope: EnvironmentScope): Condition => ({ StringEquals: { "iam:PermissionsBoundary": scope.config.aws.permissionsBoundaryArn } });
 
 const EC2_DESCRIBE = "EC2 Describe* calls support no resource-level permissions (service authorization reference: no resource types)";
@@ -98,6 +101,45 @@ export const PERMISSION_TABLE: Readonly<Record<string, TypePermissions>> = {
       // Creating a role, or setting its boundary, only with this environment's boundary: a role
       // without it, or with another, is refused (no escalation through a role the stack creates).
       { access: "write", actions: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"], resources: roles, condition: boundary },
+    ],
+  },
+  aws_iam_openid_connect_provider: {
+    source: "iam/openid_connect_provider.go",
+    grants: [
+      { access: "read", actions: ["iam:GetOpenIDConnectProvider"], resources: oidcProviders },
+      {
+        access: "write",
+        actions: [
+          "iam:CreateOpenIDConnectProvider",
+          "iam:UpdateOpenIDConnectProviderThumbprint",
+          "iam:AddClientIDToOpenIDConnectProvider",
+          "iam:RemoveClientIDFromOpenIDConnectProvider",
+          "iam:TagOpenIDConnectProvider",
+          "iam:UntagOpenIDConnectProvider",
+          "iam:DeleteOpenIDConnectProvider",
+        ],
+        resources: oidcProviders,
+      },
+    ],
+  },
+  aws_iam_policy: {
+    source: "iam/policy.go",
+    grants: [
+      { access: "read", actions: ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"], resources: policies },
+      { access: "write", actions: ["iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:TagPolicy", "iam:UntagPolicy", "iam:DeletePolicy"], resources: policies },
+    ],
+  },
+  aws_iam_role_policy_attachment: {
+    source: "iam/role_policy_attachment.go",
+    grants: [
+      { access: "read", actions: ["iam:ListAttachedRolePolicies"], resources: roles },
+      // Only the stack's own policies, and only to roles that carry the boundary.
+      {
+        access: "write",
+        actions: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+        resources: roles,
+        condition: (scope) => ({ ...boundary(scope), ArnEquals: { "iam:PolicyARN": policies(scope) } }),
+      },
     ],
   },
   aws_iam_role_policy: {

@@ -1,5 +1,5 @@
 import type { ConfigIssue } from "./config-issue";
-import type { EnvironmentConfig } from "./derived-defaults";
+import type { EnvironmentConfig } from "./environment-config";
 import { arnAccountId, roleNameOf } from "./fields";
 
 /*

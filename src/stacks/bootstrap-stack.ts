@@ -6,14 +6,14 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { AWS_PARTITION } from "../atlas/regions";
-import { maxSessionSeconds, type CiPurpose } from "../ci/ci-sessions";
-import { defaultPermissionsBoundaryArn } from "../config/derived-defaults";
+import { trustPolicy, type CiRolePurpose as CiPurpose } from "../environment/ci-roles";
+import { defaultPermissionsBoundaryArn } from "../config/environment-config";
 import { GITHUB_OIDC_HOST, roleNameOf, rolePathOf } from "../config/fields";
 import {
   boundaryDocument,
-  ciTrustPolicy,
   deployPermissions,
   MANAGED_POLICIES_PER_ROLE,
+  maxSessionSeconds,
   packStatements,
   planPermissions,
   seedPermissions,
@@ -23,7 +23,7 @@ import {
 import type { EnvironmentScope } from "../bootstrap/environment-scope";
 import { StateBucket } from "../bootstrap/state-bucket";
 import { StableAddressStack } from "./stable-addresses";
-import { bootstrapStackName } from "./stack-name";
+import { bootstrapStackName, githubEnvironmentName } from "../environment/names";
 
 /** Inputs of {@link BootstrapStack}. */
 export interface BootstrapStackProps {
@@ -57,7 +57,7 @@ export function bootstrapRoles(scope: EnvironmentScope, providerArn: string): Bo
     environment: config.environment,
     purpose,
     arn,
-    trust: ciTrustPolicy({ purpose, environment: config.environment, repository: config.github.repository, providerArn, trustedRoleArns }),
+    trust: trustPolicy({ roleArn: arn, githubEnvironment: githubEnvironmentName(config.environment, purpose) }, config.github.repository, { providerArn, trustedRoleArns }) as unknown as PolicyDocument,
     policies: packStatements(permissions.statements),
     maxSessionSeconds: maxSessionSeconds(purpose),
   }));

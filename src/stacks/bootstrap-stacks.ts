@@ -3,7 +3,7 @@ import { BootstrapError } from "../bootstrap/bootstrap-error";
 import { typesWithoutPermissions } from "../bootstrap/ci-policies";
 import { EnvironmentScope, type StackJson } from "../bootstrap/environment-scope";
 import { crossEnvironmentScopes, roleNamesTakenByStacks } from "../bootstrap/scope-checks";
-import type { EnvironmentConfig } from "../config/derived-defaults";
+import type { EnvironmentConfig } from "../config/environment-config";
 import { BootstrapStack } from "./bootstrap-stack";
 
 /** One environment's stack, built but not yet synthesized. */

@@ -24,6 +24,7 @@ function conditionHolds(operator: string, key: string, expected: string | boolea
   const values = actual === undefined ? [] : [actual].flat().map(String);
   switch (operator) {
     case "StringEquals":
+    case "ArnEquals":
       return values.length > 0 && values.every((value) => wanted.includes(value));
     case "StringEqualsIfExists":
       return values.length === 0 || values.every((value) => wanted.includes(value));

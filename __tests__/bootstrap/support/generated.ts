@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { EnvironmentScope, type StackJson } from "../../../src/bootstrap/environment-scope";
-import { loadEnvironments } from "../../../src/config/load-environment";
-import type { EnvironmentConfig } from "../../../src/config/derived-defaults";
+import { resolveEnvironments } from "../../../src/environment/resolve";
+import type { EnvironmentConfig } from "../../../src/config/environment-config";
 import { DatabaseStack } from "../../../src/stacks/database-stack";
 import { bootstrapRoles, oidcProviderArnOf, type BootstrapRole } from "../../../src/stacks/bootstrap-stack";
 
@@ -13,7 +13,7 @@ export function scopeOf(config: EnvironmentConfig): EnvironmentScope {
 
 /** The committed environments' scopes, and the CI roles the bootstrap generates for them. */
 export function committedScopes(configDir = "config"): { scopes: EnvironmentScope[]; roles: BootstrapRole[] } {
-  const scopes = loadEnvironments(configDir).map(({ config }) => scopeOf(config));
+  const scopes = resolveEnvironments(configDir).map(({ config }) => scopeOf(config));
   const roles = scopes.flatMap((scope) => bootstrapRoles(scope, oidcProviderArnOf(scopes.filter((other) => other.accountId === scope.accountId), scope.accountId).arn));
   return { scopes, roles };
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AWS_PARTITION } from "../../atlas/regions";
 import type { ConfigIssue } from "../config-issue";
-import { PLACEHOLDER_ACCOUNT_ID } from "../derived-defaults";
+import { PLACEHOLDER_ACCOUNT_ID } from "../environment-config";
 import { arnAccountId, githubOidcProviderArn, iamPolicyArn, iamRoleArn } from "../fields";
 import { defineRule } from "./config-rule";
 
