@@ -31,7 +31,7 @@ function problemsOf(dev: Record<string, any>, prod: Record<string, any>): string
 }
 
 describe("bad day-0 input", () => {
-  it("lists every problem at once: a malformed owner/repo, a boundary of another account and of another partition, an OIDC provider ARN that is not one, role names colliding across environments", () => {
+  it("lists every problem at once: a malformed owner/repo, a boundary of another account and of another partition, an OIDC provider ARN that is not one", () => {
     const dev = committedConfigJson("dev");
     const prod = committedConfigJson("prod");
     dev.github = { repository: "-acme/audio pipeline" };
