@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { synthesizeApp } from "../../src/app";
+import { BootstrapError } from "../../src/bootstrap/bootstrap-error";
 import { ConfigError } from "../../src/config/config-issue";
 import { committedConfigJson, synthesizedFiles, writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/temporary-directory";
@@ -31,7 +32,7 @@ function problemsOf(dev: Record<string, any>, prod: Record<string, any>): string
 }
 
 describe("bad day-0 input", () => {
-  it("lists every problem at once: a malformed owner/repo, a boundary of another account and of another partition, an OIDC provider ARN that is not one, role names colliding across environments", () => {
+  it("lists every problem at once: a malformed owner/repo, a boundary of another account and of another partition, an OIDC provider ARN that is not one", () => {
     const dev = committedConfigJson("dev");
     const prod = committedConfigJson("prod");
     dev.github = { repository: "-acme/audio pipeline" };
@@ -82,5 +83,24 @@ describe("bad day-0 input", () => {
     const prod = committedConfigJson("prod");
     dev.database.seederTrustedRoleArns = [prod.ci.deployRoleArn];
     expect(problemsOf(dev, prod)).toEqual([expect.stringMatching(/^dev\.json database\.seederTrustedRoleArns\.0: is a role of .*prod\.json/)]);
+  });
+});
+
+describe("a permission scope that would reach another environment", () => {
+  it("stops the synth, naming both stacks: prod's log buckets (prefix audio-pipeline-prod-atlas-logs-) would cover those of an environment named prod-atlas-logs", () => {
+    const configDir = path.join(workspace, "config");
+    writeConfigFile(configDir, "prod", committedConfigJson("prod"));
+    const other = committedConfigJson("dev");
+    other.environment = "prod-atlas-logs";
+    other.monitoring = { ...other.monitoring, logExport: true };
+    other.state = { ...other.state, bucket: "audio-pipeline-prod-atlas-logs-state" };
+    delete other.ci;
+    writeConfigFile(configDir, "prod-atlas-logs", other);
+    const outdir = path.join(workspace, "out");
+    expect(() => synthesizeApp({ configDir, outdir })).toThrow(BootstrapError);
+    expect(() => synthesizeApp({ configDir, outdir })).toThrow(
+      /audio-pipeline-prod: the CI roles' scope arn:aws:s3:::audio-pipeline-prod-atlas-logs-\* also matches arn:aws:s3:::audio-pipeline-prod-atlas-logs-.*, a resource of audio-pipeline-prod-atlas-logs/,
+    );
+    expect(synthesizedFiles(outdir)).toEqual([]);
   });
 });

