@@ -104,3 +104,16 @@ describe("a permission scope that would reach another environment", () => {
     expect(synthesizedFiles(outdir)).toEqual([]);
   });
 });
+
+describe("the bootstrap's own state", () => {
+  it("refuses aws.bootstrapState \"s3\" in an account whose files name no state bucket", () => {
+    const configDir = path.join(workspace, "config");
+    const dev = committedConfigJson("dev");
+    delete dev.state;
+    dev.aws = { bootstrapState: "s3" };
+    writeConfigFile(configDir, "dev", dev);
+    const outdir = path.join(workspace, "out");
+    expect(() => synthesizeApp({ configDir, outdir })).toThrow(/aws\.bootstrapState is "s3", but no environment of the account names a state\.bucket/);
+    expect(synthesizedFiles(outdir)).toEqual([]);
+  });
+});

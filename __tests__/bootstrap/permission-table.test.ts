@@ -12,7 +12,6 @@ import { synthesizeApp } from "../../src/app";
 import { MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_LIMIT, policySize, type PolicyDocument, type Statement } from "../../src/bootstrap/ci-policies";
 import { BootstrapError } from "../../src/bootstrap/bootstrap-error";
 import { boundaryDocument } from "../../src/bootstrap/ci-policies";
-import { EnvironmentScope, type StackJson } from "../../src/bootstrap/environment-scope";
 import { EC2_TAGGING, PERMISSION_TABLE } from "../../src/bootstrap/permission-table";
 import { buildBootstrapStacks } from "../../src/stacks/bootstrap-stacks";
 import { committedScopes } from "./support/generated";
@@ -139,4 +138,3 @@ if (process.env.BOOTSTRAP_POLICY_SIZES === "1") {
   for (const role of roles) console.log(role.arn, role.policies.map(policySize).join(" + "));
   for (const scope of scopes) console.log(`${scope.stack} boundary`, policySize(boundaryDocument(scope)));
 }
-export { EnvironmentScope, type StackJson };

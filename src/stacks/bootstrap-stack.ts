@@ -134,7 +134,7 @@ export class BootstrapStack extends StableAddressStack {
       // The boundary of the roles the environment's stack creates, unless the file names its own.
       if (config.aws.permissionsBoundaryArn === defaultPermissionsBoundaryArn(config.aws.accountId, config.environment)) {
         new IamPolicy(this, `${env}_permissions_boundary`, {
-          name: roleNameOf(config.aws.permissionsBoundaryArn),
+          name: config.aws.permissionsBoundaryArn.slice(config.aws.permissionsBoundaryArn.lastIndexOf("/") + 1),
           description: `Permissions boundary of the roles the ${environment.stack} stack creates; its deploy role cannot create a role without it or change it`,
           policy: JSON.stringify(boundaryDocument(environment)),
         });
@@ -149,7 +149,7 @@ export class BootstrapStack extends StableAddressStack {
         const iamRole = new IamRole(this, id, {
           name: roleNameOf(role.arn),
           path: rolePathOf(role.arn),
-          description: `CI ${role.purpose} role of ${environment.stack}: trusted by the GitHub environment ${config.environment}-${role.purpose} only`,
+          description: `CI ${role.purpose} role of ${environment.stack}: trusted by the GitHub environment ${githubEnvironmentName(config.environment, role.purpose)} only${role.purpose === "seed" && config.database.seederTrustedRoleArns.length > 0 ? " and database.seederTrustedRoleArns" : ""}`,
           assumeRolePolicy: JSON.stringify(trust),
           maxSessionDuration: role.maxSessionSeconds,
         });

@@ -23,16 +23,20 @@ export function scopesByAccount(environments: readonly BuiltEnvironment[]): Map<
   return byAccount;
 }
 
-/** Every reason the account's CI permissions cannot be generated safely. */
+/** Every reason the account's bootstrap stack cannot be generated safely. */
 export function bootstrapProblems(scopes: readonly EnvironmentScope[]): string[] {
   const missing = scopes.flatMap((scope) =>
     typesWithoutPermissions(scope).map(
       (type) => `${scope.stack} manages ${type}, which src/bootstrap/permission-table.ts has no entry for; add it with the IAM actions its AWS provider source calls`,
     ),
   );
+  const nowhereForState =
+    scopes.some((scope) => scope.config.aws.bootstrapState === "s3") && scopes.every((scope) => !scope.stateObject())
+      ? [`account ${scopes[0].accountId}: aws.bootstrapState is "s3", but no environment of the account names a state.bucket to keep the bootstrap's own state in; allowed: "local", or a state.bucket`]
+      : [];
   // The scope checks read the generated policies, which need every type in the table.
-  if (missing.length > 0) return [...missing, ...roleNamesTakenByStacks(scopes)];
-  return [...crossEnvironmentScopes(scopes), ...roleNamesTakenByStacks(scopes)];
+  const scopeProblems = missing.length > 0 ? [] : crossEnvironmentScopes(scopes);
+  return [...missing, ...nowhereForState, ...scopeProblems, ...roleNamesTakenByStacks(scopes)];
 }
 
 /**
