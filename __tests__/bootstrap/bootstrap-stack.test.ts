@@ -9,6 +9,7 @@ import { CI_ROLE_SESSION_SECONDS } from "../../src/environment/ci-roles";
 import { bootstrapStackName } from "../../src/environment/names";
 import { resolveEnvironments } from "../../src/environment/resolve";
 import { roleNameOf } from "../../src/config/fields";
+import { ciRoleAddress } from "../../src/stacks/bootstrap-stack";
 import { committedConfigJson, writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/temporary-directory";
 
@@ -19,6 +20,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
 type Json = Record<string, any>;
+const seederOf = (environment: string) => resolveEnvironments("config").find(({ config }) => config.environment === environment)!.config.database.seederRoleArn;
 function synthesized(configDir: string): Record<string, Json> {
   const outdir = path.join(workspace, "out");
   const { stacks } = synthesizeApp({ configDir, outdir });
@@ -65,11 +67,11 @@ describe("the bootstrap stack", () => {
     const stack = synthesized(configDir)[bootstrapStackName("000000000000")];
     expect(stack.resource.aws_iam_openid_connect_provider).toBeUndefined();
     expect(stack.data).toBeUndefined();
-    const seed = JSON.parse(stack.resource.aws_iam_role.prod_seed_role.assume_role_policy);
+    const seed = JSON.parse(stack.resource.aws_iam_role[ciRoleAddress(seederOf("prod"))].assume_role_policy);
     expect(seed.Statement[0].Principal).toEqual({ Federated: provider });
     expect(seed.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toBe("repo:acme/audio-pipeline:environment:prod-seed");
     expect(seed.Statement[1]).toEqual({ Effect: "Allow", Principal: { AWS: bastion }, Action: "sts:AssumeRole" });
-    expect(JSON.parse(stack.resource.aws_iam_role.dev_seed_role.assume_role_policy).Statement).toHaveLength(1);
+    expect(JSON.parse(stack.resource.aws_iam_role[ciRoleAddress(seederOf("dev"))].assume_role_policy).Statement).toHaveLength(1);
     const buckets = [committedConfigJson("dev").state.bucket, committedConfigJson("prod").state.bucket].sort();
     expect(stack.terraform.backend.s3).toMatchObject({ bucket: buckets[0], key: `${bootstrapStackName("000000000000")}/terraform.tfstate`, encrypt: true, use_lockfile: true });
   });

@@ -37,6 +37,10 @@ export interface BootstrapRole {
   readonly environment: string;
   readonly purpose: CiPurpose;
   readonly arn: string;
+  /** The config field naming it: the role of its purpose, or the `next` role of a rotation (step 1, docs/runbook-rotation.md). */
+  readonly field: string;
+  /** Whether it is the `next` role of a rotation (step 1), beside the role of its purpose. */
+  readonly next: boolean;
   readonly trust: PolicyDocument;
   readonly policies: readonly PolicyDocument[];
   readonly maxSessionSeconds: number;
@@ -45,18 +49,38 @@ export interface BootstrapRole {
 /** Terraform addresses are identifiers: audio-pipeline-dev -> audio_pipeline_dev. */
 const address = (text: string) => text.replace(/[^A-Za-z0-9_]/g, "_");
 
-/** The CI roles of one environment, with their trust and permission documents. */
+/**
+ * The Terraform address (construct id) of a CI role: its role name, so that a role keeps its
+ * address through a rotation (step 1 adds the next role's resources, step 2 removes only the old
+ * one's; a purpose-keyed address would rename the role in step 2, which IAM does by replacement).
+ */
+export const ciRoleAddress = (roleArn: string): string => `ci_role_${address(roleNameOf(roleArn))}`;
+
+/** The address a CI role had before addresses were keyed by role name (`<env>_<purpose>_role`); moved blocks carry it over. */
+export const legacyCiRoleAddress = (environment: string, purpose: CiPurpose): string => `${address(environment)}_${purpose}_role`;
+
+/** The CI roles of one environment (with the `next` role of a rotation in progress), with their trust and permission documents. */
 export function bootstrapRoles(scope: EnvironmentScope, providerArn: string): BootstrapRole[] {
   const { config } = scope;
-  const roles: Array<[CiPurpose, string, RolePermissions, readonly string[]]> = [
-    ["plan", config.ci.planRoleArn, planPermissions(scope), []],
-    ["deploy", config.ci.deployRoleArn, deployPermissions(scope), []],
-    ["seed", config.database.seederRoleArn, seedPermissions(scope), config.database.seederTrustedRoleArns],
+  const purposes: Array<{ purpose: CiPurpose; fields: Array<[string, string | undefined]>; permissions: RolePermissions; trustedRoleArns: readonly string[] }> = [
+    { purpose: "plan", fields: [["ci.planRoleArn", config.ci.planRoleArn], ["ci.nextPlanRoleArn", config.ci.nextPlanRoleArn]], permissions: planPermissions(scope), trustedRoleArns: [] },
+    { purpose: "deploy", fields: [["ci.deployRoleArn", config.ci.deployRoleArn], ["ci.nextDeployRoleArn", config.ci.nextDeployRoleArn]], permissions: deployPermissions(scope), trustedRoleArns: [] },
+    {
+      purpose: "seed",
+      fields: [["database.seederRoleArn", config.database.seederRoleArn], ["database.nextSeederRoleArn", config.database.nextSeederRoleArn]],
+      permissions: seedPermissions(scope),
+      trustedRoleArns: config.database.seederTrustedRoleArns,
+    },
   ];
-  return roles.map(([purpose, arn, permissions, trustedRoleArns]) => ({
+  // The next role of a rotation is the same role under another name: same trust, policies, session and boundary rules.
+  return purposes.flatMap(({ purpose, fields, permissions, trustedRoleArns }) =>
+    fields.flatMap(([field, arn], index) => (arn === undefined ? [] : [{ purpose, field, arn, next: index > 0, permissions, trustedRoleArns }])),
+  ).map(({ purpose, field, arn, next, permissions, trustedRoleArns }) => ({
     environment: config.environment,
     purpose,
     arn,
+    field,
+    next,
     trust: trustPolicy({ roleArn: arn, githubEnvironment: githubEnvironmentName(config.environment, purpose) }, config.github.repository, { providerArn, trustedRoleArns }) as unknown as PolicyDocument,
     policies: packStatements(permissions.statements),
     maxSessionSeconds: maxSessionSeconds(purpose),
@@ -144,22 +168,29 @@ export class BootstrapStack extends StableAddressStack {
           throw new Error(`${role.arn} needs ${role.policies.length} managed policies; IAM attaches at most ${MANAGED_POLICIES_PER_ROLE}`);
         }
         roles.push(role);
-        const id = `${env}_${role.purpose}_role`;
+        const id = ciRoleAddress(role.arn);
         const trust = oidc.adopted ? role.trust : JSON.parse(JSON.stringify(role.trust).split(oidc.arn).join(providerArn));
         const iamRole = new IamRole(this, id, {
           name: roleNameOf(role.arn),
           path: rolePathOf(role.arn),
-          description: `CI ${role.purpose} role of ${environment.stack}: trusted by the GitHub environment ${githubEnvironmentName(config.environment, role.purpose)} only${role.purpose === "seed" && config.database.seederTrustedRoleArns.length > 0 ? " and database.seederTrustedRoleArns" : ""}`,
+          description: `CI ${role.purpose} role of ${environment.stack} (${role.field}): trusted by the GitHub environment ${githubEnvironmentName(config.environment, role.purpose)} only${role.purpose === "seed" && config.database.seederTrustedRoleArns.length > 0 ? " and database.seederTrustedRoleArns" : ""}`,
           assumeRolePolicy: JSON.stringify(trust),
           maxSessionDuration: role.maxSessionSeconds,
         });
+        // State written before addresses were keyed by role name: the role of each purpose moves, nothing is replaced.
+        const legacy = legacyCiRoleAddress(config.environment, role.purpose);
+        if (!role.next) iamRole.moveFromId(`aws_iam_role.${legacy}`);
         role.policies.forEach((document, index) => {
           const policy = new IamPolicy(this, `${id}_policy_${index + 1}`, {
             name: `${roleNameOf(role.arn)}-${index + 1}`,
             description: `Generated from the resources ${environment.stack} manages (src/bootstrap/permission-table.ts)`,
             policy: JSON.stringify(document),
           });
-          new IamRolePolicyAttachment(this, `${id}_policy_${index + 1}_attachment`, { role: iamRole.name, policyArn: policy.arn });
+          const attachment = new IamRolePolicyAttachment(this, `${id}_policy_${index + 1}_attachment`, { role: iamRole.name, policyArn: policy.arn });
+          if (!role.next) {
+            policy.moveFromId(`aws_iam_policy.${legacy}_policy_${index + 1}`);
+            attachment.moveFromId(`aws_iam_role_policy_attachment.${legacy}_policy_${index + 1}_attachment`);
+          }
         });
       }
     }
