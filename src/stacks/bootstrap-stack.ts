@@ -37,9 +37,7 @@ export interface BootstrapRole {
   readonly environment: string;
   readonly purpose: CiPurpose;
   readonly arn: string;
-  /** The config field naming it: the role of its purpose, or the `next` role of a rotation (step 1, docs/runbook-rotation.md). */
-  readonly field: string;
-  /** Whether it is the `next` role of a rotation (step 1), beside the role of its purpose. */
+  /** Whether it is the `next` role of a rotation (step 1 of docs/runbook-rotation.md: ci.nextPlanRoleArn, ...), beside the role of its purpose. */
   readonly next: boolean;
   readonly trust: PolicyDocument;
   readonly policies: readonly PolicyDocument[];
@@ -62,24 +60,23 @@ export const legacyCiRoleAddress = (environment: string, purpose: CiPurpose): st
 /** The CI roles of one environment (with the `next` role of a rotation in progress), with their trust and permission documents. */
 export function bootstrapRoles(scope: EnvironmentScope, providerArn: string): BootstrapRole[] {
   const { config } = scope;
-  const purposes: Array<{ purpose: CiPurpose; fields: Array<[string, string | undefined]>; permissions: RolePermissions; trustedRoleArns: readonly string[] }> = [
-    { purpose: "plan", fields: [["ci.planRoleArn", config.ci.planRoleArn], ["ci.nextPlanRoleArn", config.ci.nextPlanRoleArn]], permissions: planPermissions(scope), trustedRoleArns: [] },
-    { purpose: "deploy", fields: [["ci.deployRoleArn", config.ci.deployRoleArn], ["ci.nextDeployRoleArn", config.ci.nextDeployRoleArn]], permissions: deployPermissions(scope), trustedRoleArns: [] },
+  const purposes: Array<{ purpose: CiPurpose; arns: [string, string | undefined]; permissions: RolePermissions; trustedRoleArns: readonly string[] }> = [
+    { purpose: "plan", arns: [config.ci.planRoleArn, config.ci.nextPlanRoleArn], permissions: planPermissions(scope), trustedRoleArns: [] },
+    { purpose: "deploy", arns: [config.ci.deployRoleArn, config.ci.nextDeployRoleArn], permissions: deployPermissions(scope), trustedRoleArns: [] },
     {
       purpose: "seed",
-      fields: [["database.seederRoleArn", config.database.seederRoleArn], ["database.nextSeederRoleArn", config.database.nextSeederRoleArn]],
+      arns: [config.database.seederRoleArn, config.database.nextSeederRoleArn],
       permissions: seedPermissions(scope),
       trustedRoleArns: config.database.seederTrustedRoleArns,
     },
   ];
   // The next role of a rotation is the same role under another name: same trust, policies, session and boundary rules.
-  return purposes.flatMap(({ purpose, fields, permissions, trustedRoleArns }) =>
-    fields.flatMap(([field, arn], index) => (arn === undefined ? [] : [{ purpose, field, arn, next: index > 0, permissions, trustedRoleArns }])),
-  ).map(({ purpose, field, arn, next, permissions, trustedRoleArns }) => ({
+  return purposes.flatMap(({ purpose, arns, permissions, trustedRoleArns }) =>
+    arns.flatMap((arn, index) => (arn === undefined ? [] : [{ purpose, arn, next: index > 0, permissions, trustedRoleArns }])),
+  ).map(({ purpose, arn, next, permissions, trustedRoleArns }) => ({
     environment: config.environment,
     purpose,
     arn,
-    field,
     next,
     trust: trustPolicy({ roleArn: arn, githubEnvironment: githubEnvironmentName(config.environment, purpose) }, config.github.repository, { providerArn, trustedRoleArns }) as unknown as PolicyDocument,
     policies: packStatements(permissions.statements),
@@ -173,7 +170,7 @@ export class BootstrapStack extends StableAddressStack {
         const iamRole = new IamRole(this, id, {
           name: roleNameOf(role.arn),
           path: rolePathOf(role.arn),
-          description: `CI ${role.purpose} role of ${environment.stack} (${role.field}): trusted by the GitHub environment ${githubEnvironmentName(config.environment, role.purpose)} only${role.purpose === "seed" && config.database.seederTrustedRoleArns.length > 0 ? " and database.seederTrustedRoleArns" : ""}`,
+          description: `CI ${role.purpose} role of ${environment.stack}: trusted by the GitHub environment ${githubEnvironmentName(config.environment, role.purpose)} only${role.purpose === "seed" && config.database.seederTrustedRoleArns.length > 0 ? " and database.seederTrustedRoleArns" : ""}`,
           assumeRolePolicy: JSON.stringify(trust),
           maxSessionDuration: role.maxSessionSeconds,
         });
