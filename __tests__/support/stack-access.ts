@@ -37,12 +37,16 @@ export class StackAccess {
   /** Per aws_secretsmanager_secret name: its Secrets Manager name, key and resource policy. */
   readonly secrets: ReadonlyMap<string, { readonly name: string; readonly key: string; readonly policy: PolicyDocument | undefined }>;
   readonly topic: { readonly name: string; readonly key: string; readonly policy: PolicyDocument | undefined };
+  /** The tags every resource of the stack carries (its aws provider's default_tags): `aws:ResourceTag/<key>` of each request. */
+  readonly resourceTags: Readonly<Record<string, string>>;
 
   constructor(
     json: TerraformJson,
     readonly where: StackAccessContext,
   ) {
     const resources = json.resource;
+    const defaultTags = (json.provider?.aws?.[0] as { default_tags?: Array<{ tags?: Record<string, string> }> } | undefined)?.default_tags?.[0]?.tags ?? {};
+    this.resourceTags = Object.fromEntries(Object.entries(defaultTags).map(([key, value]) => [`aws:ResourceTag/${key}`, value]));
     const keys = new Map<string, PolicyDocument>();
     for (const [name, key] of Object.entries(resources.aws_kms_key ?? {})) {
       const attached = Object.entries(resources.aws_kms_key_policy ?? {}).find(([, policy]) => referencedName(policy.key_id, "aws_kms_key") === name);
@@ -93,12 +97,12 @@ export class StackAccess {
 
   /** One call on a key. */
   onKey(caller: Caller, key: string, action: string, context: Request["context"] = {}): boolean {
-    return isAllowed({ caller, action, resource: this.keyArn(key), context }, this.keyNamed(key), "kms-key");
+    return isAllowed({ caller, action, resource: this.keyArn(key), context: { ...this.resourceTags, ...context } }, this.keyNamed(key), "kms-key");
   }
 
   /** One call on a secret. */
   onSecret(caller: Caller, secret: string, action: string): boolean {
-    return isAllowed({ caller, action, resource: this.secretArn(secret) }, this.secretNamed(secret).policy, "other");
+    return isAllowed({ caller, action, resource: this.secretArn(secret), context: this.resourceTags }, this.secretNamed(secret).policy, "other");
   }
 
   /** Reading a secret's value: GetSecretValue, and Secrets Manager decrypting with the secret's key on the caller's behalf. */
@@ -126,11 +130,14 @@ export class StackAccess {
     );
   }
 
-  /** Publishing to the encrypted topic: sns:Publish, and SNS generating and reading a data key with the topic's key for the caller. */
+  /**
+   * Publishing to the encrypted topic: sns:Publish, and SNS generating and reading a data key with
+   * the topic's key for the caller, with the topic's ARN as encryption context.
+   */
   canPublish(caller: Caller, context: Request["context"] = {}): boolean {
-    const viaSns = { "kms:ViaService": `sns.${this.where.region}.amazonaws.com`, ...context };
+    const viaSns = { "kms:ViaService": `sns.${this.where.region}.amazonaws.com`, "kms:EncryptionContext:aws:sns:topicArn": this.topicArn(), ...context };
     return (
-      isAllowed({ caller, action: "sns:Publish", resource: this.topicArn(), context }, this.topic.policy, "other") &&
+      isAllowed({ caller, action: "sns:Publish", resource: this.topicArn(), context: { ...this.resourceTags, ...context } }, this.topic.policy, "other") &&
       this.onKey(caller, this.topic.key, "kms:GenerateDataKey", viaSns) &&
       this.onKey(caller, this.topic.key, "kms:Decrypt", viaSns)
     );
@@ -138,6 +145,6 @@ export class StackAccess {
 
   /** Changing the topic (its key, policy or subscribers) or deleting it. */
   canChangeTopic(caller: Caller, action = "sns:SetTopicAttributes"): boolean {
-    return isAllowed({ caller, action, resource: this.topicArn() }, this.topic.policy, "other");
+    return isAllowed({ caller, action, resource: this.topicArn(), context: this.resourceTags }, this.topic.policy, "other");
   }
 }

@@ -8,7 +8,8 @@ import { EC2_TAGGING, PERMISSION_TABLE, type Grant } from "./permission-table";
  * - plan: reads its state object and refreshes every resource; no write action, except
  *   kms:Decrypt through Secrets Manager, which refreshing a secret version needs;
  * - deploy: the plan role's reads, every create/update/delete, its state object and lock file;
- *   IAM only on the stack's own roles, only with the environment's permissions boundary;
+ *   IAM only on the stack's own roles, only with the environment's permissions boundary; a test
+ *   message to the alarm topic;
  * - seed: GetSecretValue on the seeder's secret and Decrypt of that secret through Secrets
  *   Manager, nothing more.
  */
@@ -82,6 +83,31 @@ function secretsManagerKeyUse(scope: EnvironmentScope, actions: readonly string[
   };
 }
 
+/**
+ * A test message to the environment's alarm topic ("does paging work?"), which its topic and key
+ * policies accept from the deploy role: sns:Publish on the topic's own ARN, and the data key SNS
+ * generates and reads with the topic's key on the caller's behalf: only through SNS, only on a key
+ * of this environment, and only for this topic (SNS puts the topic's ARN in the encryption
+ * context, `aws:sns:topicArn`). The actions are AWS's documented publisher set.
+ */
+export function alarmTopicPublish(scope: EnvironmentScope): Statement[] {
+  const topics = scope.names("aws_sns_topic", "name").map((name) => scope.arn("sns", name));
+  if (topics.length === 0) return [];
+  const one = <T>(values: T[]) => (values.length === 1 ? values[0] : values);
+  return [
+    { Sid: "PublishTestMessagesToTheAlarmTopic", Effect: "Allow", Action: ["sns:Publish"], Resource: one(topics) },
+    {
+      Sid: "EncryptTestMessagesThroughSns",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Resource: scope.arn("kms", "key/*"),
+      Condition: {
+        StringEquals: { ...scope.tagged().StringEquals, "kms:ViaService": `sns.${scope.region}.amazonaws.com`, "kms:EncryptionContext:aws:sns:topicArn": one(topics) },
+      },
+    },
+  ];
+}
+
 function stateStatements(scope: EnvironmentScope, write: boolean): Statement[] {
   const state = scope.stateObject();
   if (!state) return [];
@@ -122,7 +148,10 @@ export function planPermissions(scope: EnvironmentScope): RolePermissions {
 
 export function deployPermissions(scope: EnvironmentScope): RolePermissions {
   const keyUse = scope.awsTypes().includes("aws_secretsmanager_secret_version") ? [secretsManagerKeyUse(scope, ["kms:Decrypt", "kms:GenerateDataKey"])] : [];
-  return { purpose: "deploy", statements: [...stateStatements(scope, true), ...statementsOf(grantsOf(scope), scope), ...keyUse, ...escalationGuards(scope.config.aws.permissionsBoundaryArn)] };
+  return {
+    purpose: "deploy",
+    statements: [...stateStatements(scope, true), ...statementsOf(grantsOf(scope), scope), ...keyUse, ...alarmTopicPublish(scope), ...escalationGuards(scope.config.aws.permissionsBoundaryArn)],
+  };
 }
 
 export function seedPermissions(scope: EnvironmentScope): RolePermissions {
