@@ -12,7 +12,8 @@
 import { Testing } from "cdktf";
 import type { EnvironmentConfig } from "../../src/config/environment-config";
 import { resolveEnvironments, resolveEnvironmentText } from "../../src/environment/resolve";
-import { BootstrapStack, ciRoleAddress, legacyCiRoleAddress } from "../../src/stacks/bootstrap-stack";
+import { BootstrapStack } from "../../src/stacks/bootstrap-stack";
+import { roleNameOf } from "../../src/config/fields";
 import { committedConfigJson } from "../support/config-files";
 import { scopeOf } from "./support/generated";
 
@@ -57,12 +58,13 @@ function planContents(before: Json, after: Json) {
     changed: is.filter((address) => was.includes(address) && bodyOf(before, address) !== bodyOf(after, address)).sort(),
   };
 }
-/** The role's own resources: the role, its generated policies and their attachments. */
+/** The role's own resources, found by the role's name (not by how the stack keys them): the role, its attachments and the policies they attach. */
 const resourcesOfRole = (json: Json, roleArn: string): string[] => {
-  const id = ciRoleAddress(roleArn);
-  return addressesOf(json)
-    .filter((address) => address === `aws_iam_role.${id}` || new RegExp(`^aws_iam_(policy|role_policy_attachment)\\.${id}_policy_\\d+(_attachment)?$`).test(address))
-    .sort();
+  const role = Object.entries(json.resource.aws_iam_role as Json).find(([, body]) => body.name === roleNameOf(roleArn));
+  if (!role) return [];
+  const attachments = Object.entries(json.resource.aws_iam_role_policy_attachment as Json).filter(([, body]) => body.role === `\${aws_iam_role.${role[0]}.name}`);
+  const policies = attachments.map(([, body]) => /^\$\{aws_iam_policy\.(\w+)\.arn\}$/.exec(body.policy_arn)![1]);
+  return [`aws_iam_role.${role[0]}`, ...attachments.map(([name]) => `aws_iam_role_policy_attachment.${name}`), ...policies.map((name) => `aws_iam_policy.${name}`)].sort();
 };
 
 const cases = committed.flatMap((config) => ROTATIONS.map((rotation) => [`${config.environment}: ${rotation.section}.${rotation.field}`, config, rotation] as const));
@@ -79,7 +81,7 @@ describe.each(cases)("the bootstrap through the replacement of %s", (_name, conf
     bootstrapAt(name, { ...file0, [section]: { ...file0[section], [next]: replacement } }),
     bootstrapAt(name, { ...file0, [section]: { ...file0[section], [field]: replacement } }),
   ];
-  const roleOf = (json: Json, arn: string) => json.resource.aws_iam_role[ciRoleAddress(arn)];
+  const roleOf = (json: Json, arn: string) => Object.values(json.resource.aws_iam_role as Json).find((body) => body.name === roleNameOf(arn));
 
   it("step 0 creates the role of the field, and no role of the replacement's name", () => {
     expect(resourcesOfRole(steps[0], old).length).toBeGreaterThanOrEqual(3);
@@ -100,9 +102,9 @@ describe.each(cases)("the bootstrap through the replacement of %s", (_name, conf
     expect(JSON.parse(is.assume_role_policy)).toEqual(JSON.parse(was.assume_role_policy));
     expect(is.max_session_duration).toBe(was.max_session_duration);
     const policiesOf = (arn: string) =>
-      Object.entries(steps[1].resource.aws_iam_role_policy_attachment as Json)
-        .filter(([, attachment]) => attachment.role === `\${aws_iam_role.${ciRoleAddress(arn)}.name}`)
-        .map(([, attachment]) => steps[1].resource.aws_iam_policy[/^\$\{aws_iam_policy\.(\w+)\.arn\}$/.exec(attachment.policy_arn)![1]].policy);
+      resourcesOfRole(steps[1], arn)
+        .filter((address) => address.startsWith("aws_iam_policy."))
+        .map((address) => steps[1].resource.aws_iam_policy[address.split(".")[1]].policy);
     expect(policiesOf(replacement).length).toBeGreaterThan(0);
     expect(policiesOf(replacement)).toEqual(policiesOf(old));
   });
@@ -123,9 +125,10 @@ describe.each(cases)("the bootstrap through the replacement of %s", (_name, conf
         expect(declared, to).toContain(to);
         expect(declared, from).not.toContain(from);
       }
-      const legacy = legacyCiRoleAddress(name, rotation.purpose);
-      expect(moved.find(({ from }) => from === `aws_iam_role.${legacy}`)?.to).toBe(`aws_iam_role.${ciRoleAddress(current)}`);
-      if (index === 1) expect(moved.filter(({ to }) => to.includes(ciRoleAddress(replacement)))).toEqual([]);
+      // The former scheme: <env>_<purpose>_role.
+      const roleAddress = (arn: string) => resourcesOfRole(json, arn).find((address) => address.startsWith("aws_iam_role."));
+      expect(moved.find(({ from }) => from === `aws_iam_role.${name}_${rotation.purpose}_role`)?.to).toBe(roleAddress(current));
+      if (index === 1) expect(moved.filter(({ to }) => resourcesOfRole(json, replacement).includes(to))).toEqual([]);
     });
   });
 });
@@ -143,8 +146,9 @@ describe("an environment that is not rotating", () => {
           const arn = (scope.config[rotation.section] as unknown as Record<string, string>)[rotation.field];
           // The scheme of the addresses written before (commit 1569e3f): <env>_<purpose>_role, _policy_<n>, _policy_<n>_attachment.
           const before = `${scope.environment}_${rotation.purpose}_role`;
+          const key = resourcesOfRole(json, arn).find((address) => address.startsWith("aws_iam_role."))!.split(".")[1];
           for (const address of resourcesOfRole(json, arn)) {
-            expect(moved.get(address), address).toBe(address.replace(ciRoleAddress(arn), before));
+            expect(moved.get(address), address).toBe(address.replace(key, before));
           }
         }
       }
