@@ -46,9 +46,16 @@ describe.each(environments.map((environment) => [environment.config.environment,
     expect(access.canPublish(deploy)).toBe(true);
   });
 
-  it("the plan and seed roles cannot, with their generated policies", () => {
-    expect(access.canPublish(caller(config.ci.planRoleArn))).toBe(false);
-    expect(access.canPublish(caller(config.database.seederRoleArn))).toBe(false);
+  it("the plan and seed roles cannot, with their generated policies, which grant neither the publish nor the key through SNS", () => {
+    const topic = access.topicArn();
+    const throughSns = { ...access.resourceTags, "kms:ViaService": `sns.${config.region}.amazonaws.com`, "kms:EncryptionContext:aws:sns:topicArn": topic };
+    for (const arn of [config.ci.planRoleArn, config.database.seederRoleArn]) {
+      expect(access.canPublish(caller(arn)), arn).toBe(false);
+      // Whatever the topic and key policies say: the role's own policy does not allow it either.
+      const byIdentity = (action: string, resource: string, context: Record<string, string>) => isAllowed({ caller: caller(arn), action, resource, context }, undefined, "other");
+      expect(byIdentity("sns:Publish", topic, access.resourceTags), arn).toBe(false);
+      expect(byIdentity("kms:GenerateDataKey", access.keyArn(access.topic.key), throughSns), arn).toBe(false);
+    }
   });
 
   it("the deploy role's grant is this topic and its key through SNS for this topic only: not another topic or environment, not the key used directly", () => {

@@ -76,6 +76,8 @@ describe.each(cases)("the bootstrap through the replacement of %s", (_name, conf
   const replacement = `arn:aws:iam::${config.aws.accountId}:role/audio-pipeline-${name}-${rotation.purpose}-2`;
   const file0 = committedConfigJson(name);
   file0[section] = { ...file0[section], [field]: old };
+  // A bastion the seed role also trusts: the next seed role must trust it too.
+  file0.database = { ...file0.database, seederTrustedRoleArns: [`arn:aws:iam::${config.aws.accountId}:role/audio-pipeline-${name}-bastion`] };
   const steps = [
     bootstrapAt(name, file0),
     bootstrapAt(name, { ...file0, [section]: { ...file0[section], [next]: replacement } }),
