@@ -20,6 +20,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { pipelineEnvironments } from "./pipeline";
+import { TERRAFORM_VERSION } from "../../src/terraform/terraform-version";
 import { trustPolicySection } from "./trust-policies";
 
 /** Third-party actions, pinned to full commit SHAs (a tag can be moved to other code, a SHA cannot). */
@@ -33,8 +34,8 @@ export const ACTIONS = {
   githubScript: { ref: "actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea", version: "v7.0.1" },
 } as const;
 
-/** The Terraform the tests run; __tests__/delivery checks the two agree. */
-export const TERRAFORM_VERSION = "1.11.4";
+/** The Terraform the workflows install: src/terraform/terraform-version.ts, which the stacks' required_version reads too. */
+export { TERRAFORM_VERSION };
 
 /** Job timeouts (minutes) and AWS session lengths (seconds): every session outlives its job. */
 export const LIMITS = {

@@ -11,6 +11,7 @@ import { PolicyChecks } from "../policy/policy-checks";
 import { COLLECTION_NAMES } from "../seed/declared-shape";
 import { StableAddressStack } from "./stable-addresses";
 import { stackName } from "./stack-name";
+import { REQUIRED_TERRAFORM_VERSION } from "../terraform/terraform-version";
 
 /** Inputs of {@link DatabaseStack}. */
 export interface DatabaseStackProps {
@@ -41,6 +42,8 @@ export class DatabaseStack extends StableAddressStack {
       ],
     });
     new MongodbatlasProvider(this, "mongodbatlas", {});
+    // cdktf 0.21 has no typed option for it; an older CLI stops at init instead of misusing state.
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     new RandomProvider(this, "random", {});
 
     if (config.state) {
