@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { synthesizeApp } from "../../src/app";
 import { OLDEST_TERRAFORM_WITH_S3_LOCKFILE, REQUIRED_TERRAFORM_VERSION, TERRAFORM_VERSION } from "../../src/terraform/terraform-version";
-import { CONFIG_DIR } from "./synthesized-stacks";
+import { CONFIG_DIR } from "../terraform/synthesized-stacks";
 
 type Version = [number, number, number];
 const parse = (text: string): Version => {
