@@ -63,6 +63,15 @@ describe("README.md", () => {
     expect(HELP).toMatch(/npm test\s/);
   });
 
+  it("says CDKTF is deprecated since 2025-12-10, what the project does, and links both proven exits", () => {
+    const paragraph = README.split("\n\n").find((block) => block.includes("deprecated")) ?? "";
+    expect(paragraph).toMatch(/CDK for Terraform is deprecated/);
+    expect(paragraph).toContain("2025-12-10");
+    expect(paragraph).toContain("npm run check:cdktn");
+    expect(SCRIPTS).toContain("check:cdktn");
+    expect(relativeLinks(paragraph)).toEqual(expect.arrayContaining(["docs/leaving-cdktf.md", "__tests__/terraform/aws-part-hcl.test.ts"]));
+  });
+
   it("has no bare cdktf command, which would need the CLI on the PATH and telemetry off", () => {
     for (const text of [README, HELP]) expect(text).not.toMatch(/^\s*(cdktf|npx cdktf) (diff|deploy|synth|list|destroy)\b/m);
   });
