@@ -5,12 +5,8 @@
  * (`use_lockfile`, 1.10). The real-Terraform tests (aws-part-plan) plan the AWS part with the
  * constraint in place, so Terraform itself accepts it too.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { synthesizeApp } from "../../src/app";
 import { OLDEST_TERRAFORM_WITH_S3_LOCKFILE, REQUIRED_TERRAFORM_VERSION, TERRAFORM_VERSION } from "../../src/terraform/terraform-version";
-import { CONFIG_DIR } from "../terraform/synthesized-stacks";
+import { synthesizeEveryStack } from "../terraform/synthesized-stacks";
 
 type Version = [number, number, number];
 const parse = (text: string): Version => {
@@ -46,13 +42,7 @@ function admits(constraint: string, version: string): boolean {
 
 /** Every stack the app writes, whatever produces it (environment files or any other stack). */
 function synthesizedTerraformBlocks(): Record<string, { required_version?: string }> {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "required-version-"));
-  try {
-    const { stacks } = synthesizeApp({ configDir: CONFIG_DIR, outdir });
-    return Object.fromEntries(stacks.map((name) => [name, JSON.parse(fs.readFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "utf8")).terraform]));
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  return Object.fromEntries(synthesizeEveryStack().map((stack) => [stack.name, stack.json.terraform as { required_version?: string }]));
 }
 
 describe("terraform.required_version", () => {

@@ -541,6 +541,7 @@ describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of ea
   };
   const view = async (name: string): Promise<PlanView> => {
     const { shared: done, stack } = await run(name);
+    if (!stack.config) throw new Error(`${name} comes from no environment file`);
     return new PlanView(planOfStack(done.plan, name), stack.config, stack.awsPart);
   };
 

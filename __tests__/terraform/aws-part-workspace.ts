@@ -21,9 +21,7 @@ import { inject } from "vitest";
 import type { EnvironmentConfig } from "../../src/config/environment-schema";
 import { blockSchemaOf } from "../../src/hcl/block-schema";
 import { renderHcl } from "../../src/hcl/render-hcl";
-import { loadEnvironments } from "../../src/config/load-environment";
 import { toAwsPart, type AwsPartResult, type Json, type JsonObject, type TerraformJson } from "../support/aws-part";
-import { synthesizeEnvironment } from "../support/stacks";
 import {
   withAwsOfflineSettings,
   TerraformWorkspace,
@@ -32,7 +30,7 @@ import {
   type ResourceChange,
   type TerraformVersion,
 } from "../support/terraform-runner";
-import { CONFIG_DIR, synthesizeStacks } from "./synthesized-stacks";
+import { synthesizeEveryStack } from "./synthesized-stacks";
 
 /** Provider local names the AWS part keeps: aws, and Terraform's built-in provider (terraform_data). */
 export const KEPT_PROVIDERS = ["aws", "terraform"];
@@ -49,7 +47,8 @@ const rootOutputName = (module: string, output: string) => `${module}__${output}
 /** One stack as planned: the app's JSON, its environment file's config, its AWS part and that part's HCL. */
 export interface PlannedStack {
   readonly name: string;
-  readonly config: EnvironmentConfig;
+  /** The environment file's config, for a stack made from one (other stacks have none). */
+  readonly config?: EnvironmentConfig;
   readonly json: TerraformJson;
   readonly awsPart: AwsPartResult;
   readonly hcl: string;
@@ -75,7 +74,8 @@ export type SharedAwsPartOutcome = { readonly ok: true; readonly run: SharedAwsP
 
 /** Each stack's AWS part and its reviewer HCL; a stack that cannot be prepared is left out, with the reason. */
 function prepare(): { stacks: PlannedStack[]; preparationErrors: Record<string, string>; hclError?: string } {
-  const synthesized = synthesizeStacks();
+  // Every stack the app makes, not only the environments': each one's AWS part and HCL are checked.
+  const synthesized = synthesizeEveryStack();
   const stacks: PlannedStack[] = [];
   const preparationErrors: Record<string, string> = {};
   const message = (error: unknown) => (error instanceof Error ? error.stack ?? error.message : String(error));
@@ -83,7 +83,7 @@ function prepare(): { stacks: PlannedStack[]; preparationErrors: Record<string, 
   let schema: ReturnType<typeof blockSchemaOf> | undefined;
   try {
     // The renderer's block schema comes from the constructs (the app's JSON does not say which keys are blocks).
-    schema = blockSchemaOf(loadEnvironments(CONFIG_DIR).map((environment) => synthesizeEnvironment(environment).stack));
+    schema = blockSchemaOf(synthesized.map((stack) => stack.construct));
   } catch (error) {
     hclError = message(error);
   }
@@ -105,7 +105,7 @@ function prepare(): { stacks: PlannedStack[]; preparationErrors: Record<string, 
     } catch (error) {
       hclError ??= `${stack.name}: ${message(error)}`;
     }
-    stacks.push({ name: stack.name, config: stack.config, json: stack.json, awsPart, hcl });
+    stacks.push({ name: stack.name, ...(stack.config ? { config: stack.config } : {}), json: stack.json, awsPart, hcl });
   }
   return { stacks, preparationErrors, ...(hclError ? { hclError } : {}) };
 }

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { TerraformStack } from "cdktf";
 import { synthesizeApp } from "../../src/app";
 import { loadEnvironments } from "../../src/config/load-environment";
 import type { EnvironmentConfig } from "../../src/config/environment-schema";
@@ -17,22 +18,51 @@ export interface SynthesizedStack {
   readonly json: TerraformJson;
 }
 
+/** Any stack the app writes, with its environment file's config when it comes from one. */
+export interface AppStack {
+  readonly name: string;
+  readonly config?: EnvironmentConfig;
+  readonly json: TerraformJson;
+  readonly construct: TerraformStack;
+}
+
 /**
- * Runs the real app (synthesizeApp) on config/ into a temp dir, reads every stack's cdk.tf.json,
- * and removes the temp dir. Each stack is paired with its environment file's validated config.
+ * Runs the real app (synthesizeApp) on config/ into a temp dir, reads EVERY stack's cdk.tf.json
+ * (whatever stacks the app makes, environment stacks or others), and removes the temp dir.
  */
-export function synthesizeStacks(): SynthesizedStack[] {
+export function synthesizeEveryStack(): readonly AppStack[] {
+  everyStack ??= synthesizeEveryStackOnce();
+  return everyStack;
+}
+
+/** One synth per test worker, shared by the files that read the committed stacks (read-only: frozen). */
+let everyStack: readonly AppStack[] | undefined;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function synthesizeEveryStackOnce(): readonly AppStack[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "aws-part-synth-"));
   try {
-    const { stacks } = synthesizeApp({ configDir: CONFIG_DIR, outdir });
+    const { stacks, constructs } = synthesizeApp({ configDir: CONFIG_DIR, outdir });
     const environments = loadEnvironments(CONFIG_DIR);
-    return stacks.map((name) => {
+    return stacks.map((name, index) => {
       const environment = environments.find(({ config }) => stackName(config.environment) === name);
-      if (!environment) throw new Error(`no environment file in config/ produced stack ${name}`);
       const file = path.join(outdir, "stacks", name, "cdk.tf.json");
-      return { name, config: environment.config, json: JSON.parse(fs.readFileSync(file, "utf8")) as TerraformJson };
+      const json = deepFreeze(JSON.parse(fs.readFileSync(file, "utf8")) as TerraformJson);
+      return { name, json, construct: constructs[index], ...(environment ? { config: environment.config } : {}) };
     });
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** The stacks of the environment files in config/, each paired with its validated config. */
+export function synthesizeStacks(): SynthesizedStack[] {
+  return synthesizeEveryStack().flatMap(({ name, config, json }) => (config ? [{ name, config, json }] : []));
 }
