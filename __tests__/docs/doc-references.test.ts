@@ -22,7 +22,10 @@ const SCRIPTS = new Set(Object.keys(JSON.parse(fs.readFileSync("package.json", "
 
 /** What git knows (tracked or new), and every folder on the way: the paths a doc may name. */
 const REPOSITORY_PATHS = (() => {
-  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { encoding: "utf8" }).split("\0").filter(Boolean);
+  // A copy of the project without git (the change test's) has only the files git knows.
+  const files = fs.existsSync(".git")
+    ? execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { encoding: "utf8" }).split("\0").filter(Boolean)
+    : (fs.readdirSync(".", { recursive: true }) as string[]).filter((file) => !/^(node_modules|cdktf\.out|\.tmp)(\/|$)/.test(file)).map((file) => file.split(path.sep).join("/"));
   const all = new Set<string>();
   for (const file of files) {
     all.add(file);
