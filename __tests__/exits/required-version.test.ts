@@ -5,6 +5,7 @@
  * (`use_lockfile`, 1.10). The real-Terraform tests (aws-part-plan) plan the AWS part with the
  * constraint in place, so Terraform itself accepts it too.
  */
+import * as fs from "node:fs";
 import { OLDEST_TERRAFORM_WITH_S3_LOCKFILE, REQUIRED_TERRAFORM_VERSION, TERRAFORM_VERSION } from "../../src/terraform/terraform-version";
 import { synthesizeEveryStack } from "../terraform/synthesized-stacks";
 
@@ -60,6 +61,10 @@ describe("terraform.required_version", () => {
     const [major, minor] = parse(OLDEST_TERRAFORM_WITH_S3_LOCKFILE);
     expect(admits(REQUIRED_TERRAFORM_VERSION, `${major}.${minor - 1}.99`)).toBe(false);
     expect(compare(parse(TERRAFORM_VERSION), parse(OLDEST_TERRAFORM_WITH_S3_LOCKFILE))).toBeGreaterThanOrEqual(0);
+  });
+
+  it("is what the README says it is", () => {
+    expect(fs.readFileSync("README.md", "utf8")).toContain(`required_version = "${REQUIRED_TERRAFORM_VERSION}"`);
   });
 
   it("is in every synthesized stack, the same constraint everywhere", () => {
