@@ -174,7 +174,7 @@ beforeAll(async () => {
   synth = await runChild(["scripts/synth.cjs"], { cwd: copy });
   candidates = candidateTests(copy);
   affected = await affectedTests(copy);
-}, 60_000);
+}, 180_000);
 
 afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
 
@@ -238,5 +238,5 @@ describe("the README's four everyday changes, each one file, need no test edit",
     // On failure, the copy's whole output: which test, which assertion, and what it printed.
     expect(run.status, `${affected.length} of ${candidates.length} test files ran in the copy:\n${output}`).toBe(0);
     expect(output).toMatch(/Tests\s+\d+ passed/);
-  }, 120_000);
+  }, 300_000);
 });
