@@ -152,20 +152,23 @@ describe.skipIf(!TEST_URI)("seeder against a real MongoDB", () => {
    * Rejects, with what apply printed, if apply ends or 30 s pass first.
    */
   function applyUntilWaiting(database: string): { applying: Promise<SeedRun>; waiting: Promise<void> } {
-    let seen: () => void = () => {};
-    const printed = new Promise<void>((resolve) => {
-      seen = resolve;
+    let settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
+    const waiting = new Promise<void>((resolve, reject) => {
+      settle = { resolve, reject };
     });
+    const timer = setTimeout(() => settle?.reject(new Error("apply did not print its waiting line within 30 s")), 30_000);
     const applying = seed("apply", database, [], (line) => {
-      if (/^Waiting for \d+ index build\(s\) in progress/.test(line)) seen();
+      if (/^Waiting for \d+ index build\(s\) in progress/.test(line)) settle?.resolve();
     });
-    const waiting = Promise.race([
-      printed,
-      applying.then((run) => {
-        throw new Error(`apply ended (exit ${run.code}) without waiting for the build:\n${[...run.stdout, ...run.stderr].join("\n")}`);
-      }),
-      new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error("apply did not print its waiting line within 30 s")), 30_000).unref()),
-    ]);
+    // Settling twice is a no-op: an apply that ends after its waiting line changes nothing here.
+    void applying.then(
+      (run) => settle?.reject(new Error(`apply ended (exit ${run.code}) without waiting for the build:\n${[...run.stdout, ...run.stderr].join("\n")}`)),
+      (error: unknown) => settle?.reject(error instanceof Error ? error : new Error(String(error))),
+    );
+    void waiting.then(
+      () => clearTimeout(timer),
+      () => clearTimeout(timer),
+    );
     return { applying, waiting };
   }
 
