@@ -69,7 +69,7 @@ function candidateTests(root: string): string[] {
 }
 
 /** Source that names the environment files' folder or reads it (the committed-config helpers). */
-const READS_CONFIG = /["'`]config["'`/]|CONFIG_DIR|committedEnvironment|committedConfig|deployableConfig|loadEnvironments\(|synthesizeStacks\(/;
+const READS_CONFIG = /["'`]config["'`/]|CONFIG_DIR|committedEnvironment|committedConfig|deployableConfig|loadEnvironments\(|resolveEnvironments?\(|synthesizeStacks\(|synthesizeEveryStack\(/;
 
 /**
  * The candidate test files whose own code, or any project module they import (followed by one

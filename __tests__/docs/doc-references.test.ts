@@ -9,8 +9,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { githubEnvironment } from "../../.github/scripts/workflows";
-import { loadEnvironments } from "../../src/config/load-environment";
+import { githubEnvironments } from "../../src/environment/names";
+import { resolveEnvironments } from "../../src/environment/resolve";
 import { TERRAFORM_VERSION } from "../../src/terraform/terraform-version";
 
 const DOCUMENTS = ["README.md", "src/modules/database/README.md", ...fs.readdirSync("docs").filter((file) => file.endsWith(".md")).map((file) => `docs/${file}`)].map((file) => ({
@@ -85,8 +85,8 @@ const SCHEMA_FIELDS = (() => {
 const TOP_LEVEL_FIELDS = new Set(SCHEMA_FIELDS.filter((field) => !field.includes(".")));
 
 /** Environment names a doc may use: config/'s, the `<env>` placeholder, and the README's own example. */
-const ENVIRONMENT_NAMES = [...loadEnvironments("config").map(({ config }) => config.environment), "<env>", "$ENV", "staging"];
-const GITHUB_ENVIRONMENTS = new Set(ENVIRONMENT_NAMES.flatMap((name) => Object.values(githubEnvironment).map((make) => make(name))));
+const ENVIRONMENT_NAMES = [...resolveEnvironments("config").map(({ config }) => config.environment), "<env>", "$ENV", "staging"];
+const GITHUB_ENVIRONMENTS = new Set(ENVIRONMENT_NAMES.flatMap((name) => Object.values(githubEnvironments(name))));
 
 /** Job ids and step names of the generated workflows, and the events a job can be one of. */
 const WORKFLOWS = fs.readdirSync(".github/workflows").map((file) => parse(fs.readFileSync(path.join(".github/workflows", file), "utf8")) as { jobs: Record<string, { steps?: { name?: string }[] }> });

@@ -18,7 +18,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { inject } from "vitest";
-import type { EnvironmentConfig } from "../../src/config/environment-schema";
+import type { EnvironmentConfig } from "../../src/config/environment-config";
 import { blockSchemaOf } from "../../src/hcl/block-schema";
 import { renderHcl } from "../../src/hcl/render-hcl";
 import { toAwsPart, type AwsPartResult, type Json, type JsonObject, type TerraformJson } from "../support/aws-part";

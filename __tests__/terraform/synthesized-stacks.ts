@@ -3,9 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { TerraformStack } from "cdktf";
 import { synthesizeApp } from "../../src/app";
-import { loadEnvironments } from "../../src/config/load-environment";
-import type { EnvironmentConfig } from "../../src/config/environment-schema";
-import { stackName } from "../../src/stacks/stack-name";
+import { resolveEnvironments } from "../../src/environment/resolve";
+import type { EnvironmentConfig } from "../../src/config/environment-config";
+import { stackName } from "../../src/environment/names";
 import type { TerraformJson } from "../support/aws-part";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
@@ -50,7 +50,7 @@ function synthesizeEveryStackOnce(): readonly AppStack[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "aws-part-synth-"));
   try {
     const { stacks, constructs } = synthesizeApp({ configDir: CONFIG_DIR, outdir });
-    const environments = loadEnvironments(CONFIG_DIR);
+    const environments = resolveEnvironments(CONFIG_DIR);
     return stacks.map((name, index) => {
       const environment = environments.find(({ config }) => stackName(config.environment) === name);
       const file = path.join(outdir, "stacks", name, "cdk.tf.json");
