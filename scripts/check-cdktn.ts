@@ -247,7 +247,10 @@ if (require.main === module) {
       process.exit(1);
     }
     const identical = stacks.length - new Set(differences.map((difference) => difference.stack)).size;
-    console.log(`check:cdktn: passed: ${stacks.length} stack(s) under cdktn ${CDKTN.library.version}: ${identical} byte-identical${explained ? `, ${explained} explained difference(s) in the others` : ""}`);
+    const reasons = [...new Set(differences.map((difference) => `${difference.path} (${difference.reason})`))];
+    console.log(
+      `check:cdktn: passed: ${stacks.length} stack(s) under cdktn ${CDKTN.library.version}: ${identical} byte-identical, ${stacks.length - identical} identical but for ${explained} explained difference(s)${reasons.length ? `: ${reasons.join("; ")}` : ""}`,
+    );
   } catch (error) {
     if (error instanceof Skip) {
       console.log(`check:cdktn: skipped: ${error.message}`);
