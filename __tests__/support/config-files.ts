@@ -55,7 +55,13 @@ export function deployableConfigJson(name: string): Record<string, any> {
     clientSecurityGroups: { api: "sg-0a1b2c3d4e5f60718", worker: "sg-0a1b2c3d4e5f60719" },
   };
   config.state = { bucket: `audio-pipeline-terraform-state-${name}` };
-  config.ci = { ...config.ci, planRoleArn: role("plan"), deployRoleArn: role("deploy"), runnerLabel: "audio-pipeline-vpc" };
+  config.ci = {
+    ...config.ci,
+    planRoleArn: role("plan"),
+    deployRoleArn: role("deploy"),
+    breakGlassRoleArn: `arn:aws:iam::${account}:role/audio-pipeline-break-glass`,
+    runnerLabel: "audio-pipeline-vpc",
+  };
   config.database = { ...config.database, appRoleArn: role("app"), seederRoleArn: role("seeder") };
   if (config.monitoring?.alertEmails) config.monitoring.alertEmails = ["database-oncall@audio-pipeline.internal"];
   return config;

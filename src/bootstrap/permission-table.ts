@@ -350,6 +350,14 @@ export const PERMISSION_TABLE: Readonly<Record<string, TypePermissions>> = {
       { access: "write", actions: ["sns:CreateTopic", "sns:SetTopicAttributes", "sns:TagResource", "sns:UntagResource", "sns:DeleteTopic"], resources: topics },
     ],
   },
+  aws_sns_topic_policy: {
+    // Create, update and delete all set the topic's Policy attribute (delete writes the default policy back).
+    source: "sns/topic_policy.go",
+    grants: [
+      { access: "read", actions: ["sns:GetTopicAttributes"], resources: topics },
+      { access: "write", actions: ["sns:SetTopicAttributes"], resources: topics },
+    ],
+  },
   aws_sns_topic_subscription: {
     sources: [read("sns/topic_subscription.go", "04a2e6e5bc625ec85ea8c678219b483fc674877e", "sdk-v2")],
     grants: [

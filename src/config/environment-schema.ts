@@ -79,6 +79,12 @@ export const databaseSection = z
       .describe(
         `${field.iamRoleArn.description}: the seeder's role, also the CI seed job's, the only reader of its secret (both modes) and its database user (aws-iam mode); default: a flagged placeholder`,
       ),
+    nextAppRoleArn: field.iamRoleArn
+      .optional()
+      .describe(`${field.iamRoleArn.description}: step 1 of replacing appRoleArn (docs/runbook-rotation.md): the new role may read the app secret beside the current one; in step 2 it becomes appRoleArn and this field goes`),
+    nextSeederRoleArn: field.iamRoleArn
+      .optional()
+      .describe(`${field.iamRoleArn.description}: step 1 of replacing seederRoleArn, as nextAppRoleArn for the seeder's secret`),
     username: field.databaseUsername.default(DATABASE_DEFAULTS.database.username).describe(`${field.databaseUsername.description} (password mode)`),
     seederUsername: field.databaseUsername.default(DATABASE_DEFAULTS.database.seederUsername).describe(`${field.databaseUsername.description} (password mode)`),
     retainPasswordUsers: z
@@ -237,6 +243,17 @@ const ci = z
     deployRoleArn: field.iamRoleArn
       .optional()
       .describe(`${field.iamRoleArn.description}: the role CI applies this environment with; default: a flagged placeholder`),
+    breakGlassRoleArn: field.iamRoleArn
+      .optional()
+      .describe(
+        `${field.iamRoleArn.description}: the break-glass administrator role, the only principal besides the deploy role that may administer the stack's KMS keys and delete or re-policy its secrets (same account); none: the deploy role alone`,
+      ),
+    nextPlanRoleArn: field.iamRoleArn
+      .optional()
+      .describe(`${field.iamRoleArn.description}: step 1 of replacing planRoleArn (docs/runbook-rotation.md): allowed beside the current plan role; in step 2 it becomes planRoleArn and this field goes`),
+    nextDeployRoleArn: field.iamRoleArn
+      .optional()
+      .describe(`${field.iamRoleArn.description}: step 1 of replacing deployRoleArn, as nextPlanRoleArn for the deploy role`),
     runnerLabel: field.runnerLabel.optional().describe(`${field.runnerLabel.description}; none: flagged, deploys stop before this environment`),
     deployAfter: field.environmentName
       .optional()

@@ -96,7 +96,14 @@ export class DatabaseStack extends StableAddressStack {
       backup: config.backup,
       connectionSecret: config.connectionSecret,
       monitoring: { ...config.monitoring, atlasWebhookSecret: webhookSecret },
-      terraformRoles: { accountId: config.aws.accountId, planRoleArn: roles.plan, deployRoleArn: roles.deploy },
+      terraformRoles: {
+        accountId: config.aws.accountId,
+        planRoleArn: roles.plan,
+        deployRoleArn: roles.deploy,
+        nextPlanRoleArn: config.ci.nextPlanRoleArn,
+        nextDeployRoleArn: config.ci.nextDeployRoleArn,
+        breakGlassRoleArn: roles.breakGlass,
+      },
       collectionNames: COLLECTION_NAMES,
     });
     new DatabaseOutputs(this, "outputs", this.database);

@@ -1,3 +1,4 @@
+import { breakGlassRoleOfItsOwn } from "./break-glass-role-of-its-own";
 import { computeAutoScalingBounds } from "./compute-auto-scaling-bounds";
 import type { ConfigRule } from "./config-rule";
 import { dayZeroArnsBelongToTheAccount } from "./day-zero-arns-belong-to-the-account";
@@ -21,5 +22,6 @@ export const CONFIG_RULES: readonly ConfigRule<unknown>[] = [
   noIgnoredValues,
   fcvPinWithinAtlasLimit,
   roleArnsBelongToTheAccount,
+  breakGlassRoleOfItsOwn,
   dayZeroArnsBelongToTheAccount,
 ];
