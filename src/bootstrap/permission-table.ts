@@ -352,7 +352,7 @@ export const PERMISSION_TABLE: Readonly<Record<string, TypePermissions>> = {
   },
   aws_sns_topic_policy: {
     // Create, update and delete all set the topic's Policy attribute (delete writes the default policy back).
-    source: "sns/topic_policy.go",
+    sources: [read("sns/topic_policy.go", "00a35305dc1b297a6fcdecdfbba33f1e63c3da39", "v6"), read("sns/topic.go", "00a35305dc1b297a6fcdecdfbba33f1e63c3da39", "v6")],
     grants: [
       { access: "read", actions: ["sns:GetTopicAttributes"], resources: topics },
       { access: "write", actions: ["sns:SetTopicAttributes"], resources: topics },
