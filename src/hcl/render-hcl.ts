@@ -21,7 +21,7 @@ export interface JsonObject {
 }
 
 /** The top-level keys in the order they are written; cdktf's "//" metadata is left out. */
-const TOP_LEVEL_ORDER = ["terraform", "provider", "variable", "locals", "data", "resource", "output"] as const;
+const TOP_LEVEL_ORDER = ["terraform", "provider", "variable", "locals", "data", "resource", "moved", "output"] as const;
 
 class Unsupported extends ReviewerHclError {
   constructor(where: string, what: string) {
@@ -265,6 +265,18 @@ function providerBlocks(providers: JsonObject, schema: BlockSchema): string[][] 
   );
 }
 
+/** `moved { from = <address>  to = <address> }`: addresses are references in HCL, not strings. */
+function movedBlocks(value: Json): string[][] {
+  const address = /^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$/;
+  if (!Array.isArray(value)) throw new Unsupported("moved", `a value of ${JSON.stringify(value)}`);
+  return value.map((entry) => {
+    if (!isObject(entry) || typeof entry.from !== "string" || typeof entry.to !== "string" || !address.test(entry.from) || !address.test(entry.to) || Object.keys(entry).length !== 2) {
+      throw new Unsupported("moved", `an entry ${JSON.stringify(entry)} (only from and to, each a resource address)`);
+    }
+    return block("moved", [attribute("from", entry.from, 1), attribute("to", entry.to, 1)], 0);
+  });
+}
+
 /** The configuration as HCL native syntax, one blank line between top-level blocks. */
 export function renderHcl(config: JsonObject, schema: BlockSchema): string {
   const unknown = Object.keys(config).filter((key) => key !== "//" && !(TOP_LEVEL_ORDER as readonly string[]).includes(key));
@@ -273,6 +285,10 @@ export function renderHcl(config: JsonObject, schema: BlockSchema): string {
   for (const key of TOP_LEVEL_ORDER) {
     const value = config[key];
     if (value === undefined) continue;
+    if (key === "moved") {
+      blocks.push(...movedBlocks(value));
+      continue;
+    }
     if (!isObject(value)) throw new Unsupported(key, `a value of ${JSON.stringify(value)}`);
     switch (key) {
       case "terraform":

@@ -149,6 +149,8 @@ export class BootstrapStack extends StableAddressStack {
     }
 
     const roles: BootstrapRole[] = [];
+    // Written as plain moved blocks: cdktf's moveFromId would make every synth run `terraform version`.
+    const moved: Array<{ from: string; to: string }> = [];
     for (const environment of environments) {
       const { config } = environment;
       const env = address(config.environment);
@@ -176,7 +178,7 @@ export class BootstrapStack extends StableAddressStack {
         });
         // State written before addresses were keyed by role name: the role of each purpose moves, nothing is replaced.
         const legacy = legacyCiRoleAddress(config.environment, role.purpose);
-        if (!role.next) iamRole.moveFromId(`aws_iam_role.${legacy}`);
+        if (!role.next) moved.push({ from: `aws_iam_role.${legacy}`, to: `aws_iam_role.${iamRole.friendlyUniqueId}` });
         role.policies.forEach((document, index) => {
           const policy = new IamPolicy(this, `${id}_policy_${index + 1}`, {
             name: `${roleNameOf(role.arn)}-${index + 1}`,
@@ -185,13 +187,14 @@ export class BootstrapStack extends StableAddressStack {
           });
           const attachment = new IamRolePolicyAttachment(this, `${id}_policy_${index + 1}_attachment`, { role: iamRole.name, policyArn: policy.arn });
           if (!role.next) {
-            policy.moveFromId(`aws_iam_policy.${legacy}_policy_${index + 1}`);
-            attachment.moveFromId(`aws_iam_role_policy_attachment.${legacy}_policy_${index + 1}_attachment`);
+            moved.push({ from: `aws_iam_policy.${legacy}_policy_${index + 1}`, to: `aws_iam_policy.${policy.friendlyUniqueId}` });
+            moved.push({ from: `aws_iam_role_policy_attachment.${legacy}_policy_${index + 1}_attachment`, to: `aws_iam_role_policy_attachment.${attachment.friendlyUniqueId}` });
           }
         });
       }
     }
     this.roles = roles;
+    if (moved.length > 0) this.addOverride("moved", moved);
 
     new TerraformOutput(this, "github_oidc_provider_arn", { value: providerArn, description: "The GitHub Actions OIDC provider every CI role of this account trusts" });
   }
