@@ -100,6 +100,12 @@ describe("renderHcl", () => {
     expect(hcl).toContain('description = "d $${x}"');
   });
 
+  test("writes moved blocks with bare addresses, and refuses an entry that is not two resource addresses", () => {
+    const hcl = renderHcl({ moved: [{ from: "aws_thing.old", to: "aws_thing.new" }] } as never, schema);
+    expect(hcl.trim().split("\n").map((line) => line.trim())).toEqual(["moved {", "from = aws_thing.old", "to = aws_thing.new", "}"]);
+    expect(() => renderHcl({ moved: [{ from: "aws_thing.old", to: "${aws_thing.new}" }] } as never, schema)).toThrow(/moved: an entry/);
+  });
+
   test("refuses what it does not know, naming it, rather than guessing", () => {
     expect(() => renderHcl({ resource: { aws_other: { a: {} } } }, schema)).toThrow(/resource\.aws_other\.a: resource\.aws_other, which has no block schema/);
     expect(() => renderHcl({ resource: { aws_thing: { a: { dynamic: { rule: {} } } } } }, schema)).toThrow(/resource\.aws_thing\.a\.dynamic: a dynamic block is not supported/);
