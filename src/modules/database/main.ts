@@ -118,7 +118,12 @@ export class DatabaseModule extends Construct {
     });
     const clusterName = this.cluster.cluster.name;
 
-    this.backup = new BackupSchedule(this, "backup", { projectId, clusterName, policy: backupPolicy });
+    this.backup = new BackupSchedule(this, "backup", {
+      projectId,
+      clusterName,
+      policy: backupPolicy,
+      zoneId: this.cluster.cluster.replicationSpecs.get(0).zoneId,
+    });
 
     this.accessList = new AccessList(this, "access_list", {
       projectId,
