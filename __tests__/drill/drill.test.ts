@@ -13,7 +13,7 @@ import { main, type DrillMainDeps } from "../../src/drill/main";
 import { assertDrillTarget, drillRunIdOf } from "../../src/drill/ownership";
 import { realClock, type DrillClock } from "../../src/drill/run";
 import { smallestTierFor } from "../../src/drill/target-cluster";
-import type { VerificationRequest, VerificationResult, Verifier } from "../../src/drill/verify";
+import type { VerificationRequest, Verifier } from "../../src/drill/verify";
 import { temporaryDirectory } from "../support/temporary-directory";
 import { AtlasStandIn, PRIVATE_KEY, PUBLIC_KEY, type Call } from "./support/atlas-stand-in";
 
