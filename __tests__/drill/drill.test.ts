@@ -83,7 +83,10 @@ function expectOnlyOwnWrites(calls: Call[], runId: string) {
   for (const call of calls.filter((c) => c.method !== "GET")) {
     if (call.method === "POST" && call.path.endsWith("/clusters")) expect(call.body.name).toBe(own);
     else if (call.path.endsWith("/restoreJobs")) expect(call.body.targetClusterName).toBe(own);
-    else if (call.path.endsWith("/databaseUsers")) expect(call.body.scopes).toEqual([{ name: own, type: "CLUSTER" }]);
+    else if (call.path.endsWith("/databaseUsers")) {
+      expect(call.body.roles).toEqual([{ roleName: "read", databaseName: "audio_pipeline" }]);
+      expect(call.body.scopes).toEqual([{ name: own, type: "CLUSTER" }, { name: SOURCE, type: "CLUSTER" }]);
+    }
     else if (call.method === "DELETE" && call.path.includes("/clusters/")) expect(call.path.endsWith(`/clusters/${own}`)).toBe(true);
     else if (call.method === "DELETE") expect(call.path.endsWith(`/databaseUsers/admin/${own}-verify`)).toBe(true);
     else throw new Error(`unexpected write ${call.method} ${call.path}`);
@@ -132,7 +135,7 @@ describe("restore drill: a passing drill", () => {
     expect(restore.body).toEqual({ deliveryType: "automated", snapshotId: "6571e3a5f1c2d3e4a5b60002", targetClusterName: "drill-t1", targetGroupId: standIn.projectId });
 
     expect(request?.restoredUri).toMatch(/^mongodb\+srv:\/\/drill-t1-verify:[^@]+@drill-t1-pl-0\.abcde\.mongodb\.net\/audio_pipeline\?authSource=admin$/);
-    expect(request?.sourceSecretId).toBe("audio-pipeline-dev/mongodb-seed-uri");
+    expect(request?.sourceUri).toMatch(/^mongodb\+srv:\/\/drill-t1-verify:[^@]+@audio-pipeline-dev-pl-0\.abcde\.mongodb\.net\/audio_pipeline\?authSource=admin$/);
     const user = standIn.calls.find((c) => c.path.endsWith("/databaseUsers"))!.body;
     expect(user).toMatchObject({ databaseName: "admin", username: "drill-t1-verify", roles: [{ roleName: "read", databaseName: "audio_pipeline" }] });
     expect(run.out.join("\n")).not.toContain(user.password);

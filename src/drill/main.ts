@@ -49,7 +49,7 @@ const USAGE = [
   "  -h, --help",
   "",
   "Environment: MONGODB_ATLAS_PUBLIC_API_KEY, MONGODB_ATLAS_PRIVATE_API_KEY (the drill key), MONGODB_ATLAS_BASE_URL",
-  "(default https://cloud.mongodb.com); the verification uses the runner's AWS credentials (the seeder role).",
+  "(default https://cloud.mongodb.com). No AWS credentials: the verification signs in with a temporary read-only user.",
 ];
 
 export interface DrillMainDeps {
@@ -167,8 +167,6 @@ function parseInvocation(argv: readonly string[], deps: DrillMainDeps): { settin
       configuredRestoreWindowDays: config.backup.restoreWindowDays,
       verify: !values["no-verify"],
       database: config.database.name,
-      sourceSecretId: config.connectionSecret.seederName,
-      awsRegion: config.region,
       tolerance: {
         percent: wholeNumber("count-tolerance-percent", values["count-tolerance-percent"], 0),
         documents: wholeNumber("count-tolerance-docs", values["count-tolerance-docs"], 0),

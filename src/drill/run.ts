@@ -31,8 +31,6 @@ export interface DrillSettings {
   readonly configuredRestoreWindowDays: number;
   readonly verify: boolean;
   readonly database: string;
-  readonly sourceSecretId: string;
-  readonly awsRegion: string;
   readonly tolerance: CountTolerance;
   readonly pollIntervalMs: number;
   /** Total time limit from start to a restored, verified copy. */
@@ -273,8 +271,8 @@ async function createAndRestore(settings: DrillSettings, deps: DrillDeps, checke
 async function verify(settings: DrillSettings, deps: DrillDeps, checked: Checked, created: Created, deadline: number, report: DrillReport) {
   const name = created.cluster!;
   const cluster = await step("verify", () => deps.atlas.cluster(checked.projectId, name));
-  const srv = cluster?.connectionStrings?.privateEndpoint?.[0]?.srvConnectionString;
-  if (!srv) throw new DrillStepError("verify", `${name} has no private-endpoint connection string; is the project's PrivateLink endpoint up?`);
+  const srv = privateSrv(cluster, name);
+  const sourceSrv = privateSrv(checked.source, settings.sourceCluster);
   const username = verifierUsername(settings.runId);
   const password = randomBytes(24).toString("base64url");
   assertDrillTarget(name, settings.sourceCluster, created.cluster!);
@@ -284,10 +282,14 @@ async function verify(settings: DrillSettings, deps: DrillDeps, checked: Checked
       username,
       password,
       roles: [{ roleName: "read", databaseName: settings.database }],
-      scopes: [{ name, type: "CLUSTER" }],
+      // Read-only, on the copy and on the source (its counts), nowhere else.
+      scopes: [
+        { name, type: "CLUSTER" },
+        { name: settings.sourceCluster, type: "CLUSTER" },
+      ],
       // Atlas deletes it by itself should every clean-up fail.
       deleteAfterDate: new Date(deadline + settings.cleanupTimeoutMs).toISOString(),
-      description: `restore drill ${settings.runId}: read-only, ${name} only`,
+      description: `restore drill ${settings.runId}: read-only on ${name} and ${settings.sourceCluster}`,
     }),
   );
   created.user = username;
@@ -296,9 +298,8 @@ async function verify(settings: DrillSettings, deps: DrillDeps, checked: Checked
   const result = await step("verify", () =>
     deps.verifier({
       restoredUri: uri,
+      sourceUri: withCredentials(sourceSrv, username, password, settings.database),
       database: settings.database,
-      sourceSecretId: settings.sourceSecretId,
-      awsRegion: settings.awsRegion,
       tolerance: settings.tolerance,
       timeoutMs: Math.max(1_000, Math.min(60_000, deadline - deps.clock.now())),
     }),
@@ -397,6 +398,12 @@ async function pause(deps: DrillDeps, intervalMs: number, deadline: number, step
   const remaining = deadline - deps.clock.now();
   if (remaining <= 0) throw new DrillTimeout(stepName, `time limit reached while waiting for ${waitingFor}`);
   await deps.clock.sleep(Math.min(intervalMs, remaining), deps.signal);
+}
+
+function privateSrv(cluster: ClusterDescription | undefined, name: string): string {
+  const srv = cluster?.connectionStrings?.privateEndpoint?.[0]?.srvConnectionString;
+  if (!srv) throw new DrillStepError("verify", `${name} has no private-endpoint connection string; is the project's PrivateLink endpoint up?`);
+  return srv;
 }
 
 /** mongodb+srv://host/ -> mongodb+srv://user:password@host/database?authSource=admin */

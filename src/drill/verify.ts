@@ -1,6 +1,4 @@
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { MongoClient } from "mongodb";
-import { resolveConnection } from "../seed/connection";
 import { COLLECTION_NAMES } from "../seed/declared-shape";
 import { defaultDeps as seedDefaultDeps, main as seedMain } from "../seed/main";
 import { compareCounts, type CollectionCount, type CountTolerance } from "./counts";
@@ -10,18 +8,18 @@ import { compareCounts, type CollectionCount, type CountTolerance } from "./coun
  * hostnames resolve only inside the VPC):
  * 1. `seed plan` against the copy exits 0: every declared collection, validator and index is there;
  * 2. each declared collection's document count in the copy is within the tolerance of the source's.
- * The copy is read with a temporary read-only user scoped to the drill cluster (the stack's users
- * are scoped to the environment's own cluster); the source is read as the seeder, through the
- * seeder's secret and the runner's seeder role (MONGODB-AWS).
+ * Both are read with the drill's temporary user: `read` on the database only, scoped to the drill
+ * cluster and the source, deleted by the drill (and by Atlas at its deleteAfterDate). The stack's
+ * own users cannot do it: they are scoped to the environment's cluster only (docs/operations.md,
+ * "Credentials", says why the drill does not borrow the seeder's role instead).
  */
 
 export interface VerificationRequest {
   /** mongodb+srv URI of the copy, with the temporary user's credentials. Never printed. */
   readonly restoredUri: string;
+  /** The same for the environment's own cluster (private endpoint). Never printed. */
+  readonly sourceUri: string;
   readonly database: string;
-  /** The seeder's secret (Secrets Manager id), for the source's URI. */
-  readonly sourceSecretId: string;
-  readonly awsRegion: string;
   readonly tolerance: CountTolerance;
   readonly timeoutMs: number;
 }
@@ -50,17 +48,9 @@ export const mongoVerifier: Verifier = async (request) => {
     stderr: (line) => output.push(line),
   });
 
-  const source = await resolveConnection(
-    { secretId: request.sourceSecretId, database: request.database },
-    {
-      env: { ...process.env, MONGODB_URI: undefined, AWS_REGION: request.awsRegion },
-      secretsManager: () => new SecretsManagerClient({ region: request.awsRegion }),
-      onUri: () => undefined,
-    },
-  );
   // The source is production: read its counts from metadata (no collection scan). The copy is
   // counted exactly: that is what is being proven.
-  const sourceCounts = await withClient(source.uri, request.timeoutMs, async (db) => {
+  const sourceCounts = await withClient(request.sourceUri, request.timeoutMs, async (db) => {
     const counts = new Map<string, number>();
     for (const name of COLLECTION_NAMES) counts.set(name, await db(request.database).collection(name).estimatedDocumentCount());
     return counts;

@@ -103,6 +103,7 @@ export class AtlasStandIn {
       terminationProtectionEnabled: true,
       encryptionAtRestProvider: "AWS",
       tags: [{ key: "Environment", value: "dev" }],
+      connectionStrings: { privateEndpoint: [{ srvConnectionString: `mongodb+srv://${source.name}-pl-0.abcde.mongodb.net`, type: "DEDICATED" }] },
       replicationSpecs: [{ zoneId: "6571e3a5f1c2d3e4a5b6c7aa", regionConfigs: [{ providerName: "AWS", regionName: "US_EAST_1", priority: 7, electableSpecs: { instanceSize: "M10", nodeCount: 3, diskSizeGB: 10 } }] }],
       ...source,
     });
