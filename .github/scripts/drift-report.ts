@@ -1,0 +1,274 @@
+/*
+ * The nightly drift report (workflow drift.yml). Per environment it reads two results, the plan
+ * made with the read-only plan role (`terraform plan -detailed-exitcode -lock=false`, shown as
+ * JSON) and `seed plan`, and tells apart:
+ *   - drift: changes made outside Terraform (the plan's `resource_drift`), or a database whose
+ *     collections, validators or indexes conflict with the declared shape (seed plan exit 3);
+ *   - pending changes: merged to main but not applied yet (the plan's `resource_changes`, and a
+ *     seed plan with changes to make, exit 2).
+ * Then it keeps one GitHub issue per environment (label `drift`, found by a marker in its body):
+ * opened or updated while there is drift, closed with a comment once the environment is clean.
+ *
+ *   drift-report.ts render --environment <env> --stack <stack> --plan-exit <n> [--plan-json <file>]
+ *                          --seed-exit <n> [--seed-output <file>] --run-url <url> --out <file.json>
+ *   drift-report.ts sync   --reports <dir>      (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)
+ *
+ * Only addresses, actions and attribute names are copied into the report, as in the approvers'
+ * plan summary: never an attribute value (the job log has the plan with Terraform's masking).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { EXIT } from "../../src/seed/exit-codes";
+import { altersState, type ShownPlan, type ShownResourceChange } from "./plan-digest";
+import { actionOf, headline, renderSummary, summarizePlan, type PlanAction } from "./plan-summary";
+
+export const DRIFT_LABEL = "drift";
+
+/** What one environment's night found. `error`: a plan failed, so nothing is known. */
+export type DriftState = "drift" | "pending" | "clean" | "error";
+
+export interface DriftRow {
+  readonly address: string;
+  /** update: changed outside Terraform; destroy: deleted outside Terraform. */
+  readonly action: PlanAction;
+  /** Top-level attributes whose value differs from the last apply (names only). */
+  readonly attributes: readonly string[];
+}
+
+export interface EnvironmentReport {
+  readonly environment: string;
+  readonly state: DriftState;
+  /** Markdown: the issue body and the job summary. */
+  readonly markdown: string;
+}
+
+export interface DriftInputs {
+  readonly environment: string;
+  readonly stack: string;
+  /** terraform plan -detailed-exitcode: 0 no changes, 2 changes, 1 error. */
+  readonly planExitCode: number;
+  readonly plan?: ShownPlan;
+  readonly seedExitCode: number;
+  readonly seedOutput?: string;
+  readonly runUrl: string;
+}
+
+/** Top-level attributes whose before and after differ. */
+function changedAttributes(change: ShownResourceChange): string[] {
+  const before = (change.change.before ?? {}) as Record<string, unknown>;
+  const after = (change.change.after ?? {}) as Record<string, unknown>;
+  if (typeof before !== "object" || typeof after !== "object" || before === null || after === null) return [];
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).sort();
+}
+
+export function driftRows(plan: ShownPlan): DriftRow[] {
+  return (plan.resource_drift ?? []).filter(altersState).map((change) => ({
+    address: change.address,
+    action: actionOf(change),
+    attributes: changedAttributes(change),
+  }));
+}
+
+const SEED_MEANING: Readonly<Record<number, string>> = {
+  [EXIT.ok]: "the database matches the declared shape",
+  [EXIT.changesPending]: "changes to apply (pending: the next deploy's seed applies them)",
+  [EXIT.conflict]: "a CONFLICT: a collection, validator or index differs from the declared shape in a way the seeder will not change (made outside the seeder)",
+  [EXIT.buildInProgress]: "an index build in progress",
+  [EXIT.failure]: "failed (see the job log)",
+};
+
+export function classify(inputs: DriftInputs): { state: DriftState; drift: DriftRow[]; pendingCount: number; seedDrift: boolean } {
+  const drift = inputs.plan ? driftRows(inputs.plan) : [];
+  const pendingCount = inputs.plan ? summarizePlan(inputs.plan).resources.length + summarizePlan(inputs.plan).outputs.length : 0;
+  const seedDrift = inputs.seedExitCode === EXIT.conflict;
+  const planFailed = inputs.planExitCode !== 0 && inputs.planExitCode !== 2;
+  if (planFailed || !inputs.plan || inputs.seedExitCode === EXIT.failure) return { state: "error", drift, pendingCount, seedDrift };
+  if (drift.length > 0 || seedDrift) return { state: "drift", drift, pendingCount, seedDrift };
+  if (pendingCount > 0 || inputs.seedExitCode === EXIT.changesPending) return { state: "pending", drift, pendingCount, seedDrift };
+  return { state: "clean", drift, pendingCount, seedDrift };
+}
+
+export function issueMarker(environment: string): string {
+  return `<!-- drift-report:environment=${environment} -->`;
+}
+
+export function renderReport(inputs: DriftInputs): EnvironmentReport {
+  const { state, drift } = classify(inputs);
+  const out = [
+    issueMarker(inputs.environment),
+    `### Drift report: \`${inputs.environment}\`: ${state}`,
+    "",
+    `Run: ${inputs.runUrl}`,
+    "",
+    "#### Drift: changed outside Terraform",
+    "",
+  ];
+  if (!inputs.plan) out.push(`The plan failed (exit ${inputs.planExitCode}): nothing is known about drift. See the run's log.`, "");
+  else if (drift.length === 0) out.push("None: every resource is as the last apply left it.", "");
+  else {
+    out.push("| action outside Terraform | resource | attributes that differ |", "|---|---|---|");
+    for (const row of drift) out.push(`| ${row.action === "destroy" ? "deleted" : row.action} | \`${row.address}\` | ${row.attributes.map((a) => `\`${a}\``).join(", ") || "-"} |`);
+    out.push("", "The next apply puts these back as the code says, unless the code is changed to match (docs/operations.md, \"Drift report\").", "");
+  }
+  out.push("#### Pending: merged to main, not applied yet", "");
+  if (inputs.plan) {
+    const summary = summarizePlan(inputs.plan);
+    out.push(headline(summary) === "no changes" ? "None." : renderSummary({ ...summary, drift: 0 }, { stack: inputs.stack }), "");
+  } else out.push("Unknown (the plan failed).", "");
+  out.push("#### Database shape (seed plan)", "", `Exit ${inputs.seedExitCode}: ${SEED_MEANING[inputs.seedExitCode] ?? "unexpected exit code"}.`, "");
+  if (inputs.seedOutput && inputs.seedExitCode !== EXIT.ok) out.push("```text", inputs.seedOutput.trimEnd().split("\n").slice(0, 60).join("\n"), "```", "");
+  return { environment: inputs.environment, state, markdown: out.join("\n") };
+}
+
+/** The few GitHub REST calls the report makes; the base URL comes from GITHUB_API_URL. */
+export class GitHubIssues {
+  constructor(
+    private readonly apiUrl: string,
+    private readonly repository: string,
+    private readonly token: string,
+  ) {}
+
+  private async call<T>(method: string, route: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.apiUrl.replace(/\/+$/, "")}/repos/${this.repository}${route}`, {
+      method,
+      headers: {
+        Accept: "application/vnd.github+json",
+        Authorization: `Bearer ${this.token}`,
+        "X-GitHub-Api-Version": "2022-11-28",
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`GitHub ${method} /repos/${this.repository}${route} answered ${response.status}: ${text.slice(0, 200)}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  openDriftIssues(): Promise<{ number: number; body?: string | null; pull_request?: unknown }[]> {
+    return this.call("GET", `/issues?state=open&labels=${DRIFT_LABEL}&per_page=100`);
+  }
+
+  async ensureLabel(): Promise<void> {
+    try {
+      await this.call("GET", `/labels/${DRIFT_LABEL}`);
+    } catch {
+      await this.call("POST", "/labels", { name: DRIFT_LABEL, color: "d93f0b", description: "Infrastructure changed outside Terraform (nightly drift report)" });
+    }
+  }
+
+  create(title: string, body: string): Promise<{ number: number }> {
+    return this.call("POST", "/issues", { title, body, labels: [DRIFT_LABEL] });
+  }
+
+  update(issue: number, body: string): Promise<unknown> {
+    return this.call("PATCH", `/issues/${issue}`, { body });
+  }
+
+  comment(issue: number, body: string): Promise<unknown> {
+    return this.call("POST", `/issues/${issue}/comments`, { body });
+  }
+
+  close(issue: number): Promise<unknown> {
+    return this.call("PATCH", `/issues/${issue}`, { state: "closed", state_reason: "completed" });
+  }
+}
+
+export type IssueAction = "opened" | "updated" | "closed" | "none";
+
+/** Keeps one issue per environment in step with its report; an error leaves the issue as it is. */
+export async function syncIssue(github: GitHubIssues, report: EnvironmentReport, runUrl: string): Promise<{ action: IssueAction; issue?: number }> {
+  const open = (await github.openDriftIssues()).filter((issue) => !issue.pull_request && (issue.body ?? "").includes(issueMarker(report.environment)));
+  const [existing, ...duplicates] = open.map((issue) => issue.number).sort((a, b) => a - b);
+  if (report.state === "drift") {
+    if (existing !== undefined) {
+      await github.update(existing, report.markdown);
+      return { action: "updated", issue: existing };
+    }
+    await github.ensureLabel();
+    const created = await github.create(`Drift in ${report.environment}: changed outside Terraform`, report.markdown);
+    return { action: "opened", issue: created.number };
+  }
+  if ((report.state === "clean" || report.state === "pending") && existing !== undefined) {
+    for (const issue of [existing, ...duplicates]) {
+      await github.comment(issue, `No drift any more in \`${report.environment}\` (run ${runUrl}). Closing.`);
+      await github.close(issue);
+    }
+    return { action: "closed", issue: existing };
+  }
+  return { action: "none", ...(existing === undefined ? {} : { issue: existing }) };
+}
+
+function readJson<T>(file: string): T {
+  return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+}
+
+function wholeNumber(name: string, value: string | undefined): number {
+  const parsed = Number(value);
+  if (value === undefined || !Number.isInteger(parsed)) throw new Error(`--${name}: got ${JSON.stringify(value)}; allowed: a whole number (an exit code)`);
+  return parsed;
+}
+
+async function cli(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      environment: { type: "string" },
+      stack: { type: "string" },
+      "plan-exit": { type: "string" },
+      "plan-json": { type: "string" },
+      "seed-exit": { type: "string" },
+      "seed-output": { type: "string" },
+      "run-url": { type: "string" },
+      out: { type: "string" },
+      reports: { type: "string" },
+    },
+  });
+  if (command === "render") {
+    const planJson = values["plan-json"];
+    const report = renderReport({
+      environment: values.environment ?? "",
+      stack: values.stack ?? "",
+      planExitCode: wholeNumber("plan-exit", values["plan-exit"]),
+      plan: planJson && fs.existsSync(planJson) && fs.statSync(planJson).size > 0 ? readJson<ShownPlan>(planJson) : undefined,
+      seedExitCode: wholeNumber("seed-exit", values["seed-exit"]),
+      seedOutput: values["seed-output"] && fs.existsSync(values["seed-output"]) ? fs.readFileSync(values["seed-output"], "utf8") : undefined,
+      runUrl: values["run-url"] ?? "",
+    });
+    fs.writeFileSync(values.out ?? "drift-report.json", JSON.stringify(report));
+    if (process.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${report.markdown}\n`);
+    process.stdout.write(`${report.environment}: ${report.state}\n`);
+    return 0;
+  }
+  if (command === "sync") {
+    const { GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_SERVER_URL, GITHUB_RUN_ID } = process.env;
+    if (!GITHUB_TOKEN || !GITHUB_REPOSITORY) throw new Error("GITHUB_TOKEN and GITHUB_REPOSITORY must be set");
+    const github = new GitHubIssues(GITHUB_API_URL || "https://api.github.com", GITHUB_REPOSITORY, GITHUB_TOKEN);
+    const runUrl = `${GITHUB_SERVER_URL || "https://github.com"}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID ?? ""}`;
+    const dir = values.reports ?? "drift-reports";
+    const files = fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).sort();
+    let failed = false;
+    for (const file of files) {
+      const report = readJson<EnvironmentReport>(path.join(dir, file));
+      const { action, issue } = await syncIssue(github, report, runUrl);
+      process.stdout.write(`${report.environment}: ${report.state}; issue ${issue === undefined ? "-" : `#${issue}`} ${action}\n`);
+      if (report.state === "error") failed = true;
+    }
+    // A plan that failed is a red run, not an issue: nothing is known about that environment.
+    return failed ? 1 : 0;
+  }
+  throw new Error(`unknown command ${JSON.stringify(command)}; allowed: render, sync`);
+}
+
+if (require.main === module) {
+  cli(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      process.stderr.write(`::error title=Drift report::${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,159 @@
+/*
+ * The nightly drift report's logic: drift (resource_drift, a seed-plan conflict) told apart from
+ * pending changes; and one issue per environment kept in step against a loopback stand-in of the
+ * GitHub REST API: opened on drift, updated while it lasts, closed once clean, left alone on error.
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { classify, GitHubIssues, issueMarker, renderReport, syncIssue, type DriftInputs } from "../../.github/scripts/drift-report";
+import type { ShownPlan } from "../../.github/scripts/plan-digest";
+
+const clusterDrift = {
+  address: "mongodbatlas_advanced_cluster.cluster",
+  change: {
+    actions: ["update"],
+    before: { name: "audio-pipeline-dev", termination_protection_enabled: true, paused: false },
+    after: { name: "audio-pipeline-dev", termination_protection_enabled: false, paused: false },
+  },
+};
+const deletedOutside = { address: "aws_cloudwatch_metric_alarm.idle", change: { actions: ["delete"], before: { alarm_name: "x" }, after: null } };
+const pendingChange = { address: "aws_kms_key.connection_secret_key", change: { actions: ["update"], before: { description: "a" }, after: { description: "b" } } };
+const unchanged = { address: "aws_vpc_endpoint.atlas", change: { actions: ["no-op"], before: {}, after: {} } };
+
+const plan = (parts: Partial<ShownPlan>): ShownPlan => ({ format_version: "1.2", resource_changes: [unchanged], ...parts });
+const inputs = (overrides: Partial<DriftInputs>): DriftInputs => ({
+  environment: "dev",
+  stack: "audio-pipeline-dev",
+  planExitCode: 0,
+  plan: plan({}),
+  seedExitCode: 0,
+  runUrl: "https://github.example/o/r/actions/runs/42",
+  ...overrides,
+});
+
+describe("drift report: drift apart from pending changes", () => {
+  it("clean: no drift, nothing pending, the database as declared", () => {
+    expect(classify(inputs({})).state).toBe("clean");
+  });
+
+  it("pending only: merged but not applied, or seed changes to apply, is not drift", () => {
+    expect(classify(inputs({ planExitCode: 2, plan: plan({ resource_changes: [pendingChange] }) })).state).toBe("pending");
+    expect(classify(inputs({ seedExitCode: 2 })).state).toBe("pending");
+  });
+
+  it("drift: resource_drift, even beside pending changes, or a seed-plan conflict", () => {
+    const both = classify(inputs({ planExitCode: 2, plan: plan({ resource_drift: [clusterDrift, deletedOutside], resource_changes: [pendingChange] }) }));
+    expect(both).toMatchObject({ state: "drift", pendingCount: 1 });
+    expect(both.drift).toEqual([
+      { address: "mongodbatlas_advanced_cluster.cluster", action: "update", attributes: ["termination_protection_enabled"] },
+      { address: "aws_cloudwatch_metric_alarm.idle", action: "destroy", attributes: ["alarm_name"] },
+    ]);
+    expect(classify(inputs({ seedExitCode: 3 })).state).toBe("drift");
+  });
+
+  it("error: a failed plan or seed plan says nothing is known", () => {
+    expect(classify(inputs({ planExitCode: 1, plan: undefined })).state).toBe("error");
+    expect(classify(inputs({ seedExitCode: 1 })).state).toBe("error");
+  });
+
+  it("renders the two apart, with attribute names but never a value, and the run link", () => {
+    const report = renderReport(inputs({ planExitCode: 2, plan: plan({ resource_drift: [clusterDrift], resource_changes: [pendingChange] }) }));
+    expect(report.markdown.startsWith(issueMarker("dev"))).toBe(true);
+    expect(report.markdown).toContain("| update | `mongodbatlas_advanced_cluster.cluster` | `termination_protection_enabled` |");
+    expect(report.markdown).toMatch(/#### Pending: merged to main, not applied yet\n\n#### `audio-pipeline-dev`: 0 to add, 1 to change, 0 to destroy/);
+    expect(report.markdown).toContain("Run: https://github.example/o/r/actions/runs/42");
+    expect(report.markdown).not.toMatch(/audio-pipeline-dev", |"a"|"b"/);
+    expect(report.markdown).not.toContain('"b"');
+  });
+});
+
+interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  state: string;
+  labels: string[];
+  comments: string[];
+}
+
+/** A loopback stand-in of the GitHub REST issues API for one repository. */
+async function gitHubStandIn() {
+  const issues: Issue[] = [];
+  const labels = new Set<string>();
+  const calls: string[] = [];
+  const server = http.createServer((request, response) => {
+    let text = "";
+    request.on("data", (chunk: Buffer) => (text += chunk));
+    request.on("end", () => {
+      const url = new URL(request.url ?? "/", "http://127.0.0.1");
+      const body = text ? JSON.parse(text) : undefined;
+      calls.push(`${request.method} ${url.pathname}`);
+      const send = (status: number, value?: unknown) => {
+        response.writeHead(status, { "Content-Type": "application/json" });
+        response.end(value === undefined ? "" : JSON.stringify(value));
+      };
+      if (request.headers.authorization !== "Bearer test-token") return send(401, { message: "Bad credentials" });
+      const base = "/repos/o/r";
+      let match: RegExpExecArray | null;
+      if (request.method === "GET" && url.pathname === `${base}/issues`) {
+        return send(200, issues.filter((i) => i.state === url.searchParams.get("state") && i.labels.includes(url.searchParams.get("labels") ?? "")));
+      }
+      if (request.method === "GET" && (match = /^\/repos\/o\/r\/labels\/(.+)$/.exec(url.pathname))) return labels.has(match[1]) ? send(200, { name: match[1] }) : send(404, { message: "Not Found" });
+      if (request.method === "POST" && url.pathname === `${base}/labels`) {
+        labels.add(body.name);
+        return send(201, body);
+      }
+      if (request.method === "POST" && url.pathname === `${base}/issues`) {
+        if (!body.labels.every((label: string) => labels.has(label))) return send(422, { message: "label missing" });
+        const issue = { number: issues.length + 1, title: body.title, body: body.body, state: "open", labels: body.labels, comments: [] };
+        issues.push(issue);
+        return send(201, issue);
+      }
+      if ((match = /^\/repos\/o\/r\/issues\/(\d+)(\/comments)?$/.exec(url.pathname))) {
+        const issue = issues.find((i) => i.number === Number(match![1]))!;
+        if (match[2]) issue.comments.push(body.body);
+        else Object.assign(issue, body);
+        return send(200, issue);
+      }
+      return send(404, { message: "Not Found" });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { issues, calls, github: new GitHubIssues(url, "o/r", "test-token"), stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe("drift report: one issue per environment", () => {
+  it("opens it on drift (with the label), updates it while drift lasts, closes it once clean, per environment", async () => {
+    const stand = await gitHubStandIn();
+    try {
+      const drifted = renderReport(inputs({ planExitCode: 2, plan: plan({ resource_drift: [clusterDrift] }) }));
+      const prodDrifted = renderReport(inputs({ environment: "prod", stack: "audio-pipeline-prod", seedExitCode: 3 }));
+      expect(await syncIssue(stand.github, drifted, "run-1")).toEqual({ action: "opened", issue: 1 });
+      expect(await syncIssue(stand.github, prodDrifted, "run-1")).toEqual({ action: "opened", issue: 2 });
+      expect(stand.issues.map((i) => [i.title, i.labels])).toEqual([
+        ["Drift in dev: changed outside Terraform", ["drift"]],
+        ["Drift in prod: changed outside Terraform", ["drift"]],
+      ]);
+
+      const worse = renderReport(inputs({ planExitCode: 2, plan: plan({ resource_drift: [clusterDrift, deletedOutside] }) }));
+      expect(await syncIssue(stand.github, worse, "run-2")).toEqual({ action: "updated", issue: 1 });
+      expect(stand.issues[0].body).toContain("aws_cloudwatch_metric_alarm.idle");
+      expect(stand.issues.length).toBe(2);
+
+      // A failed plan knows nothing: the issue stays open and unchanged.
+      const failed = renderReport(inputs({ planExitCode: 1, plan: undefined }));
+      expect(await syncIssue(stand.github, failed, "run-3")).toEqual({ action: "none", issue: 1 });
+      expect(stand.issues[0].state).toBe("open");
+
+      // Clean (pending changes are not drift): closed with a comment naming the run; prod stays open.
+      const pending = renderReport(inputs({ planExitCode: 2, plan: plan({ resource_changes: [pendingChange] }) }));
+      expect(await syncIssue(stand.github, pending, "run-4")).toEqual({ action: "closed", issue: 1 });
+      expect(stand.issues[0]).toMatchObject({ state: "closed", state_reason: "completed", comments: ["No drift any more in `dev` (run run-4). Closing."] });
+      expect(stand.issues[1].state).toBe("open");
+      expect(await syncIssue(stand.github, renderReport(inputs({})), "run-5")).toEqual({ action: "none" });
+    } finally {
+      await stand.stop();
+    }
+  });
+});
