@@ -4,8 +4,7 @@ import { parseArgs } from "node:util";
 import { AtlasAdminClient, AtlasClientConfigError, atlasClientOptionsFromEnv } from "../atlas-api/client";
 import { AtlasResources } from "../atlas-api/resources";
 import { formatIssue } from "../config/config-issue";
-import type { EnvironmentConfig } from "../config/derived-defaults";
-import { validateEnvironmentText } from "../config/load-environment";
+import { resolveEnvironmentText, type ResolvedEnvironment } from "../environment/resolve";
 import { DEFAULT_COUNT_TOLERANCE } from "./counts";
 import { DrillRefusal } from "./errors";
 import { RUN_ID_PATTERN } from "./ownership";
@@ -139,7 +138,7 @@ function parseInvocation(argv: readonly string[], deps: DrillMainDeps): { settin
   if (values.help) return "help";
   if (positionals.length !== 1) throw usage(`expected one environment name, got ${positionals.length}`);
   const [environment] = positionals;
-  const config = loadConfig(path.resolve(deps.cwd, values["config-dir"]), environment);
+  const { config, names } = loadEnvironment(path.resolve(deps.cwd, values["config-dir"]), environment);
 
   const runId = values["run-id"] ?? defaultRunId(deps);
   if (!RUN_ID_PATTERN.test(runId)) throw usage(`--run-id: got "${runId}"; allowed: 1-40 lower-case letters, digits and hyphens, starting with a letter or digit`);
@@ -159,9 +158,9 @@ function parseInvocation(argv: readonly string[], deps: DrillMainDeps): { settin
       environment,
       production: config.production,
       confirmProduction: values["confirm-production"],
-      projectName: config.atlas.projectName,
+      projectName: names.atlasProject,
       projectId: values["project-id"],
-      sourceCluster: config.atlas.clusterName,
+      sourceCluster: names.atlasCluster,
       runId,
       at,
       configuredRestoreWindowDays: config.backup.restoreWindowDays,
@@ -190,13 +189,13 @@ function defaultRunId(deps: DrillMainDeps): string {
   return `local-${Math.floor(deps.clock.now() / 1000).toString(36)}`;
 }
 
-function loadConfig(configDir: string, environment: string): EnvironmentConfig {
+function loadEnvironment(configDir: string, environment: string): ResolvedEnvironment {
   const file = path.join(configDir, `${environment}.json`);
   if (!/^[a-z][a-z0-9-]{0,15}$/.test(environment) || !fs.existsSync(file)) {
     const known = fs.existsSync(configDir) ? fs.readdirSync(configDir).filter((name) => name.endsWith(".json") && !name.endsWith(".schema.json")).map((name) => name.slice(0, -5)) : [];
     throw usage(`environment: got "${environment}"; allowed: ${known.join(", ") || "an environment with a config/<name>.json"}`);
   }
-  const { config, issues } = validateEnvironmentText(fs.readFileSync(file, "utf8"), environment);
-  if (!config) throw new DrillRefusal("ConfigInvalid", issues.map((issue) => formatIssue(file, issue)).join("; "));
-  return config;
+  const { environment: resolved, issues } = resolveEnvironmentText(fs.readFileSync(file, "utf8"), environment, file);
+  if (!resolved) throw new DrillRefusal("ConfigInvalid", issues.map((issue) => formatIssue(file, issue)).join("; "));
+  return resolved;
 }
