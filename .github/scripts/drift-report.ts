@@ -9,19 +9,21 @@
  * Then it keeps one GitHub issue per environment (label `drift`, found by a marker in its body):
  * opened or updated while there is drift, closed with a comment once the environment is clean.
  *
- *   drift-report.ts render --environment <env> --stack <stack> --plan-exit <n> [--plan-json <file>]
- *                          --seed-exit <n> [--seed-output <file>] --run-url <url> --out <file.json>
- *   drift-report.ts sync   --reports <dir>      (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)
+ *   drift-report.ts plan-facts --environment <env> --stack <stack> --plan-exit <n> [--plan-json <file>] --out <file>
+ *   drift-report.ts seed-facts --environment <env> --seed-exit <n> [--seed-output <file>] --out <file>
+ *   drift-report.ts sync --facts <dir>          (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_RUN_ID)
  *
- * Only addresses, actions and attribute names are copied into the report, as in the approvers'
- * plan summary: never an attribute value (the job log has the plan with Terraform's masking).
+ * The plan job reduces its plan to facts that hold only addresses, actions and attribute names,
+ * as in the approvers' plan summary, never an attribute value (a plan holds secrets and never
+ * leaves its job); the seed job keeps its exit code and the plan it printed (names only). The
+ * report job, which holds no cloud credential, joins the two per environment.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT } from "../../src/seed/exit-codes";
 import { altersState, type ShownPlan, type ShownResourceChange } from "./plan-digest";
-import { actionOf, headline, renderSummary, summarizePlan, type PlanAction } from "./plan-summary";
+import { actionOf, headline, renderSummary, summarizePlan, type PlanAction, type PlanSummary } from "./plan-summary";
 
 export const DRIFT_LABEL = "drift";
 
@@ -43,14 +45,28 @@ export interface EnvironmentReport {
   readonly markdown: string;
 }
 
-export interface DriftInputs {
+/** What the plan job keeps of its plan: safe to upload (no attribute value). */
+export interface PlanFacts {
   readonly environment: string;
   readonly stack: string;
   /** terraform plan -detailed-exitcode: 0 no changes, 2 changes, 1 error. */
   readonly planExitCode: number;
-  readonly plan?: ShownPlan;
+  /** Absent when the plan failed. */
+  readonly drift?: readonly DriftRow[];
+  readonly pending?: PlanSummary;
+}
+
+/** What the seed job keeps: seed plan's exit code and its output (collection and index names). */
+export interface SeedFacts {
+  readonly environment: string;
   readonly seedExitCode: number;
   readonly seedOutput?: string;
+}
+
+export interface DriftInputs {
+  readonly plan: PlanFacts;
+  /** Absent when the seed job did not run or failed before seed plan. */
+  readonly seed?: SeedFacts;
   readonly runUrl: string;
 }
 
@@ -79,14 +95,21 @@ const SEED_MEANING: Readonly<Record<number, string>> = {
   [EXIT.failure]: "failed (see the job log)",
 };
 
-export function classify(inputs: DriftInputs): { state: DriftState; drift: DriftRow[]; pendingCount: number; seedDrift: boolean } {
-  const drift = inputs.plan ? driftRows(inputs.plan) : [];
-  const pendingCount = inputs.plan ? summarizePlan(inputs.plan).resources.length + summarizePlan(inputs.plan).outputs.length : 0;
-  const seedDrift = inputs.seedExitCode === EXIT.conflict;
-  const planFailed = inputs.planExitCode !== 0 && inputs.planExitCode !== 2;
-  if (planFailed || !inputs.plan || inputs.seedExitCode === EXIT.failure) return { state: "error", drift, pendingCount, seedDrift };
+/** The plan reduced to what may leave the job. */
+export function planFacts(environment: string, stack: string, planExitCode: number, plan: ShownPlan | undefined): PlanFacts {
+  if (!plan || (planExitCode !== 0 && planExitCode !== 2)) return { environment, stack, planExitCode };
+  return { environment, stack, planExitCode, drift: driftRows(plan), pending: { ...summarizePlan(plan), drift: 0 } };
+}
+
+export function classify(inputs: DriftInputs): { state: DriftState; drift: readonly DriftRow[]; pendingCount: number; seedDrift: boolean } {
+  const { plan, seed } = inputs;
+  const drift = plan.drift ?? [];
+  const pendingCount = plan.pending ? plan.pending.resources.length + plan.pending.outputs.length : 0;
+  const seedDrift = seed?.seedExitCode === EXIT.conflict;
+  const failed = plan.drift === undefined || seed === undefined || seed.seedExitCode === EXIT.failure;
+  if (failed) return { state: "error", drift, pendingCount, seedDrift };
   if (drift.length > 0 || seedDrift) return { state: "drift", drift, pendingCount, seedDrift };
-  if (pendingCount > 0 || inputs.seedExitCode === EXIT.changesPending) return { state: "pending", drift, pendingCount, seedDrift };
+  if (pendingCount > 0 || seed.seedExitCode === EXIT.changesPending) return { state: "pending", drift, pendingCount, seedDrift };
   return { state: "clean", drift, pendingCount, seedDrift };
 }
 
@@ -95,31 +118,34 @@ export function issueMarker(environment: string): string {
 }
 
 export function renderReport(inputs: DriftInputs): EnvironmentReport {
+  const { plan, seed } = inputs;
   const { state, drift } = classify(inputs);
   const out = [
-    issueMarker(inputs.environment),
-    `### Drift report: \`${inputs.environment}\`: ${state}`,
+    issueMarker(plan.environment),
+    `### Drift report: \`${plan.environment}\`: ${state}`,
     "",
     `Run: ${inputs.runUrl}`,
     "",
     "#### Drift: changed outside Terraform",
     "",
   ];
-  if (!inputs.plan) out.push(`The plan failed (exit ${inputs.planExitCode}): nothing is known about drift. See the run's log.`, "");
+  if (plan.drift === undefined) out.push(`The plan failed (exit ${plan.planExitCode}): nothing is known about drift. See the run's log.`, "");
   else if (drift.length === 0) out.push("None: every resource is as the last apply left it.", "");
   else {
     out.push("| action outside Terraform | resource | attributes that differ |", "|---|---|---|");
     for (const row of drift) out.push(`| ${row.action === "destroy" ? "deleted" : row.action} | \`${row.address}\` | ${row.attributes.map((a) => `\`${a}\``).join(", ") || "-"} |`);
-    out.push("", "The next apply puts these back as the code says, unless the code is changed to match (docs/operations.md, \"Drift report\").", "");
+    out.push("", "The next apply puts these back as the code says, unless the code is changed to match (docs/operations.md, \"The drift report\").", "");
   }
   out.push("#### Pending: merged to main, not applied yet", "");
-  if (inputs.plan) {
-    const summary = summarizePlan(inputs.plan);
-    out.push(headline(summary) === "no changes" ? "None." : renderSummary({ ...summary, drift: 0 }, { stack: inputs.stack }), "");
-  } else out.push("Unknown (the plan failed).", "");
-  out.push("#### Database shape (seed plan)", "", `Exit ${inputs.seedExitCode}: ${SEED_MEANING[inputs.seedExitCode] ?? "unexpected exit code"}.`, "");
-  if (inputs.seedOutput && inputs.seedExitCode !== EXIT.ok) out.push("```text", inputs.seedOutput.trimEnd().split("\n").slice(0, 60).join("\n"), "```", "");
-  return { environment: inputs.environment, state, markdown: out.join("\n") };
+  if (plan.pending) out.push(headline(plan.pending) === "no changes" ? "None." : renderSummary(plan.pending, { stack: plan.stack }), "");
+  else out.push("Unknown (the plan failed).", "");
+  out.push("#### Database shape (seed plan)", "");
+  if (!seed) out.push("Not known: the seed plan job did not report (see the run's log).", "");
+  else {
+    out.push(`Exit ${seed.seedExitCode}: ${SEED_MEANING[seed.seedExitCode] ?? "unexpected exit code"}.`, "");
+    if (seed.seedOutput && seed.seedExitCode !== EXIT.ok) out.push("```text", seed.seedOutput.trimEnd().split("\n").slice(0, 60).join("\n"), "```", "");
+  }
+  return { environment: plan.environment, state, markdown: out.join("\n") };
 }
 
 /** The few GitHub REST calls the report makes; the base URL comes from GITHUB_API_URL. */
@@ -216,51 +242,53 @@ async function cli(argv: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: rest,
     options: {
-      environment: { type: "string" },
-      stack: { type: "string" },
+      environment: { type: "string", default: "" },
+      stack: { type: "string", default: "" },
       "plan-exit": { type: "string" },
       "plan-json": { type: "string" },
       "seed-exit": { type: "string" },
       "seed-output": { type: "string" },
-      "run-url": { type: "string" },
       out: { type: "string" },
-      reports: { type: "string" },
+      facts: { type: "string", default: "drift-facts" },
     },
   });
-  if (command === "render") {
-    const planJson = values["plan-json"];
-    const report = renderReport({
-      environment: values.environment ?? "",
-      stack: values.stack ?? "",
-      planExitCode: wholeNumber("plan-exit", values["plan-exit"]),
-      plan: planJson && fs.existsSync(planJson) && fs.statSync(planJson).size > 0 ? readJson<ShownPlan>(planJson) : undefined,
-      seedExitCode: wholeNumber("seed-exit", values["seed-exit"]),
-      seedOutput: values["seed-output"] && fs.existsSync(values["seed-output"]) ? fs.readFileSync(values["seed-output"], "utf8") : undefined,
-      runUrl: values["run-url"] ?? "",
-    });
-    fs.writeFileSync(values.out ?? "drift-report.json", JSON.stringify(report));
-    if (process.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${report.markdown}\n`);
-    process.stdout.write(`${report.environment}: ${report.state}\n`);
+  const present = (file: string | undefined) => file !== undefined && fs.existsSync(file) && fs.statSync(file).size > 0;
+  const write = (facts: unknown) => {
+    const out = values.out ?? `${values.environment}.json`;
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify(facts));
+  };
+  if (command === "plan-facts") {
+    const plan = present(values["plan-json"]) ? readJson<ShownPlan>(values["plan-json"]!) : undefined;
+    write(planFacts(values.environment, values.stack, wholeNumber("plan-exit", values["plan-exit"]), plan));
+    return 0;
+  }
+  if (command === "seed-facts") {
+    const seedOutput = present(values["seed-output"]) ? fs.readFileSync(values["seed-output"]!, "utf8") : undefined;
+    write({ environment: values.environment, seedExitCode: wholeNumber("seed-exit", values["seed-exit"]), ...(seedOutput === undefined ? {} : { seedOutput }) } satisfies SeedFacts);
     return 0;
   }
   if (command === "sync") {
-    const { GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_SERVER_URL, GITHUB_RUN_ID } = process.env;
+    const { GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_SERVER_URL, GITHUB_RUN_ID, GITHUB_STEP_SUMMARY } = process.env;
     if (!GITHUB_TOKEN || !GITHUB_REPOSITORY) throw new Error("GITHUB_TOKEN and GITHUB_REPOSITORY must be set");
     const github = new GitHubIssues(GITHUB_API_URL || "https://api.github.com", GITHUB_REPOSITORY, GITHUB_TOKEN);
     const runUrl = `${GITHUB_SERVER_URL || "https://github.com"}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID ?? ""}`;
-    const dir = values.reports ?? "drift-reports";
-    const files = fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).sort();
+    const files = fs.existsSync(values.facts) ? fs.readdirSync(values.facts, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")) : [];
+    const facts = files.map((file) => readJson<PlanFacts | SeedFacts>(path.join(values.facts, file)));
+    const plans = facts.filter((fact): fact is PlanFacts => "planExitCode" in fact).sort((a, b) => a.environment.localeCompare(b.environment));
     let failed = false;
-    for (const file of files) {
-      const report = readJson<EnvironmentReport>(path.join(dir, file));
+    for (const plan of plans) {
+      const seed = facts.find((fact): fact is SeedFacts => "seedExitCode" in fact && fact.environment === plan.environment);
+      const report = renderReport({ plan, seed, runUrl });
       const { action, issue } = await syncIssue(github, report, runUrl);
+      if (GITHUB_STEP_SUMMARY) fs.appendFileSync(GITHUB_STEP_SUMMARY, `${report.markdown}\n`);
       process.stdout.write(`${report.environment}: ${report.state}; issue ${issue === undefined ? "-" : `#${issue}`} ${action}\n`);
       if (report.state === "error") failed = true;
     }
-    // A plan that failed is a red run, not an issue: nothing is known about that environment.
+    // A failed plan is a red run, not an issue: nothing is known about that environment.
     return failed ? 1 : 0;
   }
-  throw new Error(`unknown command ${JSON.stringify(command)}; allowed: render, sync`);
+  throw new Error(`unknown command ${JSON.stringify(command)}; allowed: plan-facts, seed-facts, sync`);
 }
 
 if (require.main === module) {

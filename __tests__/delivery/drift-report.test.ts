@@ -5,7 +5,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { classify, GitHubIssues, issueMarker, renderReport, syncIssue, type DriftInputs } from "../../.github/scripts/drift-report";
+import { classify, GitHubIssues, issueMarker, planFacts, renderReport, syncIssue, type DriftInputs } from "../../.github/scripts/drift-report";
 import type { ShownPlan } from "../../.github/scripts/plan-digest";
 
 const clusterDrift = {
@@ -21,15 +21,23 @@ const pendingChange = { address: "aws_kms_key.connection_secret_key", change: { 
 const unchanged = { address: "aws_vpc_endpoint.atlas", change: { actions: ["no-op"], before: {}, after: {} } };
 
 const plan = (parts: Partial<ShownPlan>): ShownPlan => ({ format_version: "1.2", resource_changes: [unchanged], ...parts });
-const inputs = (overrides: Partial<DriftInputs>): DriftInputs => ({
-  environment: "dev",
-  stack: "audio-pipeline-dev",
-  planExitCode: 0,
-  plan: plan({}),
-  seedExitCode: 0,
-  runUrl: "https://github.example/o/r/actions/runs/42",
-  ...overrides,
-});
+interface Night {
+  readonly environment?: string;
+  readonly planExitCode?: number;
+  /** undefined: the plan failed. */
+  readonly plan?: ShownPlan | null;
+  /** undefined: the seed job did not report. */
+  readonly seedExitCode?: number | null;
+}
+const inputs = (night: Night): DriftInputs => {
+  const environment = night.environment ?? "dev";
+  const seedExitCode = night.seedExitCode === undefined ? 0 : night.seedExitCode;
+  return {
+    plan: planFacts(environment, `audio-pipeline-${environment}`, night.planExitCode ?? 0, night.plan === null ? undefined : (night.plan ?? plan({}))),
+    seed: seedExitCode === null ? undefined : { environment, seedExitCode, seedOutput: "+ create index calls.by_created_at" },
+    runUrl: "https://github.example/o/r/actions/runs/42",
+  };
+};
 
 describe("drift report: drift apart from pending changes", () => {
   it("clean: no drift, nothing pending, the database as declared", () => {
@@ -52,8 +60,16 @@ describe("drift report: drift apart from pending changes", () => {
   });
 
   it("error: a failed plan or seed plan says nothing is known", () => {
-    expect(classify(inputs({ planExitCode: 1, plan: undefined })).state).toBe("error");
+    expect(classify(inputs({ planExitCode: 1, plan: null })).state).toBe("error");
     expect(classify(inputs({ seedExitCode: 1 })).state).toBe("error");
+    expect(classify(inputs({ seedExitCode: null })).state).toBe("error");
+  });
+
+  it("keeps no attribute value in the facts that leave the plan job", () => {
+    const facts = planFacts("dev", "audio-pipeline-dev", 2, plan({ resource_drift: [clusterDrift], resource_changes: [pendingChange] }));
+    expect(JSON.stringify(facts)).not.toMatch(/"a"|"b"|"x"|audio-pipeline-dev"[,}]\s*"termination/);
+    expect(JSON.stringify(facts)).not.toContain('"after"');
+    expect(planFacts("dev", "audio-pipeline-dev", 1, plan({}))).toEqual({ environment: "dev", stack: "audio-pipeline-dev", planExitCode: 1 });
   });
 
   it("renders the two apart, with attribute names but never a value, and the run link", () => {
@@ -128,7 +144,7 @@ describe("drift report: one issue per environment", () => {
     const stand = await gitHubStandIn();
     try {
       const drifted = renderReport(inputs({ planExitCode: 2, plan: plan({ resource_drift: [clusterDrift] }) }));
-      const prodDrifted = renderReport(inputs({ environment: "prod", stack: "audio-pipeline-prod", seedExitCode: 3 }));
+      const prodDrifted = renderReport(inputs({ environment: "prod", seedExitCode: 3 }));
       expect(await syncIssue(stand.github, drifted, "run-1")).toEqual({ action: "opened", issue: 1 });
       expect(await syncIssue(stand.github, prodDrifted, "run-1")).toEqual({ action: "opened", issue: 2 });
       expect(stand.issues.map((i) => [i.title, i.labels])).toEqual([
@@ -142,7 +158,7 @@ describe("drift report: one issue per environment", () => {
       expect(stand.issues.length).toBe(2);
 
       // A failed plan knows nothing: the issue stays open and unchanged.
-      const failed = renderReport(inputs({ planExitCode: 1, plan: undefined }));
+      const failed = renderReport(inputs({ planExitCode: 1, plan: null }));
       expect(await syncIssue(stand.github, failed, "run-3")).toEqual({ action: "none", issue: 1 });
       expect(stand.issues[0].state).toBe("open");
 

@@ -406,6 +406,25 @@ describe("restore drill: safety", () => {
     const deleted = standIn.calls.filter((c) => c.method === "DELETE" && c.path.includes("/clusters/")).map((c) => c.path.split("/").pop());
     expect(deleted).toEqual(["drill-crashed", "drill-next"]);
   });
+
+  it("--cleanup-only deletes what the named run left, confirms it, and touches nothing else", async () => {
+    const tags = (runId: string) => [{ key: "purpose", value: "restore-drill" }, { key: "drill-run-id", value: runId }, { key: "drill-expires-at", value: new Date(Date.now() + 3_600_000).toISOString() }];
+    standIn.clusters.set("drill-k", { name: "drill-k", stateName: "IDLE", tags: tags("k") });
+    standIn.clusters.set("drill-other", { name: "drill-other", stateName: "IDLE", tags: tags("other") });
+    const run = await drill(["dev", "--cleanup-only", "--run-id", "k", ...FAST]);
+    expect(run.code).toBe(0);
+    expect(run.report.cleanup).toMatchObject({ confirmedGone: true, leftoversRemoved: ["drill-k"] });
+    expect(standIn.clusters.has("drill-k")).toBe(false);
+    expect(standIn.clusters.has("drill-other")).toBe(true);
+    expect(standIn.clusters.has(SOURCE)).toBe(true);
+    expect(standIn.writes().filter((c) => c.method === "POST")).toEqual([]);
+
+    // Nothing left (the drill cleaned up itself): nothing to do, exit 0.
+    standIn.calls.length = 0;
+    const again = await drill(["dev", "--cleanup-only", "--run-id", "k", ...FAST]);
+    expect(again.code).toBe(0);
+    expect(standIn.writes().filter((c) => c.path.includes("/clusters/"))).toEqual([]);
+  });
 });
 
 describe("Atlas Admin API client", () => {

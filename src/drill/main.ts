@@ -9,7 +9,7 @@ import { DEFAULT_COUNT_TOLERANCE } from "./counts";
 import { DrillRefusal } from "./errors";
 import { RUN_ID_PATTERN } from "./ownership";
 import { DRILL_EXIT, exitCodeOf, summaryMarkdown, type DrillReport } from "./report";
-import { runDrill, type DrillClock, type DrillSettings } from "./run";
+import { cleanUpRun, runDrill, type DrillClock, type DrillSettings } from "./run";
 import type { Verifier } from "./verify";
 
 /*
@@ -38,6 +38,7 @@ const USAGE = [
   "  --run-id <id>               names the cluster drill-<id> (default: $GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT, else local-<time>)",
   "  --no-verify                 skip the verification (seed plan, document counts): for a machine outside the VPC",
   "  --confirm-production        required for a production environment",
+  "  --cleanup-only              only delete what the run --run-id created, if anything is left, and confirm it is gone",
   `  --poll-interval-ms <ms>     between two looks at Atlas (default ${DEFAULTS.pollIntervalMs})`,
   `  --timeout-ms <ms>           total time limit up to a verified copy (default ${DEFAULTS.timeoutMs}, 3 h)`,
   `  --cleanup-timeout-ms <ms>   time limit of the delete and its confirmation (default ${DEFAULTS.cleanupTimeoutMs}, 45 min)`,
@@ -66,6 +67,7 @@ export interface DrillMainDeps {
 export async function main(argv: readonly string[], deps: DrillMainDeps): Promise<number> {
   let settings: DrillSettings;
   let reportFile: string;
+  let cleanupOnly: boolean;
   let client: AtlasAdminClient;
   try {
     const parsed = parseInvocation(argv, deps);
@@ -73,7 +75,7 @@ export async function main(argv: readonly string[], deps: DrillMainDeps): Promis
       USAGE.forEach(deps.stdout);
       return 0;
     }
-    ({ settings, reportFile } = parsed);
+    ({ settings, reportFile, cleanupOnly } = parsed);
     client = new AtlasAdminClient(atlasClientOptionsFromEnv(deps.env));
   } catch (error) {
     if (error instanceof DrillRefusal || error instanceof AtlasClientConfigError) {
@@ -84,13 +86,14 @@ export async function main(argv: readonly string[], deps: DrillMainDeps): Promis
     throw error;
   }
 
-  const report = await runDrill(settings, {
+  const drillDeps = {
     atlas: new AtlasResources(client),
     verifier: deps.verifier,
     clock: deps.clock,
     signal: deps.signal,
-    log: (line) => deps.stdout(`[drill] ${line}`),
-  });
+    log: (line: string) => deps.stdout(`[drill] ${line}`),
+  };
+  const report = cleanupOnly ? await cleanUpRun(settings, drillDeps) : await runDrill(settings, drillDeps);
   writeReport(report, reportFile, deps);
   const code = exitCodeOf(report);
   if (report.outcome === "refused") deps.stderr(`error: ${report.failure?.message}`);
@@ -108,7 +111,7 @@ function writeReport(report: DrillReport, reportFile: string, deps: DrillMainDep
 
 const usage = (message: string) => new DrillRefusal("UsageError", message);
 
-function parseInvocation(argv: readonly string[], deps: DrillMainDeps): { settings: DrillSettings; reportFile: string } | "help" {
+function parseInvocation(argv: readonly string[], deps: DrillMainDeps): { settings: DrillSettings; reportFile: string; cleanupOnly: boolean } | "help" {
   let parsed;
   try {
     parsed = parseArgs({
@@ -121,6 +124,7 @@ function parseInvocation(argv: readonly string[], deps: DrillMainDeps): { settin
         "run-id": { type: "string" },
         "no-verify": { type: "boolean", default: false },
         "confirm-production": { type: "boolean", default: false },
+        "cleanup-only": { type: "boolean", default: false },
         "poll-interval-ms": { type: "string", default: String(DEFAULTS.pollIntervalMs) },
         "timeout-ms": { type: "string", default: String(DEFAULTS.timeoutMs) },
         "cleanup-timeout-ms": { type: "string", default: String(DEFAULTS.cleanupTimeoutMs) },
@@ -152,8 +156,10 @@ function parseInvocation(argv: readonly string[], deps: DrillMainDeps): { settin
   if (values["project-id"] !== undefined && !/^[0-9a-f]{24}$/.test(values["project-id"])) {
     throw usage(`--project-id: got "${values["project-id"]}"; allowed: 24 hexadecimal digits`);
   }
+  if (values["cleanup-only"] && values["run-id"] === undefined && !deps.env.GITHUB_RUN_ID) throw usage("--cleanup-only needs --run-id (or GITHUB_RUN_ID): the run whose cluster to delete");
   return {
-    reportFile: path.resolve(deps.cwd, values["report-file"] ?? `drill-report-${environment}.json`),
+    cleanupOnly: values["cleanup-only"],
+    reportFile: path.resolve(deps.cwd, values["report-file"] ?? `drill-report-${environment}${values["cleanup-only"] ? "-cleanup" : ""}.json`),
     settings: {
       environment,
       production: config.production,

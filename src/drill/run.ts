@@ -87,6 +87,39 @@ interface Created {
   user?: string;
 }
 
+/**
+ * `--cleanup-only`: deletes what the run `settings.runId` created, if anything is left (its
+ * cluster, by name and tags, and its temporary user), and confirms it is gone. The workflow runs it
+ * in an always() step after the drill, for a drill process killed before its own clean-up ended.
+ */
+export async function cleanUpRun(settings: DrillSettings, deps: DrillDeps): Promise<DrillReport> {
+  const name = drillClusterName(settings.runId);
+  const report: DrillReport = {
+    environment: settings.environment,
+    runId: settings.runId,
+    outcome: "succeeded",
+    sourceCluster: settings.sourceCluster,
+    drillCluster: name,
+    times: { startedAt: iso(deps.clock.now()) },
+    verification: { skipped: true },
+    cleanup: { leftoversRemoved: [] },
+  };
+  try {
+    const projectId = settings.projectId ?? (await projectIdByName(settings.projectName, deps)).id;
+    report.projectId = projectId;
+    const cluster = await deps.atlas.cluster(projectId, name);
+    const created: Created = { user: verifierUsername(settings.runId), ...(cluster && drillRunIdOf(cluster) === settings.runId ? { cluster: name } : {}) };
+    await cleanUp(projectId, settings, deps, created, report);
+    if (created.cluster) report.cleanup.leftoversRemoved.push(name);
+  } catch (error) {
+    report.outcome = "failed";
+    report.failure = { step: "check", message: messageOf(error) };
+    report.cleanup.confirmedGone = false;
+    report.cleanup.error = messageOf(error);
+  }
+  return finish(report, deps);
+}
+
 /** Runs one drill and returns its report; never throws for an outcome (refusals included). */
 export async function runDrill(settings: DrillSettings, deps: DrillDeps): Promise<DrillReport> {
   const startedAt = deps.clock.now();
