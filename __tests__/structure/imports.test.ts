@@ -10,13 +10,13 @@ import ts from "typescript";
 
 /** The layers, lowest first: a file may import its own layer and those below it, never one above. */
 const LAYERS: readonly (readonly string[])[] = [
-  ["src/atlas", "src/network"],
+  ["src/atlas", "src/network", "src/atlas-api"],
   ["src/policy"],
   ["src/modules"],
   ["src/config"],
   ["src/environment"],
   ["src/seed", "src/hcl"],
-  ["src/stacks"],
+  ["src/stacks", "src/drill"],
   ["src/app.ts"],
   [".github/scripts", "main.ts"],
 ];
