@@ -9,7 +9,7 @@
  * Then it keeps one GitHub issue per environment (label `drift`, found by a marker in its body):
  * opened or updated while there is drift, closed with a comment once the environment is clean.
  *
- *   drift-report.ts plan-facts --environment <env> --stack <stack> --plan-exit <n> [--plan-json <file>] --out <file>
+ *   drift-report.ts plan-facts --environment <env> --stack <stack> --plan-exit <n> --dir <stack dir> --plan <planfile> --out <file>
  *   drift-report.ts seed-facts --environment <env> --seed-exit <n> [--seed-output <file>] --out <file>
  *   drift-report.ts sync --facts <dir>          (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_RUN_ID)
  *
@@ -23,6 +23,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT } from "../../src/seed/exit-codes";
 import { altersState, type ShownPlan, type ShownResourceChange } from "./plan-digest";
+import { showPlan } from "./plan-review";
 import { actionOf, headline, renderSummary, summarizePlan, type PlanAction, type PlanSummary } from "./plan-summary";
 
 export const DRIFT_LABEL = "drift";
@@ -245,7 +246,8 @@ async function cli(argv: readonly string[]): Promise<number> {
       environment: { type: "string", default: "" },
       stack: { type: "string", default: "" },
       "plan-exit": { type: "string" },
-      "plan-json": { type: "string" },
+      dir: { type: "string", default: "." },
+      plan: { type: "string" },
       "seed-exit": { type: "string" },
       "seed-output": { type: "string" },
       out: { type: "string" },
@@ -259,8 +261,10 @@ async function cli(argv: readonly string[]): Promise<number> {
     fs.writeFileSync(out, JSON.stringify(facts));
   };
   if (command === "plan-facts") {
-    const plan = present(values["plan-json"]) ? readJson<ShownPlan>(values["plan-json"]!) : undefined;
-    write(planFacts(values.environment, values.stack, wholeNumber("plan-exit", values["plan-exit"]), plan));
+    const planExitCode = wholeNumber("plan-exit", values["plan-exit"]);
+    // The plan JSON stays in this process's memory (plan-review.ts showPlan); only facts are written.
+    const planned = (planExitCode === 0 || planExitCode === 2) && values.plan !== undefined && present(path.join(values.dir, values.plan));
+    write(planFacts(values.environment, values.stack, planExitCode, planned ? showPlan(values.dir, values.plan!) : undefined));
     return 0;
   }
   if (command === "seed-facts") {

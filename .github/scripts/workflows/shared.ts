@@ -141,7 +141,7 @@ export function annotatePins(text: string): string {
 export const render = (workflow: object) => annotatePins(stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false }));
 
 /** The job that lists the environments of config/ for a matrix (outputs list, names, later). */
-export function listJob(mode: "deploy" | "pull-request", extra: Job = {}): Job {
+export function listJob(mode: "deploy" | "pull-request" | "ready", extra: Job = {}): Job {
   return {
     name: "list the environments (config/)",
     ...extra,

@@ -17,8 +17,8 @@ import { needsOf, stringsIn, WORKFLOW_DIR, type Job, type Workflow } from "./wor
 /** The list mode the `environments` job of `workflow` runs (`environments.ts deploy|pull-request`). */
 export function listMode(workflow: Workflow): ListMode {
   const run = workflow.jobs.environments?.steps.map((step) => step.run ?? "").find((text) => text.includes("environments.ts"));
-  const mode = /environments\.ts\s+(deploy|pull-request)\b/.exec(run ?? "")?.[1];
-  if (!mode) throw new Error(`${workflow.name}: no environments job running .github/scripts/environments.ts deploy|pull-request`);
+  const mode = /environments\.ts\s+(deploy|pull-request|ready)\b/.exec(run ?? "")?.[1];
+  if (!mode) throw new Error(`${workflow.name}: no environments job running .github/scripts/environments.ts deploy|pull-request|ready`);
   return mode as ListMode;
 }
 

@@ -14,8 +14,8 @@ export function environmentName(job: Job): string | undefined {
 export function ownerOf(
   githubEnvironment: string,
   environments: readonly PipelineEnvironment[],
-): { readonly environment: PipelineEnvironment; readonly purpose: "plan" | "deploy" | "seed" | "seed-approval" } | undefined {
-  for (const purpose of ["seed-approval", "plan", "deploy", "seed"] as const) {
+): { readonly environment: PipelineEnvironment; readonly purpose: "plan" | "deploy" | "seed" | "seed-approval" | "drill" } | undefined {
+  for (const purpose of ["seed-approval", "plan", "deploy", "seed", "drill"] as const) {
     const environment = environments.find((candidate) => githubEnvironment === `${candidate.name}-${purpose}`);
     if (environment) return { environment, purpose };
   }
@@ -81,7 +81,16 @@ export function appliesNotOfSavedPlan(workflow: Workflow): string[] {
 }
 
 /** Artifact and cache paths that could hold a plan file, plan JSON or state. */
-const ALLOWED_ARTIFACT_PATHS = [/\.md$/, /(^|\/)cdk\.tf\.json$/, /(^|\/)cdk\.tf$/, /(^|\/)manifest\.json$/];
+const ALLOWED_ARTIFACT_PATHS = [
+  /\.md$/,
+  /(^|\/)cdk\.tf\.json$/,
+  /(^|\/)cdk\.tf$/,
+  /(^|\/)manifest\.json$/,
+  // drift.yml: facts written by drift-report.ts (addresses, actions, attribute names; the plan stays in its memory).
+  /^drift-facts\/$/,
+  // drill.yml: the drill's report (times, RTO, RPO, counts; no credential).
+  /^drill-(report|cleanup)-\*\.json$/,
+];
 
 export function artifactsHoldingPlanOrState(workflow: Workflow): string[] {
   const problems: string[] = [];
@@ -132,7 +141,9 @@ export function jobsMixingEnvironments(workflow: Workflow, environments: readonl
     for (const role of roles) {
       if (role !== roleOf(owner.environment, owner.purpose)) problems.push(`${id}: assumes ${role} in ${name}, whose role is ${roleOf(owner.environment, owner.purpose) ?? "none"}`);
     }
-    if (secrets.length > 0 && owner.purpose !== "plan" && owner.purpose !== "deploy") problems.push(`${id}: reads secrets in ${name}, which holds none`);
+    if (secrets.length > 0 && owner.purpose !== "plan" && owner.purpose !== "deploy" && owner.purpose !== "drill") problems.push(`${id}: reads secrets in ${name}, which holds none`);
+    // <env>-drill holds the drill's Atlas key and nothing else.
+    if (owner.purpose === "drill") for (const secret of secrets.filter((candidate) => !/^ATLAS_DRILL_/.test(candidate))) problems.push(`${id}: reads secrets.${secret} in ${name}, which holds only the drill key`);
     // Nothing of another environment: no other file's roles, stacks or environment names in the job.
     const others = environments.filter((environment) => environment.name !== owner.environment.name);
     for (const { value } of stringsIn(job)) {
