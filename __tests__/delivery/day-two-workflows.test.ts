@@ -6,6 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { environmentList } from "../../.github/scripts/environments";
 import { DRILL_LIMITS } from "../../.github/scripts/workflows/drill";
 import { pipelineEnvironments } from "../../.github/scripts/pipeline";
 import { DEFAULTS as DRILL_DEFAULTS } from "../../src/drill/main";
@@ -94,6 +95,20 @@ describe("drill.yml and drift.yml: the shared properties, for environments set u
   it("make concrete jobs for every ready environment", () => {
     expect(Object.keys(drill.jobs).sort()).toEqual(["drill-dev", "drill-prod", "environments"]);
     expect(Object.keys(drift.jobs).sort()).toEqual(["environments", "plan-dev", "plan-prod", "report", "seed-plan-dev", "seed-plan-prod"]);
+  });
+
+  it("run only for environments set up for real: one without a runner label is left out", () => {
+    const mixed = temporaryDirectory("day-two-mixed");
+    try {
+      fs.copyFileSync(path.join(configDir, "dev.json"), path.join(mixed, "dev.json"));
+      const prod = { ...filledInEnvironment("prod"), production: true };
+      delete prod.ci.runnerLabel;
+      fs.writeFileSync(path.join(mixed, "prod.json"), JSON.stringify(prod));
+      expect(environmentList("deploy", mixed).map((entry) => entry.environment)).toEqual(["dev", "prod"]);
+      expect(environmentList("ready", mixed).map((entry) => entry.environment)).toEqual(["dev"]);
+    } finally {
+      fs.rmSync(mixed, { recursive: true, force: true });
+    }
   });
 
   it.each([["drill", drill], ["drift", drift]] as const)("hold in %s", (_name, workflow) => {
