@@ -101,7 +101,7 @@ describe("drill.yml and drift.yml: the shared properties, for environments set u
     const mixed = temporaryDirectory("day-two-mixed");
     try {
       fs.copyFileSync(path.join(configDir, "dev.json"), path.join(mixed, "dev.json"));
-      const prod = { ...filledInEnvironment("prod"), production: true };
+      const prod: Record<string, any> = { ...filledInEnvironment("prod"), production: true };
       delete prod.ci.runnerLabel;
       fs.writeFileSync(path.join(mixed, "prod.json"), JSON.stringify(prod));
       expect(environmentList("deploy", mixed).map((entry) => entry.environment)).toEqual(["dev", "prod"]);

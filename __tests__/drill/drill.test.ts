@@ -242,7 +242,7 @@ describe("restore drill: a failure at each step still deletes the cluster and co
       created: true,
       setup: () => {
         standIn.onCall = (call) => {
-          if (call.method === "POST" && call.path.endsWith("/clusters")) standIn.fail({ method: "GET", path: /\/clusters\/drill-f$/, status: 503, errorCode: "SERVICE_UNAVAILABLE", times: 1 });
+          if (call.method === "POST" && call.path.endsWith("/clusters")) standIn.fail({ method: "GET", path: /\/clusters\/drill-f$/, status: 503, errorCode: "SERVICE_UNAVAILABLE", times: 4 });
         };
       },
     },
@@ -432,6 +432,17 @@ describe("Atlas Admin API client", () => {
     const client = new AtlasAdminClient({ baseUrl: standIn.url, publicKey: PUBLIC_KEY, privateKey: PRIVATE_KEY });
     await expect(client.get<{ id: string }>(`/groups/byName/audio-pipeline-dev`)).resolves.toMatchObject({ id: standIn.projectId });
     expect(standIn.calls[0].accept).toBe("application/vnd.atlas.2023-01-01+json");
+  });
+
+  it("tries a GET again after a transient answer (429, 5xx), never a write", async () => {
+    const client = new AtlasAdminClient({ baseUrl: standIn.url, publicKey: PUBLIC_KEY, privateKey: PRIVATE_KEY, retryDelayMs: 1 });
+    standIn.fail({ method: "GET", path: /byName/, status: 429, errorCode: "RATE_LIMITED", times: 2 });
+    await expect(client.get(`/groups/byName/audio-pipeline-dev`)).resolves.toMatchObject({ id: standIn.projectId });
+    standIn.fail({ method: "POST", path: /\/clusters$/, status: 503, errorCode: "SERVICE_UNAVAILABLE", times: 1 });
+    await expect(client.post(`/groups/${standIn.projectId}/clusters`, { name: "drill-x" })).rejects.toThrow(/answered 503/);
+    expect(standIn.calls.filter((c) => c.method === "POST").length).toBe(1);
+    standIn.fail({ method: "GET", path: /byName/, status: 404, errorCode: "GROUP_NAME_NOT_FOUND", times: 1 });
+    await expect(client.get(`/groups/byName/audio-pipeline-dev`)).rejects.toThrow(/answered 404/);
   });
 
   it("names the call, the status and Atlas's error code on failure, never a key", async () => {

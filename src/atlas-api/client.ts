@@ -16,6 +16,8 @@ export const DEFAULT_ATLAS_BASE_URL = "https://cloud.mongodb.com";
 export const DEFAULT_API_VERSION = "2023-01-01";
 const API_PREFIX = "/api/atlas/v2";
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Answers worth asking again (rate limit, a gateway or the service briefly unavailable). */
+const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
 /** A call Atlas answered with an error status. */
 export class AtlasApiError extends Error {
@@ -44,6 +46,14 @@ export interface AtlasClientOptions {
   readonly privateKey: string;
   /** @default 30000 */
   readonly requestTimeoutMs?: number;
+  /**
+   * Further tries of a GET after a transient answer (429, 5xx) or no answer; writes are never
+   * repeated (a repeated create or restore could do the thing twice).
+   * @default 3
+   */
+  readonly getRetries?: number;
+  /** Wait before the n-th retry: n times this. @default 2000 */
+  readonly retryDelayMs?: number;
 }
 
 export interface RequestOptions {
@@ -61,18 +71,20 @@ export const ATLAS_ENV = {
 } as const;
 
 /** Options from the environment: keys required, base URL defaulting to the real service. */
-export function atlasClientOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): AtlasClientOptions {
+export function atlasClientOptionsFromEnv(env: Readonly<Record<string, string | undefined>>, overrides: Partial<AtlasClientOptions> = {}): AtlasClientOptions {
   const missing = [ATLAS_ENV.publicKey, ATLAS_ENV.privateKey].filter((name) => !env[name]);
   if (missing.length > 0) {
     throw new AtlasClientConfigError(`${missing.join(" and ")} must be set: the Atlas API key the drill signs in with (docs/operations.md, "Credentials")`);
   }
-  return { baseUrl: env[ATLAS_ENV.baseUrl] || DEFAULT_ATLAS_BASE_URL, publicKey: env[ATLAS_ENV.publicKey]!, privateKey: env[ATLAS_ENV.privateKey]! };
+  return { baseUrl: env[ATLAS_ENV.baseUrl] || DEFAULT_ATLAS_BASE_URL, publicKey: env[ATLAS_ENV.publicKey]!, privateKey: env[ATLAS_ENV.privateKey]!, ...overrides };
 }
 
 export class AtlasAdminClient {
   private readonly origin: string;
   private readonly digest: DigestClient;
   private readonly requestTimeoutMs: number;
+  private readonly getRetries: number;
+  private readonly retryDelayMs: number;
 
   constructor(options: AtlasClientOptions) {
     let url: URL;
@@ -87,6 +99,8 @@ export class AtlasAdminClient {
     this.origin = url.origin;
     this.digest = new DigestClient(options.publicKey, options.privateKey);
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.getRetries = options.getRetries ?? 3;
+    this.retryDelayMs = options.retryDelayMs ?? 2_000;
   }
 
   get<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -101,8 +115,20 @@ export class AtlasAdminClient {
     return this.request("DELETE", path, options);
   }
 
-  /** `path` is below /api/atlas/v2, e.g. `/groups/{groupId}/clusters`. */
+  /** `path` is below /api/atlas/v2, e.g. `/groups/{groupId}/clusters`. A GET is tried again after a transient failure. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once<T>(method, path, options);
+      } catch (error) {
+        const transient = !(error instanceof AtlasApiError) || TRANSIENT_STATUSES.has(error.status);
+        if (method !== "GET" || !transient || attempt >= this.getRetries) throw error;
+        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs * (attempt + 1)));
+      }
+    }
+  }
+
+  private async once<T>(method: string, path: string, options: RequestOptions): Promise<T> {
     const mediaType = `application/vnd.atlas.${options.version ?? DEFAULT_API_VERSION}+json`;
     const query = options.query ? `?${new URLSearchParams(Object.entries(options.query).map(([key, value]): [string, string] => [key, String(value)]))}` : "";
     const url = `${this.origin}${API_PREFIX}${path}${query}`;

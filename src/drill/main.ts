@@ -76,7 +76,8 @@ export async function main(argv: readonly string[], deps: DrillMainDeps): Promis
       return 0;
     }
     ({ settings, reportFile, cleanupOnly } = parsed);
-    client = new AtlasAdminClient(atlasClientOptionsFromEnv(deps.env));
+    // Retries of a transient GET wait a tenth of the poll interval per try (at most 5 s).
+    client = new AtlasAdminClient(atlasClientOptionsFromEnv(deps.env, { retryDelayMs: Math.min(5_000, Math.ceil(settings.pollIntervalMs / 10)) }));
   } catch (error) {
     if (error instanceof DrillRefusal || error instanceof AtlasClientConfigError) {
       deps.stderr(`error: ${error.message}`);
