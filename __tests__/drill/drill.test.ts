@@ -445,6 +445,13 @@ describe("Atlas Admin API client", () => {
     await expect(client.get(`/groups/byName/audio-pipeline-dev`)).rejects.toThrow(/answered 404/);
   });
 
+  it("a read-only client refuses a write before sending anything", async () => {
+    const client = new AtlasAdminClient({ baseUrl: standIn.url, publicKey: PUBLIC_KEY, privateKey: PRIVATE_KEY, readOnly: true });
+    await expect(client.get(`/groups/byName/audio-pipeline-dev`)).resolves.toMatchObject({ id: standIn.projectId });
+    await expect(client.delete(`/groups/${standIn.projectId}/clusters/audio-pipeline-dev`)).rejects.toThrow(/^refusing DELETE \/api\/atlas\/v2\/groups\/\w+\/clusters\/audio-pipeline-dev: this client is read-only$/);
+    expect(standIn.calls.map((c) => c.method)).toEqual(["GET"]);
+  });
+
   it("names the call, the status and Atlas's error code on failure, never a key", async () => {
     const client = new AtlasAdminClient({ baseUrl: standIn.url, publicKey: PUBLIC_KEY, privateKey: "wrong-private-key" });
     const error = await client.get(`/groups/byName/audio-pipeline-dev`).catch((e: unknown) => e);

@@ -54,6 +54,12 @@ export interface AtlasClientOptions {
   readonly getRetries?: number;
   /** Wait before the n-th retry: n times this. @default 2000 */
   readonly retryDelayMs?: number;
+  /**
+   * Refuse every method but GET before anything is sent: for read-only tools (the doctor), so
+   * that "it never writes" is a property of the client, not of each caller.
+   * @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 export interface RequestOptions {
@@ -85,6 +91,7 @@ export class AtlasAdminClient {
   private readonly requestTimeoutMs: number;
   private readonly getRetries: number;
   private readonly retryDelayMs: number;
+  private readonly readOnly: boolean;
 
   constructor(options: AtlasClientOptions) {
     let url: URL;
@@ -101,6 +108,7 @@ export class AtlasAdminClient {
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.getRetries = options.getRetries ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 2_000;
+    this.readOnly = options.readOnly ?? false;
   }
 
   get<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -117,6 +125,7 @@ export class AtlasAdminClient {
 
   /** `path` is below /api/atlas/v2, e.g. `/groups/{groupId}/clusters`. A GET is tried again after a transient failure. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    if (this.readOnly && method !== "GET") throw new AtlasClientConfigError(`refusing ${method} ${API_PREFIX}${path}: this client is read-only`);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.once<T>(method, path, options);
