@@ -89,7 +89,7 @@ function drillJob(): Job {
         name: "Upload the drill report (RTO, RPO, steps; no secret)",
         if: "${{ always() }}",
         uses: ACTIONS.uploadArtifact.ref,
-        with: { name: `drill-report-${environment}`, path: "drill-report-*.json\ndrill-cleanup-*.json\n", "if-no-files-found": "ignore", "retention-days": 400 },
+        with: { name: `drill-report-${environment}`, path: "drill-report-*.json\ndrill-cleanup-*.json\n", "if-no-files-found": "ignore", "retention-days": 90 },
       },
     ],
   };
