@@ -105,7 +105,7 @@ function expectDeletedAndConfirmed(run: Run, runId: string) {
 }
 
 describe("restore drill: a passing drill", () => {
-  it("creates drill-<run id> like the source, restores the latest completed snapshot, verifies, records RTO/RPO, deletes it and confirms", async () => {
+  it("creates drill-<run id> like the source, restores the latest completed snapshot (not a fallback one), verifies, records RTO/RPO, deletes it and confirms", async () => {
     let request: VerificationRequest | undefined;
     const run = await drill(["dev", "--run-id", "t1", ...FAST], {
       verifier: async (r) => {

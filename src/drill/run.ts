@@ -241,7 +241,9 @@ async function pointInTime(settings: DrillSettings, deps: DrillDeps, projectId: 
 }
 
 async function latestSnapshot(deps: DrillDeps, projectId: string, source: ClusterDescription): Promise<RestorePoint> {
-  const completed = (await deps.atlas.snapshots(projectId, source.name)).filter((snapshot: Snapshot) => snapshot.status === "completed");
+  // A fallback snapshot (Atlas's retry after a failed one) "may contain inconsistent data" (Atlas
+  // docs, "Restore from a Scheduled or On-Demand Snapshot"): a drill proves the regular ones.
+  const completed = (await deps.atlas.snapshots(projectId, source.name)).filter((snapshot: Snapshot) => snapshot.status === "completed" && snapshot.snapshotType !== "fallback");
   const latest = completed.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
   if (!latest) {
     throw new DrillRefusal("NoCompletedSnapshot", `cluster "${source.name}" has no completed snapshot yet; allowed: an environment whose backups have taken one (the first comes within hours of the deploy)`);

@@ -57,7 +57,7 @@ export interface StandInOptions {
   readonly projectId?: string;
   /** The environment's own cluster. */
   readonly source?: Partial<StandInCluster> & { name: string };
-  readonly snapshots?: { id: string; createdAt: string; status: string }[];
+  readonly snapshots?: { id: string; createdAt: string; status: string; snapshotType?: string }[];
   readonly restoreWindowDays?: number;
   /** Reads of a new cluster before it is IDLE. @default 2 */
   readonly readsToIdle?: number;
@@ -85,7 +85,7 @@ export class AtlasStandIn {
   readonly projectId: string;
   private readonly server: http.Server;
   private readonly nonces = new Set<string>();
-  private snapshots: { id: string; createdAt: string; status: string }[];
+  private snapshots: { id: string; createdAt: string; status: string; snapshotType?: string }[];
   private readonly options: StandInOptions;
   url = "";
 
@@ -111,6 +111,7 @@ export class AtlasStandIn {
       { id: "6571e3a5f1c2d3e4a5b60001", createdAt: "2026-12-07T21:00:00Z", status: "completed" },
       { id: "6571e3a5f1c2d3e4a5b60002", createdAt: "2026-12-08T03:00:00Z", status: "completed" },
       { id: "6571e3a5f1c2d3e4a5b60003", createdAt: "2026-12-08T09:00:00Z", status: "inProgress" },
+      { id: "6571e3a5f1c2d3e4a5b60004", createdAt: "2026-12-08T04:00:00Z", status: "completed", snapshotType: "fallback" },
     ];
     this.server = http.createServer((request, response) => this.handle(request, response));
   }
@@ -222,7 +223,7 @@ export class AtlasStandIn {
       }
     }
     if ((match = new RegExp(`^${group}/clusters/([^/]+)/backup/snapshots$`).exec(path)) && method === "GET") {
-      return list(this.snapshots.map((s) => ({ ...s, type: "replicaSet", snapshotType: "scheduled", frequencyType: "hourly", mongodVersion: "7.0.14", replicaSetName: match![1], storageSizeBytes: 1048576, links: [] })));
+      return list(this.snapshots.map((s) => ({ snapshotType: "scheduled", ...s, type: "replicaSet", frequencyType: "hourly", mongodVersion: "7.0.14", replicaSetName: match![1], storageSizeBytes: 1048576, links: [] })));
     }
     if ((match = new RegExp(`^${group}/clusters/([^/]+)/backup/schedule$`).exec(path)) && method === "GET") {
       return send(200, { clusterName: match[1], restoreWindowDays: this.options.restoreWindowDays ?? 7, referenceHourOfDay: 3, policies: [] });
