@@ -285,10 +285,19 @@ describe("restore drill: a failure at each step still deletes the cluster and co
     expectDeletedAndConfirmed(run, "w");
   });
 
-  it("a delete Atlas refuses: exit 3, the report and the error say the cluster may remain", async () => {
+  it("a delete Atlas refuses once is asked again: the cluster is still deleted and confirmed gone", async () => {
+    standIn.fail({ method: "DELETE", path: /\/clusters\/drill-r$/, status: 503, errorCode: "SERVICE_UNAVAILABLE", times: 1 });
+    const run = await drill(["dev", "--run-id", "r", ...FAST]);
+    expect(run.code).toBe(0);
+    expect(standIn.calls.filter((c) => c.method === "DELETE" && c.path.endsWith("/clusters/drill-r")).length).toBe(2);
+    expectDeletedAndConfirmed(run, "r");
+  });
+
+  it("a delete Atlas keeps refusing: exit 3 after three tries, the report and the error say the cluster may remain", async () => {
     standIn.fail({ method: "DELETE", path: /\/clusters\/drill-d$/, status: 500, errorCode: "UNEXPECTED_ERROR" });
     const run = await drill(["dev", "--run-id", "d", ...FAST]);
     expect(run.code).toBe(3);
+    expect(standIn.calls.filter((c) => c.method === "DELETE" && c.path.endsWith("/clusters/drill-d")).length).toBe(3);
     expect(run.report.cleanup).toMatchObject({ confirmedGone: false, error: expect.stringMatching(/^delete-cluster: Atlas Admin API DELETE .*drill-d answered 500 UNEXPECTED_ERROR/) });
     expect(run.out.join("\n")).toMatch(/CLEAN-UP FAILED: .*delete drill-d by hand/);
     expect(run.summary).toMatch(/clean-up \| FAILED/);

@@ -370,11 +370,7 @@ async function cleanUp(projectId: string, settings: DrillSettings, deps: DrillDe
     if (created.cluster) {
       assertDrillTarget(created.cluster, settings.sourceCluster, drillClusterName(settings.runId));
       deps.log(`deleting ${created.cluster}`);
-      await step("delete-cluster", () => deps.atlas.deleteCluster(projectId, created.cluster!)).catch(async (error) => {
-        // A create that Atlas accepted but answered badly, or a delete already under way: look before failing.
-        const cluster = await deps.atlas.cluster(projectId, created.cluster!);
-        if (cluster && cluster.stateName !== "DELETING") throw error;
-      });
+      await deleteOwnCluster(projectId, created.cluster, deps, settings.pollIntervalMs, cleanupDeadline);
       await waitUntilGone(projectId, created.cluster, deps, settings.pollIntervalMs, cleanupDeadline);
       report.times.deletedAt = iso(deps.clock.now());
       deps.log(`${created.cluster} is gone`);
@@ -384,6 +380,27 @@ async function cleanUp(projectId: string, settings: DrillSettings, deps: DrillDe
     report.cleanup.confirmedGone = false;
     report.cleanup.error = messageOf(error);
     deps.log(`CLEAN-UP FAILED: ${report.cleanup.error}; delete ${created.cluster} by hand (docs/operations.md)`);
+  }
+}
+
+const DELETE_ATTEMPTS = 3;
+
+/**
+ * Asks Atlas to delete the cluster; after a refusal it looks: a cluster already deleting or gone
+ * is done, otherwise it asks again (a cluster left behind bills by the hour), up to three times.
+ */
+async function deleteOwnCluster(projectId: string, name: string, deps: DrillDeps, pollIntervalMs: number, deadline: number) {
+  const never = new AbortController().signal;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step("delete-cluster", () => deps.atlas.deleteCluster(projectId, name));
+    } catch (error) {
+      const cluster = await deps.atlas.cluster(projectId, name);
+      if (!cluster || cluster.stateName === "DELETING") return;
+      if (attempt >= DELETE_ATTEMPTS || deps.clock.now() >= deadline) throw error;
+      deps.log(`delete of ${name} refused (${messageOf(error)}); asking again`);
+      await deps.clock.sleep(Math.min(pollIntervalMs, Math.max(0, deadline - deps.clock.now())), never);
+    }
   }
 }
 
