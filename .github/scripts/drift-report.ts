@@ -23,10 +23,12 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT } from "../../src/seed/exit-codes";
 import { altersState, type ShownPlan, type ShownResourceChange } from "./plan-digest";
+import { GitHubIssues, syncEnvironmentIssue, type IssueAction, type IssueKind } from "./github-issues";
 import { showPlan } from "./plan-review";
 import { actionOf, headline, renderSummary, summarizePlan, type PlanAction, type PlanSummary } from "./plan-summary";
 
 export const DRIFT_LABEL = "drift";
+export { GitHubIssues, type IssueAction } from "./github-issues";
 
 /** What one environment's night found. `error`: a plan failed, so nothing is known. */
 export type DriftState = "drift" | "pending" | "clean" | "error";
@@ -149,83 +151,18 @@ export function renderReport(inputs: DriftInputs): EnvironmentReport {
   return { environment: plan.environment, state, markdown: out.join("\n") };
 }
 
-/** The few GitHub REST calls the report makes; the base URL comes from GITHUB_API_URL. */
-export class GitHubIssues {
-  constructor(
-    private readonly apiUrl: string,
-    private readonly repository: string,
-    private readonly token: string,
-  ) {}
+/** The drift issues: label `drift`, one per environment. */
+export const DRIFT_ISSUES: IssueKind = {
+  label: { name: DRIFT_LABEL, color: "d93f0b", description: "Infrastructure changed outside Terraform (nightly drift report)" },
+  marker: issueMarker,
+  title: (environment) => `Drift in ${environment}: changed outside Terraform`,
+  closing: (environment, runUrl) => `No drift any more in \`${environment}\` (run ${runUrl}). Closing.`,
+};
 
-  private async call<T>(method: string, route: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.apiUrl.replace(/\/+$/, "")}/repos/${this.repository}${route}`, {
-      method,
-      headers: {
-        Accept: "application/vnd.github+json",
-        Authorization: `Bearer ${this.token}`,
-        "X-GitHub-Api-Version": "2022-11-28",
-        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`GitHub ${method} /repos/${this.repository}${route} answered ${response.status}: ${text.slice(0, 200)}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-
-  openDriftIssues(): Promise<{ number: number; body?: string | null; pull_request?: unknown }[]> {
-    return this.call("GET", `/issues?state=open&labels=${DRIFT_LABEL}&per_page=100`);
-  }
-
-  async ensureLabel(): Promise<void> {
-    try {
-      await this.call("GET", `/labels/${DRIFT_LABEL}`);
-    } catch {
-      await this.call("POST", "/labels", { name: DRIFT_LABEL, color: "d93f0b", description: "Infrastructure changed outside Terraform (nightly drift report)" });
-    }
-  }
-
-  create(title: string, body: string): Promise<{ number: number }> {
-    return this.call("POST", "/issues", { title, body, labels: [DRIFT_LABEL] });
-  }
-
-  update(issue: number, body: string): Promise<unknown> {
-    return this.call("PATCH", `/issues/${issue}`, { body });
-  }
-
-  comment(issue: number, body: string): Promise<unknown> {
-    return this.call("POST", `/issues/${issue}/comments`, { body });
-  }
-
-  close(issue: number): Promise<unknown> {
-    return this.call("PATCH", `/issues/${issue}`, { state: "closed", state_reason: "completed" });
-  }
-}
-
-export type IssueAction = "opened" | "updated" | "closed" | "none";
-
-/** Keeps one issue per environment in step with its report; an error leaves the issue as it is. */
-export async function syncIssue(github: GitHubIssues, report: EnvironmentReport, runUrl: string): Promise<{ action: IssueAction; issue?: number }> {
-  const open = (await github.openDriftIssues()).filter((issue) => !issue.pull_request && (issue.body ?? "").includes(issueMarker(report.environment)));
-  const [existing, ...duplicates] = open.map((issue) => issue.number).sort((a, b) => a - b);
-  if (report.state === "drift") {
-    if (existing !== undefined) {
-      await github.update(existing, report.markdown);
-      return { action: "updated", issue: existing };
-    }
-    await github.ensureLabel();
-    const created = await github.create(`Drift in ${report.environment}: changed outside Terraform`, report.markdown);
-    return { action: "opened", issue: created.number };
-  }
-  if ((report.state === "clean" || report.state === "pending") && existing !== undefined) {
-    for (const issue of [existing, ...duplicates]) {
-      await github.comment(issue, `No drift any more in \`${report.environment}\` (run ${runUrl}). Closing.`);
-      await github.close(issue);
-    }
-    return { action: "closed", issue: existing };
-  }
-  return { action: "none", ...(existing === undefined ? {} : { issue: existing }) };
+/** Keeps one drift issue per environment in step with its report; an error leaves the issue as it is. */
+export function syncIssue(github: GitHubIssues, report: EnvironmentReport, runUrl: string): Promise<{ action: IssueAction; issue?: number }> {
+  const attention = report.state === "drift" ? "open" : report.state === "error" ? "unknown" : "clear";
+  return syncEnvironmentIssue(github, DRIFT_ISSUES, { environment: report.environment, attention, body: report.markdown }, runUrl);
 }
 
 function readJson<T>(file: string): T {

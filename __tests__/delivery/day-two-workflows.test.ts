@@ -93,7 +93,7 @@ function drillProblems(workflow: Workflow): string[] {
 
 describe("drill.yml and drift.yml: the shared properties, for environments set up for real", () => {
   it("make concrete jobs for every ready environment", () => {
-    expect(Object.keys(drill.jobs).sort()).toEqual(["drill-dev", "drill-prod", "environments"]);
+    expect(Object.keys(drill.jobs).sort()).toEqual(["drill-dev", "drill-prod", "environments", "report"]);
     expect(Object.keys(drift.jobs).sort()).toEqual(["environments", "plan-dev", "plan-prod", "report", "seed-plan-dev", "seed-plan-prod"]);
   });
 
@@ -154,9 +154,10 @@ describe("drift.yml: its only write permission is issues: write, and it holds no
   });
 });
 
-describe("drill.yml: no AWS role, no write permission, a clean-up whatever happens, and a job that outlives the drill", () => {
+describe("drill.yml: no AWS role, only the report job may write (issues), a clean-up whatever happens, and a job that outlives the drill", () => {
   it("holds", () => {
-    expect(writePermissions(drill)).toEqual([]);
+    expect(writePermissions(drill)).toEqual(["report: issues"]);
+    expect(Object.values(drill.jobs).filter((job) => stringsIn(job).some(({ value }) => /\bsecrets\./.test(value))).map((job) => job.environment)).toEqual(["dev-drill", "prod-drill"]);
     expect(drillProblems(drill)).toEqual([]);
     expect(drill.on).toMatchObject({ schedule: [{ cron: expect.any(String) }], workflow_dispatch: { inputs: { environment: {}, at: {}, confirm_production: { type: "boolean", default: false } } } });
     expect(drill.jobs["drill-prod"].environment).toBe("prod-drill");

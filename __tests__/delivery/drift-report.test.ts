@@ -3,10 +3,9 @@
  * pending changes; and one issue per environment kept in step against a loopback stand-in of the
  * GitHub REST API: opened on drift, updated while it lasts, closed once clean, left alone on error.
  */
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
-import { classify, GitHubIssues, issueMarker, planFacts, renderReport, syncIssue, type DriftInputs } from "../../.github/scripts/drift-report";
+import { classify, issueMarker, planFacts, renderReport, syncIssue, type DriftInputs } from "../../.github/scripts/drift-report";
 import type { ShownPlan } from "../../.github/scripts/plan-digest";
+import { gitHubStandIn } from "./support/github-stand-in";
 
 const clusterDrift = {
   address: "mongodbatlas_advanced_cluster.cluster",
@@ -82,62 +81,6 @@ describe("drift report: drift apart from pending changes", () => {
     expect(report.markdown).not.toContain('"b"');
   });
 });
-
-interface Issue {
-  number: number;
-  title: string;
-  body: string;
-  state: string;
-  labels: string[];
-  comments: string[];
-}
-
-/** A loopback stand-in of the GitHub REST issues API for one repository. */
-async function gitHubStandIn() {
-  const issues: Issue[] = [];
-  const labels = new Set<string>();
-  const calls: string[] = [];
-  const server = http.createServer((request, response) => {
-    let text = "";
-    request.on("data", (chunk: Buffer) => (text += chunk));
-    request.on("end", () => {
-      const url = new URL(request.url ?? "/", "http://127.0.0.1");
-      const body = text ? JSON.parse(text) : undefined;
-      calls.push(`${request.method} ${url.pathname}`);
-      const send = (status: number, value?: unknown) => {
-        response.writeHead(status, { "Content-Type": "application/json" });
-        response.end(value === undefined ? "" : JSON.stringify(value));
-      };
-      if (request.headers.authorization !== "Bearer test-token") return send(401, { message: "Bad credentials" });
-      const base = "/repos/o/r";
-      let match: RegExpExecArray | null;
-      if (request.method === "GET" && url.pathname === `${base}/issues`) {
-        return send(200, issues.filter((i) => i.state === url.searchParams.get("state") && i.labels.includes(url.searchParams.get("labels") ?? "")));
-      }
-      if (request.method === "GET" && (match = /^\/repos\/o\/r\/labels\/(.+)$/.exec(url.pathname))) return labels.has(match[1]) ? send(200, { name: match[1] }) : send(404, { message: "Not Found" });
-      if (request.method === "POST" && url.pathname === `${base}/labels`) {
-        labels.add(body.name);
-        return send(201, body);
-      }
-      if (request.method === "POST" && url.pathname === `${base}/issues`) {
-        if (!body.labels.every((label: string) => labels.has(label))) return send(422, { message: "label missing" });
-        const issue = { number: issues.length + 1, title: body.title, body: body.body, state: "open", labels: body.labels, comments: [] };
-        issues.push(issue);
-        return send(201, issue);
-      }
-      if ((match = /^\/repos\/o\/r\/issues\/(\d+)(\/comments)?$/.exec(url.pathname))) {
-        const issue = issues.find((i) => i.number === Number(match![1]))!;
-        if (match[2]) issue.comments.push(body.body);
-        else Object.assign(issue, body);
-        return send(200, issue);
-      }
-      return send(404, { message: "Not Found" });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { issues, calls, github: new GitHubIssues(url, "o/r", "test-token"), stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 describe("drift report: one issue per environment", () => {
   it("opens it on drift (with the label), updates it while drift lasts, closes it once clean, per environment", async () => {

@@ -2,7 +2,8 @@
  * drill.yml: the monthly restore drill of every environment set up for real (and one by hand):
  * environments (the `ready` list, from config/ at run time) -> drill: one matrix entry per
  * environment, on that environment's self-hosted runner, under its <env>-drill environment, which
- * holds only the drill's Atlas key. No AWS role, no GitHub write permission.
+ * holds only the drill's Atlas key. No AWS role. Then one report job, without credentials and with
+ * only `issues: write`, keeps one issue per environment whose drill did not pass.
  */
 import { githubEnvironmentName } from "../../../src/environment/names";
 import { ACTIONS, checkout, environmentEnv, fromMatrix, header, install, listJob, render, setupNode, value, WORKFLOW_ENV, type Job } from "./shared";
@@ -95,6 +96,25 @@ function drillJob(): Job {
   };
 }
 
+function reportJob(): Job {
+  return {
+    name: "report: one issue per environment whose drill did not pass",
+    needs: ["environments", "drill"],
+    if: "${{ !cancelled() && needs.environments.outputs.list != '[]' }}",
+    "runs-on": "ubuntu-24.04",
+    "timeout-minutes": 10,
+    // The only write permission of the workflow; no cloud credential in this job.
+    permissions: { contents: "read", issues: "write" },
+    steps: [
+      checkout,
+      setupNode,
+      install,
+      { uses: ACTIONS.downloadArtifact.ref, with: { pattern: "drill-report-*", path: "drill-reports", "merge-multiple": true } },
+      { name: "Open, update or close each environment's drill issue", env: { GITHUB_TOKEN: "${{ github.token }}" }, run: "npx tsx .github/scripts/drill-report.ts sync --reports drill-reports" },
+    ],
+  };
+}
+
 export function drillWorkflow(): string {
   const workflow = {
     name: "drill",
@@ -110,7 +130,7 @@ export function drillWorkflow(): string {
     },
     permissions: {},
     env: WORKFLOW_ENV,
-    jobs: { environments: listJob("ready"), drill: drillJob() },
+    jobs: { environments: listJob("ready"), drill: drillJob(), report: reportJob() },
   };
   return (
     header([
