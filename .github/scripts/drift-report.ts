@@ -23,7 +23,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT } from "../../src/seed/exit-codes";
 import { altersState, type ShownPlan, type ShownResourceChange } from "./plan-digest";
-import { GitHubIssues, syncEnvironmentIssue, type IssueAction, type IssueKind } from "./github-issues";
+import { gitHubFromEnv, runReportCli, syncEnvironmentIssue, type GitHubIssues, type IssueAction, type IssueKind } from "./github-issues";
 import { showPlan } from "./plan-review";
 import { actionOf, headline, renderSummary, summarizePlan, type PlanAction, type PlanSummary } from "./plan-summary";
 
@@ -210,10 +210,8 @@ async function cli(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (command === "sync") {
-    const { GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_SERVER_URL, GITHUB_RUN_ID, GITHUB_STEP_SUMMARY } = process.env;
-    if (!GITHUB_TOKEN || !GITHUB_REPOSITORY) throw new Error("GITHUB_TOKEN and GITHUB_REPOSITORY must be set");
-    const github = new GitHubIssues(GITHUB_API_URL || "https://api.github.com", GITHUB_REPOSITORY, GITHUB_TOKEN);
-    const runUrl = `${GITHUB_SERVER_URL || "https://github.com"}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID ?? ""}`;
+    const { github, runUrl } = gitHubFromEnv(process.env);
+    const { GITHUB_STEP_SUMMARY } = process.env;
     const files = fs.existsSync(values.facts) ? fs.readdirSync(values.facts, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")) : [];
     const facts = files.map((file) => readJson<PlanFacts | SeedFacts>(path.join(values.facts, file)));
     const plans = facts.filter((fact): fact is PlanFacts => "planExitCode" in fact).sort((a, b) => a.environment.localeCompare(b.environment));
@@ -232,12 +230,4 @@ async function cli(argv: readonly string[]): Promise<number> {
   throw new Error(`unknown command ${JSON.stringify(command)}; allowed: plan-facts, seed-facts, sync`);
 }
 
-if (require.main === module) {
-  cli(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      process.stderr.write(`::error title=Drift report::${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runReportCli("Drift report", cli);

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { exitCodeOf, summaryMarkdown, type DrillReport } from "../../src/drill/report";
-import { GitHubIssues, syncEnvironmentIssue, type EnvironmentState, type IssueKind } from "./github-issues";
+import { gitHubFromEnv, runReportCli, syncEnvironmentIssue, type EnvironmentState, type IssueKind } from "./github-issues";
 
 export const DRILL_LABEL = "restore-drill";
 
@@ -42,10 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values } = parseArgs({ args: rest, options: { reports: { type: "string", default: "drill-reports" } } });
   if (command !== "sync") throw new Error(`unknown command ${JSON.stringify(command)}; allowed: sync`);
-  const { GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_SERVER_URL, GITHUB_RUN_ID } = process.env;
-  if (!GITHUB_TOKEN || !GITHUB_REPOSITORY) throw new Error("GITHUB_TOKEN and GITHUB_REPOSITORY must be set");
-  const github = new GitHubIssues(GITHUB_API_URL || "https://api.github.com", GITHUB_REPOSITORY, GITHUB_TOKEN);
-  const runUrl = `${GITHUB_SERVER_URL || "https://github.com"}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID ?? ""}`;
+  const { github, runUrl } = gitHubFromEnv(process.env);
   const files = fs.existsSync(values.reports) ? fs.readdirSync(values.reports, { recursive: true, encoding: "utf8" }).filter((name) => /(^|\/)drill-report-[^/]+\.json$/.test(name)) : [];
   for (const file of files.sort()) {
     const report = JSON.parse(fs.readFileSync(path.join(values.reports, file), "utf8")) as DrillReport;
@@ -55,12 +52,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      process.stderr.write(`::error title=Drill report::${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runReportCli("Drill report", main);

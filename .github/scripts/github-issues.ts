@@ -100,3 +100,24 @@ export async function syncEnvironmentIssue(github: GitHubIssues, kind: IssueKind
   }
   return { action: "none", ...(existing === undefined ? {} : { issue: existing }) };
 }
+
+/** The client and the run's link from the workflow's environment (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_RUN_ID). */
+export function gitHubFromEnv(env: Readonly<Record<string, string | undefined>>): { readonly github: GitHubIssues; readonly runUrl: string } {
+  const { GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_SERVER_URL, GITHUB_RUN_ID } = env;
+  if (!GITHUB_TOKEN || !GITHUB_REPOSITORY) throw new Error("GITHUB_TOKEN and GITHUB_REPOSITORY must be set");
+  return {
+    github: new GitHubIssues(GITHUB_API_URL || "https://api.github.com", GITHUB_REPOSITORY, GITHUB_TOKEN),
+    runUrl: `${GITHUB_SERVER_URL || "https://github.com"}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID ?? ""}`,
+  };
+}
+
+/** Runs a report script's main, and turns a thrown error into one ::error line and exit 1. */
+export function runReportCli(title: string, main: (argv: readonly string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      process.stderr.write(`::error title=${title}::${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

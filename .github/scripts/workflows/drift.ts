@@ -5,6 +5,7 @@
  * with no cloud credential and only `issues: write` joins them and keeps one issue per environment.
  */
 import { githubEnvironmentName } from "../../../src/environment/names";
+import { issueReportJob } from "./issue-report-job";
 import {
   ACTIONS,
   ATLAS_ENV,
@@ -108,26 +109,14 @@ export function driftWorkflow(): string {
       env: { ...environmentEnv(fromMatrix), AWS_REGION: value(fromMatrix, "region") },
       steps: [checkout, setupNode, install, awsCredentials("seed", fromMatrix, LIMITS.seedPlan.sessionSeconds), { name: "seed plan (never writes), reduced to facts", run: SEED_SCRIPT }, upload("seed")],
     },
-    report: {
+    report: issueReportJob({
       name: "report: one issue per drifted environment",
       needs: ["environments", "plan", "seed-plan"],
-      if: "${{ !cancelled() && needs.environments.outputs.list != '[]' }}",
-      "runs-on": "ubuntu-24.04",
-      "timeout-minutes": 10,
-      // The only write permission of the workflow; no cloud credential in this job.
-      permissions: { contents: "read", issues: "write" },
-      steps: [
-        checkout,
-        setupNode,
-        install,
-        { uses: ACTIONS.downloadArtifact.ref, with: { pattern: "drift-*", path: FACTS_DIR, "merge-multiple": true } },
-        {
-          name: "Open, update or close each environment's drift issue",
-          env: { GITHUB_TOKEN: "${{ github.token }}" },
-          run: `npx tsx .github/scripts/drift-report.ts sync --facts ${FACTS_DIR}`,
-        },
-      ],
-    },
+      artifacts: "drift-*",
+      directory: FACTS_DIR,
+      stepName: "Open, update or close each environment's drift issue",
+      run: `npx tsx .github/scripts/drift-report.ts sync --facts ${FACTS_DIR}`,
+    }),
   };
   const workflow = {
     name: "drift",

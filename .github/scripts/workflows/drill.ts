@@ -6,6 +6,7 @@
  * only `issues: write`, keeps one issue per environment whose drill did not pass.
  */
 import { githubEnvironmentName } from "../../../src/environment/names";
+import { issueReportJob } from "./issue-report-job";
 import { ACTIONS, checkout, environmentEnv, fromMatrix, header, install, listJob, render, setupNode, value, WORKFLOW_ENV, type Job } from "./shared";
 
 export const DRILL_FILE = "drill.yml";
@@ -97,22 +98,14 @@ function drillJob(): Job {
 }
 
 function reportJob(): Job {
-  return {
+  return issueReportJob({
     name: "report: one issue per environment whose drill did not pass",
     needs: ["environments", "drill"],
-    if: "${{ !cancelled() && needs.environments.outputs.list != '[]' }}",
-    "runs-on": "ubuntu-24.04",
-    "timeout-minutes": 10,
-    // The only write permission of the workflow; no cloud credential in this job.
-    permissions: { contents: "read", issues: "write" },
-    steps: [
-      checkout,
-      setupNode,
-      install,
-      { uses: ACTIONS.downloadArtifact.ref, with: { pattern: "drill-report-*", path: "drill-reports", "merge-multiple": true } },
-      { name: "Open, update or close each environment's drill issue", env: { GITHUB_TOKEN: "${{ github.token }}" }, run: "npx tsx .github/scripts/drill-report.ts sync --reports drill-reports" },
-    ],
-  };
+    artifacts: "drill-report-*",
+    directory: "drill-reports",
+    stepName: "Open, update or close each environment's drill issue",
+    run: "npx tsx .github/scripts/drill-report.ts sync --reports drill-reports",
+  });
 }
 
 export function drillWorkflow(): string {
