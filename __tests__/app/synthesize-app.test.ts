@@ -5,7 +5,7 @@ import { ConfigError } from "../../src/config/config-issue";
 import { environmentFiles } from "../../src/config/load-environment";
 import { resolveEnvironments } from "../../src/environment/resolve";
 import { placeholderFields } from "../../src/config/placeholders";
-import { committedConfigJson, synthesizedFiles, writeConfigFile } from "../support/config-files";
+import { committedConfigJson, expectedStacks, synthesizedFiles, writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/temporary-directory";
 
 let workspace: string;
@@ -15,14 +15,14 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
 describe("synthesizeApp, the code path `npm run synth` and `cdktf synth` run", () => {
-  it("writes one stack named audio-pipeline-<env> per environment file, and a manifest", () => {
+  it("writes one stack named audio-pipeline-<env> per environment file and one audio-pipeline-bootstrap-<account> per AWS account, and a manifest", () => {
     const outdir = path.join(workspace, "out");
-    const expected = environmentFiles("config").map((file) => `audio-pipeline-${path.basename(file, ".json")}`);
+    const expected = expectedStacks("config");
     const result = synthesizeApp({ configDir: "config", outdir });
     expect(result.stacks).toEqual(expected);
     expect(synthesizedFiles(outdir).sort()).toEqual(expected.map((stack) => path.join("stacks", stack, "cdk.tf.json")).sort());
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-    expect(Object.keys(manifest.stacks)).toEqual(expected);
+    expect(Object.keys(manifest.stacks).sort()).toEqual([...expected].sort());
   });
 
   it("has no warning to print for the committed files, and one line naming the files that still hold placeholders", () => {
@@ -83,7 +83,7 @@ describe("synthesizeApp, the code path `npm run synth` and `cdktf synth` run", (
     const outdir = path.join(workspace, "out");
     writeConfigFile(configDir, "dev", committedConfigJson("dev"));
     synthesizeApp({ configDir, outdir });
-    expect(synthesizedFiles(outdir)).toHaveLength(1);
+    expect(synthesizedFiles(outdir)).toHaveLength(expectedStacks(configDir).length);
 
     writeConfigFile(configDir, "prod", { ...committedConfigJson("prod"), region: "mars-1" });
     expect(() => synthesizeApp({ configDir, outdir })).toThrow(ConfigError);

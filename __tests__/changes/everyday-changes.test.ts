@@ -133,24 +133,28 @@ describe("everyday changes, each one file, need no test edit", () => {
     expect(affected).toEqual(
       expect.arrayContaining(["__tests__/app/synthesize-app.test.ts", "__tests__/seed/declared-shape.test.ts", "__tests__/stack/prod-stack.test.ts", "__tests__/config/bad-input-catalogue.test.ts"]),
     );
-    // Asynchronously: a worker blocked for the child's minute cannot answer vitest's own calls
-    // (its "Timeout calling onTaskUpdate" errors fail the run on a loaded machine).
-    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--maxWorkers=1", ...affected], {
-        cwd: copy,
-        // The copy's real-Terraform and MongoDB tests are not what this checks: no mirror, no server.
-        env: { ...process.env, TF_PLUGIN_MIRROR: path.join(copy, "no-mirror"), MONGODB_TEST_URI: "", CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
-      child.on("error", reject);
-      child.on("close", (status) => resolve({ status, stdout, stderr }));
+    // Asynchronous: the child run takes over a minute, and a worker blocked that long in spawnSync
+    // misses vitest's own RPC deadline (60 s), which fails the whole run with "Timeout calling onTaskUpdate".
+    const run = await spawnAsync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--maxWorkers=1", ...affected], {
+      cwd: copy,
+      // The copy's real-Terraform and MongoDB tests are not what this checks: no mirror, no server.
+      env: { ...process.env, TF_PLUGIN_MIRROR: path.join(copy, "no-mirror"), MONGODB_TEST_URI: "", CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" },
     });
     const summary = `${run.stdout}${run.stderr}`.split("\n").filter((line) => /Tests |FAIL|×/.test(line)).join("\n");
     expect(run.status, summary).toBe(0);
     expect(summary).toMatch(/Tests\s+\d+ passed/);
   }, 120_000);
 });
+
+/** spawnSync's result, without blocking the worker while the child runs. */
+function spawnAsync(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}

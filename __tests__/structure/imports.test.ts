@@ -15,7 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["src/modules"],
   ["src/config"],
   ["src/environment"],
-  ["src/seed", "src/hcl"],
+  ["src/seed", "src/hcl", "src/bootstrap"],
   ["src/stacks", "src/drill"],
   ["src/app.ts"],
   [".github/scripts", "main.ts"],

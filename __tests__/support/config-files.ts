@@ -1,6 +1,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { synthesizeApp } from "../../src/app";
+import { environmentFiles } from "../../src/config/load-environment";
+import { resolveEnvironments } from "../../src/environment/resolve";
+import { bootstrapStackName } from "../../src/environment/names";
+
+/** The stacks a synth of `configDir` writes: one per environment file, then one bootstrap stack per AWS account. */
+export function expectedStacks(configDir = "config"): string[] {
+  const environments = environmentFiles(configDir).map((file) => `audio-pipeline-${path.basename(file, ".json")}`);
+  const accounts = [...new Set(resolveEnvironments(configDir).map(({ config }) => config.aws.accountId))].sort();
+  return [...environments, ...accounts.map(bootstrapStackName)];
+}
 
 /** The committed dev file as plain JSON, to derive variants from. */
 export function committedConfigJson(name: string): Record<string, any> {
@@ -45,7 +55,13 @@ export function deployableConfigJson(name: string): Record<string, any> {
     clientSecurityGroups: { api: "sg-0a1b2c3d4e5f60718", worker: "sg-0a1b2c3d4e5f60719" },
   };
   config.state = { bucket: `audio-pipeline-terraform-state-${name}` };
-  config.ci = { ...config.ci, planRoleArn: role("plan"), deployRoleArn: role("deploy"), runnerLabel: "audio-pipeline-vpc" };
+  config.ci = {
+    ...config.ci,
+    planRoleArn: role("plan"),
+    deployRoleArn: role("deploy"),
+    breakGlassRoleArn: `arn:aws:iam::${account}:role/audio-pipeline-break-glass`,
+    runnerLabel: "audio-pipeline-vpc",
+  };
   config.database = { ...config.database, appRoleArn: role("app"), seederRoleArn: role("seeder") };
   if (config.monitoring?.alertEmails) config.monitoring.alertEmails = ["database-oncall@audio-pipeline.internal"];
   return config;

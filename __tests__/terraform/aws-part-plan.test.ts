@@ -182,9 +182,15 @@ const CHECKS_BY_TYPE: Record<string, { readonly name: string; readonly check: (v
         const root = `arn:aws:iam::${view.config.aws.accountId}:root`;
         for (const key of view.changes("aws_kms_key")) {
           const statements = view.keyPolicy(key.address);
-          const rootActions = statements.filter((statement) => principalsOf(statement).includes(root)).flatMap(actionsOf);
-          expect(rootActions, key.address).toContain("kms:PutKeyPolicy");
-          expect(rootActions.filter(isCryptographic), key.address).toEqual([]);
+          const rootStatements = statements.filter((statement) => principalsOf(statement).includes(root));
+          expect(rootStatements.flatMap(actionsOf), key.address).toContain("kms:PutKeyPolicy");
+          // The root stands for named roles only: every root statement carries an aws:PrincipalArn list.
+          for (const statement of rootStatements) {
+            const named = ((statement.Condition as JsonObject | undefined)?.ArnEquals as JsonObject | undefined)?.["aws:PrincipalArn"];
+            expect(named, `${key.address} ${String(statement.Sid)}`).toEqual(expect.arrayContaining([view.config.ci.deployRoleArn]));
+            // Using the key through the root (publishing a test message) only through a service.
+            if (actionsOf(statement).some(isCryptographic)) expect((statement.Condition as JsonObject).StringEquals, key.address).toHaveProperty(["kms:ViaService"]);
+          }
           expect(statements.flatMap(actionsOf), key.address).not.toContain("kms:*");
           expect(statements.filter((statement) => principalsOf(statement).includes("*")), key.address).toEqual([]);
           // The deploy role can always change the key's policy again (KMS refuses a policy that locks its caller out).
@@ -308,7 +314,14 @@ const CHECKS_BY_TYPE: Record<string, { readonly name: string; readonly check: (v
           expect(after.block_public_policy).toBe(true);
           const document = JSON.parse(String(after.policy)) as { Statement: JsonObject[] };
           const readers = [readerOf[String(view.after(secret).name)], config.ci.planRoleArn, config.ci.deployRoleArn];
-          expect(document.Statement).toEqual([
+          const administrators = [config.ci.deployRoleArn, ...(config.ci.breakGlassRoleArn ? [config.ci.breakGlassRoleArn] : [])];
+          expect(document.Statement.find((statement) => statement.Sid === "OnlyNamedAdministratorsChangeIt")).toMatchObject({
+            Effect: "Deny",
+            Principal: "*",
+            Action: expect.arrayContaining(["secretsmanager:DeleteSecret", "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy"]),
+            Condition: { ArnNotEquals: { "aws:PrincipalArn": administrators } },
+          });
+          expect(document.Statement.filter((statement) => statement.Sid !== "OnlyNamedAdministratorsChangeIt")).toEqual([
             {
               Sid: "OnlyItsReadersGetTheValue",
               Effect: "Deny",

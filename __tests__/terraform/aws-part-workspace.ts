@@ -32,7 +32,7 @@ import {
   type ResourceChange,
   type TerraformVersion,
 } from "../support/terraform-runner";
-import { CONFIG_DIR, synthesizeStacks } from "./synthesized-stacks";
+import { CONFIG_DIR, synthesizeBootstrapStacks, synthesizeStacks } from "./synthesized-stacks";
 
 /** Provider local names the AWS part keeps: aws, and Terraform's built-in provider (terraform_data). */
 export const KEPT_PROVIDERS = ["aws", "terraform"];
@@ -55,9 +55,18 @@ export interface PlannedStack {
   readonly hcl: string;
 }
 
+/** One bootstrap stack as planned: the app's JSON and its module (the JSON without the backend). */
+export interface PlannedBootstrapStack {
+  readonly name: string;
+  readonly json: TerraformJson;
+  readonly awsPart: AwsPartResult;
+}
+
 /** What the shared workspace found; plain JSON, so that it can pass between workers. */
 export interface SharedAwsPartRun {
   readonly stacks: readonly PlannedStack[];
+  /** The bootstrap stacks (AWS only: planned whole, as JSON modules beside the environment stacks). */
+  readonly bootstraps: readonly PlannedBootstrapStack[];
   /** Stacks whose AWS part could not be prepared, with the reason (their tests fail with it). */
   readonly preparationErrors: Readonly<Record<string, string>>;
   readonly version: { readonly text: string; readonly json: TerraformVersion };
@@ -74,7 +83,7 @@ export interface SharedAwsPartRun {
 export type SharedAwsPartOutcome = { readonly ok: true; readonly run: SharedAwsPartRun } | { readonly ok: false; readonly error: string };
 
 /** Each stack's AWS part and its reviewer HCL; a stack that cannot be prepared is left out, with the reason. */
-function prepare(): { stacks: PlannedStack[]; preparationErrors: Record<string, string>; hclError?: string } {
+function prepare(): { stacks: PlannedStack[]; bootstraps: PlannedBootstrapStack[]; preparationErrors: Record<string, string>; hclError?: string } {
   const synthesized = synthesizeStacks();
   const stacks: PlannedStack[] = [];
   const preparationErrors: Record<string, string> = {};
@@ -107,7 +116,21 @@ function prepare(): { stacks: PlannedStack[]; preparationErrors: Record<string, 
     }
     stacks.push({ name: stack.name, config: stack.config, json: stack.json, awsPart, hcl });
   }
-  return { stacks, preparationErrors, ...(hclError ? { hclError } : {}) };
+  const bootstraps: PlannedBootstrapStack[] = [];
+  for (const { name, json } of synthesizeBootstrapStacks()) {
+    try {
+      // The whole stack is AWS: toAwsPart only drops the backend (a child module cannot have one).
+      const awsPart = toAwsPart(json, { keepProviders: KEPT_PROVIDERS });
+      // allowed_account_ids needs the caller's account, which offline planning never asks AWS for
+      // (skip_requesting_account_id): the guard is for real deploys; offline it only fails the plan.
+      const providers = (awsPart.config.provider as JsonObject | undefined)?.aws;
+      for (const block of Array.isArray(providers) ? providers : []) delete (block as JsonObject).allowed_account_ids;
+      bootstraps.push({ name, json, awsPart });
+    } catch (error) {
+      preparationErrors[name] = message(error);
+    }
+  }
+  return { stacks, bootstraps, preparationErrors, ...(hclError ? { hclError } : {}) };
 }
 
 /**
@@ -117,18 +140,20 @@ function prepare(): { stacks: PlannedStack[]; preparationErrors: Record<string, 
  */
 async function runTerraform(available: { readonly terraform: string; readonly mirror: string }): Promise<SharedAwsPartRun> {
   const prepared = prepare();
-  if (prepared.hclError) return { ...(await runTerraformOn(available, prepared.stacks, ["json"])), preparationErrors: prepared.preparationErrors, hclError: prepared.hclError };
+  const { bootstraps, preparationErrors } = prepared;
+  if (prepared.hclError) return { ...(await runTerraformOn(available, prepared.stacks, bootstraps, ["json"])), preparationErrors, hclError: prepared.hclError };
   try {
-    return { ...(await runTerraformOn(available, prepared.stacks, ["json", "hcl"])), preparationErrors: prepared.preparationErrors };
+    return { ...(await runTerraformOn(available, prepared.stacks, bootstraps, ["json", "hcl"])), preparationErrors };
   } catch (error) {
     const hclError = error instanceof Error ? error.message : String(error);
-    return { ...(await runTerraformOn(available, prepared.stacks, ["json"])), preparationErrors: prepared.preparationErrors, hclError };
+    return { ...(await runTerraformOn(available, prepared.stacks, bootstraps, ["json"])), preparationErrors, hclError };
   }
 }
 
 async function runTerraformOn(
   available: { readonly terraform: string; readonly mirror: string },
   stacks: readonly PlannedStack[],
+  bootstraps: readonly PlannedBootstrapStack[],
   formats: readonly ("json" | "hcl")[],
 ): Promise<Omit<SharedAwsPartRun, "preparationErrors">> {
   const files: Record<string, Json> = {};
@@ -147,6 +172,14 @@ async function runTerraformOn(
       outputs[rootOutputName(module, output)] = { value: `\${module.${module}.${output}}`, sensitive: (body as JsonObject).sensitive === true };
     }
   }
+  for (const { name, awsPart } of bootstraps) {
+    const module = moduleName(name, "json");
+    modules[module] = { source: `./${module}` };
+    files[`${module}/main.tf.json`] = withAwsOfflineSettings(awsPart.config);
+    for (const [output, body] of Object.entries((awsPart.config.output ?? {}) as JsonObject)) {
+      outputs[rootOutputName(module, output)] = { value: `\${module.${module}.${output}}`, sensitive: (body as JsonObject).sensitive === true };
+    }
+  }
   const workspace = TerraformWorkspace.create({
     name: "aws-parts",
     terraform: available.terraform,
@@ -160,7 +193,7 @@ async function runTerraformOn(
     const installedAs = fs.existsSync(installed) && fs.lstatSync(installed).isSymbolicLink() ? `a symlink to ${fs.readlinkSync(installed)}` : "a copy";
     const { diagnostics, plan } = await workspace.validatedPlan();
     const timings = workspace.timings.map(({ command, durationMs }) => `${command} ${(durationMs / 1000).toFixed(1)}s`).join(", ");
-    return { stacks, version, dir: workspace.dir, installedAs, diagnostics, plan, timings };
+    return { stacks, bootstraps, version, dir: workspace.dir, installedAs, diagnostics, plan, timings };
   } finally {
     workspace.dispose();
   }
