@@ -31,6 +31,11 @@ export interface SynthesisResult {
   readonly warnings: readonly string[];
   /** The one line about committed placeholders, when any file still holds one. */
   readonly placeholderNotice?: string;
+  /**
+   * Every stack of the app as a construct, in the order of `stacks`: for tools that read the
+   * construct tree (the reviewer HCL's block schema) of whatever stacks the app makes.
+   */
+  readonly constructs: readonly TerraformStack[];
 }
 
 /** Error annotations (policy or construct validation) that stopped a synth. */
@@ -80,7 +85,7 @@ function synthesizeAll(configDir: string, outdir: string, hcl: boolean): Synthes
     const names = stacks.map((stack) => stack.node.id);
     publish(staging, outdir, names);
     updateReviewerHcl({ outdir, stacks, write: hcl });
-    return { stacks: names, warnings, placeholderNotice: placeholderNotice(environments) };
+    return { stacks: names, warnings, placeholderNotice: placeholderNotice(environments), constructs: stacks };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@ import { ConfigError } from "../../src/config/config-issue";
 import { environmentFiles } from "../../src/config/load-environment";
 import { resolveEnvironments } from "../../src/environment/resolve";
 import { placeholderFields } from "../../src/config/placeholders";
-import { committedConfigJson, expectedStacks, synthesizedFiles, writeConfigFile } from "../support/config-files";
+import { committedConfigJson, expectedStacks, setField, synthesizedFiles, writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/temporary-directory";
 
 let workspace: string;
@@ -60,9 +60,9 @@ describe("synthesizeApp, the code path `npm run synth` and `cdktf synth` run", (
     writeConfigFile(configDir, "dev", dev);
     const staging = committedConfigJson("dev");
     staging.environment = "staging";
-    staging.atlas.projectName = "audio-pipeline-dev";
-    staging.connectionSecret.seederName = "audio-pipeline-dev/mongodb-uri";
-    staging.state = { bucket: dev.state.bucket, key: "audio-pipeline-dev/terraform.tfstate" };
+    setField(staging, "atlas.projectName", "audio-pipeline-dev");
+    setField(staging, "connectionSecret.seederName", "audio-pipeline-dev/mongodb-uri");
+    staging.state = { bucket: dev.state?.bucket ?? "audio-pipeline-dev-terraform-state", key: "audio-pipeline-dev/terraform.tfstate" };
     const stagingFile = writeConfigFile(configDir, "staging", staging);
     const devFile = path.join(configDir, "dev.json");
     const error = catchError(() => synthesizeApp({ configDir, outdir: path.join(workspace, "out") }));
@@ -96,10 +96,10 @@ describe("synthesizeApp, the code path `npm run synth` and `cdktf synth` run", (
     const configDir = path.join(workspace, "config");
     const dev = committedConfigJson("dev");
     dev.region = "mars-1";
-    dev.atlas.tier = "M2";
+    setField(dev, "atlas.tier", "M2");
     writeConfigFile(configDir, "dev", dev);
     const prod = committedConfigJson("prod");
-    prod.network.privateSubnetIds = [];
+    setField(prod, "network.privateSubnetIds", []);
     writeConfigFile(configDir, "prod", prod);
     const error = catchError(() => synthesizeApp({ configDir, outdir: path.join(workspace, "out") }));
     expect(error).toBeInstanceOf(ConfigError);

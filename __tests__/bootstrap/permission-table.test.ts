@@ -87,9 +87,13 @@ describe("the permission table", () => {
     expect(() => buildBootstrapStacks(app, [{ config: scope.config, stack }])).toThrow(/aws_lambda_function, which src\/bootstrap\/permission-table\.ts has no entry for/);
   });
 
-  it("names a provider source file for every type, a reason for every '*', and only Read or List actions as reads", async () => {
+  it("names the provider source files read (file and commit) for every type, a reason for every '*', and only Read or List actions as reads", async () => {
     for (const [type, entry] of Object.entries(PERMISSION_TABLE)) {
-      expect(entry.source, type).toMatch(/^[a-z0-9]+\/[a-z0-9_]+\.go$/);
+      expect(entry.sources.length, type).toBeGreaterThan(0);
+      for (const source of entry.sources) {
+        expect(source.file, type).toMatch(/^[a-z0-9]+\/[a-z0-9_]+\.go$/);
+        expect(source.commit, type).toMatch(/^[0-9a-f]{40}$/);
+      }
       for (const grant of [...entry.grants, ...EC2_TAGGING]) {
         const resources = grant.resources(scopes[0]);
         if (resources.includes("*")) expect(grant.unscoped, `${type}: ${grant.actions.join(", ")}`).toMatch(/\w{10,}/);

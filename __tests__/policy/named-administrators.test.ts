@@ -42,10 +42,6 @@ describe.each(environments.map((environment) => [environment.config.environment,
   const keys = [...access.keys.keys()];
   const secrets = [...access.secrets.keys()];
 
-  it("names a break-glass role (config/*.json set ci.breakGlassRoleArn)", () => {
-    expect(breakGlass).toMatch(/^arn:aws:iam::\d{12}:role\//);
-  });
-
   it.each(Object.entries(administrators))("%s administers every key and every secret (delete, re-policy, rewrite)", (_who, caller) => {
     for (const key of keys) expect(access.canAdministerKey(caller, key), key).toBe(true);
     for (const secret of secrets) for (const action of SECRET_ADMINISTRATION) expect(access.onSecret(caller, secret, action), `${secret} ${action}`).toBe(true);

@@ -10,7 +10,7 @@ import ts from "typescript";
 
 /** The layers, lowest first: a file may import its own layer and those below it, never one above. */
 const LAYERS: readonly (readonly string[])[] = [
-  ["src/atlas", "src/network", "src/atlas-api"],
+  ["src/atlas", "src/network", "src/terraform", "src/atlas-api"],
   ["src/policy"],
   ["src/modules"],
   ["src/config"],

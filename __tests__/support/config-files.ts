@@ -66,3 +66,18 @@ export function deployableConfigJson(name: string): Record<string, any> {
   if (config.monitoring?.alertEmails) config.monitoring.alertEmails = ["database-oncall@audio-pipeline.internal"];
   return config;
 }
+
+/**
+ * Sets a dotted field of a raw environment file, creating the blocks on the way: the test then
+ * works whether or not the file has that optional block (`atlas`, `monitoring`, ...).
+ */
+export function setField(config: Record<string, any>, dotted: string, value: unknown): Record<string, any> {
+  const keys = dotted.split(".");
+  let node = config;
+  for (const key of keys.slice(0, -1)) {
+    if (node[key] === undefined) node[key] = {};
+    node = node[key];
+  }
+  node[keys[keys.length - 1]] = value;
+  return config;
+}

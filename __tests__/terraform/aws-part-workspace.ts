@@ -21,9 +21,7 @@ import { inject } from "vitest";
 import type { EnvironmentConfig } from "../../src/config/environment-config";
 import { blockSchemaOf } from "../../src/hcl/block-schema";
 import { renderHcl } from "../../src/hcl/render-hcl";
-import { resolveEnvironments } from "../../src/environment/resolve";
 import { toAwsPart, type AwsPartResult, type Json, type JsonObject, type TerraformJson } from "../support/aws-part";
-import { synthesizeEnvironment } from "../support/stacks";
 import {
   withAwsOfflineSettings,
   TerraformWorkspace,
@@ -32,7 +30,8 @@ import {
   type ResourceChange,
   type TerraformVersion,
 } from "../support/terraform-runner";
-import { CONFIG_DIR, synthesizeBootstrapStacks, synthesizeStacks } from "./synthesized-stacks";
+import { BOOTSTRAP_STACK_PREFIX } from "../../src/environment/names";
+import { synthesizeEveryStack } from "./synthesized-stacks";
 
 /** Provider local names the AWS part keeps: aws, and Terraform's built-in provider (terraform_data). */
 export const KEPT_PROVIDERS = ["aws", "terraform"];
@@ -49,7 +48,8 @@ const rootOutputName = (module: string, output: string) => `${module}__${output}
 /** One stack as planned: the app's JSON, its environment file's config, its AWS part and that part's HCL. */
 export interface PlannedStack {
   readonly name: string;
-  readonly config: EnvironmentConfig;
+  /** The environment file's config, for a stack made from one (other stacks have none). */
+  readonly config?: EnvironmentConfig;
   readonly json: TerraformJson;
   readonly awsPart: AwsPartResult;
   readonly hcl: string;
@@ -84,7 +84,8 @@ export type SharedAwsPartOutcome = { readonly ok: true; readonly run: SharedAwsP
 
 /** Each stack's AWS part and its reviewer HCL; a stack that cannot be prepared is left out, with the reason. */
 function prepare(): { stacks: PlannedStack[]; bootstraps: PlannedBootstrapStack[]; preparationErrors: Record<string, string>; hclError?: string } {
-  const synthesized = synthesizeStacks();
+  // Every stack the app makes (environments and bootstraps): each one's AWS part and HCL are checked.
+  const synthesized = synthesizeEveryStack();
   const stacks: PlannedStack[] = [];
   const preparationErrors: Record<string, string> = {};
   const message = (error: unknown) => (error instanceof Error ? error.stack ?? error.message : String(error));
@@ -92,7 +93,7 @@ function prepare(): { stacks: PlannedStack[]; bootstraps: PlannedBootstrapStack[
   let schema: ReturnType<typeof blockSchemaOf> | undefined;
   try {
     // The renderer's block schema comes from the constructs (the app's JSON does not say which keys are blocks).
-    schema = blockSchemaOf(resolveEnvironments(CONFIG_DIR).map((environment) => synthesizeEnvironment(environment).stack));
+    schema = blockSchemaOf(synthesized.map((stack) => stack.construct));
   } catch (error) {
     hclError = message(error);
   }
@@ -101,6 +102,10 @@ function prepare(): { stacks: PlannedStack[]; bootstraps: PlannedBootstrapStack[
     try {
       // terraform_data (the IAM propagation waits) is built into Terraform: it needs no provider, so it stays.
       awsPart = toAwsPart(stack.json, { keepProviders: KEPT_PROVIDERS });
+      // allowed_account_ids needs the caller's account, which offline planning never asks AWS for
+      // (skip_requesting_account_id): the guard is for real deploys; offline it only fails the plan.
+      const providers = (awsPart.config.provider as JsonObject | undefined)?.aws;
+      for (const block of Array.isArray(providers) ? providers : []) delete (block as JsonObject).allowed_account_ids;
       const missing = awsPart.variablesWithoutDefault.filter((name) => PLAN_VARIABLE_VALUES[name] === undefined);
       if (missing.length > 0) throw new Error(`add realistic plan values for ${missing.join(", ")} to PLAN_VARIABLE_VALUES`);
     } catch (error) {
@@ -114,22 +119,10 @@ function prepare(): { stacks: PlannedStack[]; bootstraps: PlannedBootstrapStack[
     } catch (error) {
       hclError ??= `${stack.name}: ${message(error)}`;
     }
-    stacks.push({ name: stack.name, config: stack.config, json: stack.json, awsPart, hcl });
+    stacks.push({ name: stack.name, ...(stack.config ? { config: stack.config } : {}), json: stack.json, awsPart, hcl });
   }
-  const bootstraps: PlannedBootstrapStack[] = [];
-  for (const { name, json } of synthesizeBootstrapStacks()) {
-    try {
-      // The whole stack is AWS: toAwsPart only drops the backend (a child module cannot have one).
-      const awsPart = toAwsPart(json, { keepProviders: KEPT_PROVIDERS });
-      // allowed_account_ids needs the caller's account, which offline planning never asks AWS for
-      // (skip_requesting_account_id): the guard is for real deploys; offline it only fails the plan.
-      const providers = (awsPart.config.provider as JsonObject | undefined)?.aws;
-      for (const block of Array.isArray(providers) ? providers : []) delete (block as JsonObject).allowed_account_ids;
-      bootstraps.push({ name, json, awsPart });
-    } catch (error) {
-      preparationErrors[name] = message(error);
-    }
-  }
+  // The bootstrap stacks are AWS only: planned whole, as the same JSON and HCL modules as the others.
+  const bootstraps = stacks.filter(({ name }) => name.startsWith(BOOTSTRAP_STACK_PREFIX)).map(({ name, json, awsPart }) => ({ name, json, awsPart }));
   return { stacks, bootstraps, preparationErrors, ...(hclError ? { hclError } : {}) };
 }
 
@@ -168,14 +161,6 @@ async function runTerraformOn(
       files[`${module}/${file}`] = content;
     }
     const module = moduleName(name, "json");
-    for (const [output, body] of Object.entries((awsPart.config.output ?? {}) as JsonObject)) {
-      outputs[rootOutputName(module, output)] = { value: `\${module.${module}.${output}}`, sensitive: (body as JsonObject).sensitive === true };
-    }
-  }
-  for (const { name, awsPart } of bootstraps) {
-    const module = moduleName(name, "json");
-    modules[module] = { source: `./${module}` };
-    files[`${module}/main.tf.json`] = withAwsOfflineSettings(awsPart.config);
     for (const [output, body] of Object.entries((awsPart.config.output ?? {}) as JsonObject)) {
       outputs[rootOutputName(module, output)] = { value: `\${module.${module}.${output}}`, sensitive: (body as JsonObject).sensitive === true };
     }

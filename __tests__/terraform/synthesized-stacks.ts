@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { TerraformStack } from "cdktf";
 import { synthesizeApp } from "../../src/app";
 import { resolveEnvironments } from "../../src/environment/resolve";
 import type { EnvironmentConfig } from "../../src/config/environment-config";
@@ -17,47 +18,64 @@ export interface SynthesizedStack {
   readonly json: TerraformJson;
 }
 
+/** Any stack the app writes, with its environment file's config when it comes from one. */
+export interface AppStack {
+  readonly name: string;
+  readonly config?: EnvironmentConfig;
+  readonly json: TerraformJson;
+  readonly construct: TerraformStack;
+}
+
+/**
+ * Runs the real app (synthesizeApp) on config/ into a temp dir, reads EVERY stack's cdk.tf.json
+ * (whatever stacks the app makes, environment stacks or others), and removes the temp dir.
+ */
+export function synthesizeEveryStack(): readonly AppStack[] {
+  everyStack ??= synthesizeEveryStackOnce();
+  return everyStack;
+}
+
+/** One synth per test worker, shared by the files that read the committed stacks (read-only: frozen). */
+let everyStack: readonly AppStack[] | undefined;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function synthesizeEveryStackOnce(): readonly AppStack[] {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "aws-part-synth-"));
+  try {
+    const { stacks, constructs } = synthesizeApp({ configDir: CONFIG_DIR, outdir });
+    const environments = resolveEnvironments(CONFIG_DIR);
+    return stacks.map((name, index) => {
+      const environment = environments.find(({ config }) => stackName(config.environment) === name);
+      const file = path.join(outdir, "stacks", name, "cdk.tf.json");
+      const json = deepFreeze(JSON.parse(fs.readFileSync(file, "utf8")) as TerraformJson);
+      return { name, json, construct: constructs[index], ...(environment ? { config: environment.config } : {}) };
+    });
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** The stacks of the environment files in config/, each paired with its validated config. */
+export function synthesizeStacks(): SynthesizedStack[] {
+  return synthesizeEveryStack().flatMap(({ name, config, json }) => (config ? [{ name, config, json }] : []));
+}
+
 /** A bootstrap stack as the app writes it (one per AWS account; it belongs to no single environment file). */
 export interface SynthesizedBootstrapStack {
   readonly name: string;
   readonly json: TerraformJson;
 }
 
-let synthesized: { environments: SynthesizedStack[]; bootstraps: SynthesizedBootstrapStack[] } | undefined;
-
-/**
- * Runs the real app (synthesizeApp) on config/ into a temp dir, reads every stack's cdk.tf.json,
- * and removes the temp dir. Each environment stack is paired with its environment file's
- * validated config; the bootstrap stacks come apart. Memoized per worker (callers get copies).
- */
-function synthesizeAll(): { environments: SynthesizedStack[]; bootstraps: SynthesizedBootstrapStack[] } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "aws-part-synth-"));
-  try {
-    const { stacks } = synthesizeApp({ configDir: CONFIG_DIR, outdir });
-    const environments = resolveEnvironments(CONFIG_DIR);
-    const read = (name: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as TerraformJson;
-    const bootstraps = stacks.filter((name) => name.startsWith(BOOTSTRAP_STACK_PREFIX)).map((name) => ({ name, json: read(name) }));
-    const environmentStacks = stacks
-      .filter((name) => !name.startsWith(BOOTSTRAP_STACK_PREFIX))
-      .map((name) => {
-        const environment = environments.find(({ config }) => stackName(config.environment) === name);
-        if (!environment) throw new Error(`no environment file in config/ produced stack ${name}`);
-        return { name, config: environment.config, json: read(name) };
-      });
-    return { environments: environmentStacks, bootstraps };
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-/** Every environment stack of config/, as the app writes it. */
-export function synthesizeStacks(): SynthesizedStack[] {
-  synthesized ??= synthesizeAll();
-  return structuredClone(synthesized.environments);
-}
-
-/** Every bootstrap stack of config/, as the app writes it. */
+/** Every bootstrap stack of config/, as the app writes it; copies, so a caller may adapt one (e.g. for an offline plan). */
 export function synthesizeBootstrapStacks(): SynthesizedBootstrapStack[] {
-  synthesized ??= synthesizeAll();
-  return structuredClone(synthesized.bootstraps);
+  return synthesizeEveryStack()
+    .filter(({ name }) => name.startsWith(BOOTSTRAP_STACK_PREFIX))
+    .map(({ name, json }) => ({ name, json: structuredClone(json) as TerraformJson }));
 }
