@@ -8,6 +8,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AtlasAdminClient, AtlasApiError } from "../../src/atlas-api/client";
+import { environmentFiles } from "../../src/config/load-environment";
+import { resolveEnvironment } from "../../src/environment/resolve";
 import { compareCounts } from "../../src/drill/counts";
 import { main, type DrillMainDeps } from "../../src/drill/main";
 import { assertDrillTarget, drillRunIdOf } from "../../src/drill/ownership";
@@ -17,7 +19,9 @@ import type { VerificationRequest, Verifier } from "../../src/drill/verify";
 import { temporaryDirectory } from "../support/temporary-directory";
 import { AtlasStandIn, PRIVATE_KEY, PUBLIC_KEY, type Call } from "./support/atlas-stand-in";
 
-const SOURCE = "audio-pipeline-dev";
+// dev's names as its file resolves them today (the stand-in serves them).
+const DEV = resolveEnvironment("config/dev.json").names;
+const SOURCE = DEV.atlasCluster;
 const FAST = ["--poll-interval-ms", "5", "--timeout-ms", "5000", "--cleanup-timeout-ms", "5000"];
 
 const passingVerifier: Verifier = async () => ({
@@ -38,7 +42,7 @@ let standIn: AtlasStandIn;
 let dir: string;
 
 beforeEach(async () => {
-  standIn = await new AtlasStandIn({ projectName: "audio-pipeline-dev" }).start();
+  standIn = await new AtlasStandIn({ projectName: DEV.atlasProject, source: { name: SOURCE } }).start();
   dir = temporaryDirectory("drill");
 });
 
@@ -135,7 +139,7 @@ describe("restore drill: a passing drill", () => {
     expect(restore.body).toEqual({ deliveryType: "automated", snapshotId: "6571e3a5f1c2d3e4a5b60002", targetClusterName: "drill-t1", targetGroupId: standIn.projectId });
 
     expect(request?.restoredUri).toMatch(/^mongodb\+srv:\/\/drill-t1-verify:[^@]+@drill-t1-pl-0\.abcde\.mongodb\.net\/audio_pipeline\?authSource=admin$/);
-    expect(request?.sourceUri).toMatch(/^mongodb\+srv:\/\/drill-t1-verify:[^@]+@audio-pipeline-dev-pl-0\.abcde\.mongodb\.net\/audio_pipeline\?authSource=admin$/);
+    expect(request?.sourceUri).toMatch(new RegExp(String.raw`^mongodb\+srv:\/\/drill-t1-verify:[^@]+@${SOURCE}-pl-0\.abcde\.mongodb\.net\/audio_pipeline\?authSource=admin$`));
     const user = standIn.calls.find((c) => c.path.endsWith("/databaseUsers"))!.body;
     expect(user).toMatchObject({ databaseName: "admin", username: "drill-t1-verify", roles: [{ roleName: "read", databaseName: "audio_pipeline" }] });
     expect(run.out.join("\n")).not.toContain(user.password);
@@ -201,14 +205,19 @@ describe("restore drill: bad input is refused by name, and nothing is created", 
     {
       name: "--at without point-in-time restore",
       args: ["dev", "--at", new Date(Date.now() - 3_600_000).toISOString()],
-      refusal: /^NoPointInTimeRestore: --at: cluster "audio-pipeline-dev" has point-in-time restore off/,
+      refusal: new RegExp(`^NoPointInTimeRestore: --at: cluster "${SOURCE}" has point-in-time restore off`),
       setup: () => (standIn.clusters.get(SOURCE)!.pitEnabled = false),
     },
-    { name: "an environment without backups", args: ["dev"], refusal: /^BackupsDisabled: cluster "audio-pipeline-dev" has backups off/, setup: () => (standIn.clusters.get(SOURCE)!.backupEnabled = false) },
+    { name: "an environment without backups", args: ["dev"], refusal: new RegExp(`^BackupsDisabled: cluster "${SOURCE}" has backups off`), setup: () => (standIn.clusters.get(SOURCE)!.backupEnabled = false) },
     { name: "production without --confirm-production", args: ["prod"], refusal: /^ProductionNotConfirmed: environment "prod" is production.*allowed: pass --confirm-production/ },
-    { name: "an unknown environment", args: ["staging"], refusal: /^UsageError: environment: got "staging"; allowed: dev, prod/ },
+    {
+      name: "an unknown environment",
+      args: ["no-such-env"],
+      // The environments of config/, whatever they are today.
+      refusal: new RegExp(`^UsageError: environment: got "no-such-env"; allowed: ${environmentFiles("config").map((file) => path.basename(file, ".json")).join(", ")}$`),
+    },
     { name: "a malformed --at", args: ["dev", "--at", "yesterday"], refusal: /^UsageError: --at: got "yesterday"; allowed: an ISO 8601 UTC time/ },
-    { name: "a project name the key cannot see", args: ["dev"], refusal: /^ProjectNotFound: Atlas project "audio-pipeline-dev"/, setup: () => standIn.fail({ method: "GET", path: /byName/, status: 404, errorCode: "GROUP_NAME_NOT_FOUND" }) },
+    { name: "a project name the key cannot see", args: ["dev"], refusal: new RegExp(`^ProjectNotFound: Atlas project "${DEV.atlasProject}"`), setup: () => standIn.fail({ method: "GET", path: /byName/, status: 404, errorCode: "GROUP_NAME_NOT_FOUND" }) },
   ];
 
   it.each(cases)("$name", async ({ args, refusal, setup }) => {
@@ -439,33 +448,33 @@ describe("restore drill: safety", () => {
 describe("Atlas Admin API client", () => {
   it("signs in with digest authentication and the versioned media type, against the base URL it is given", async () => {
     const client = new AtlasAdminClient({ baseUrl: standIn.url, publicKey: PUBLIC_KEY, privateKey: PRIVATE_KEY });
-    await expect(client.get<{ id: string }>(`/groups/byName/audio-pipeline-dev`)).resolves.toMatchObject({ id: standIn.projectId });
+    await expect(client.get<{ id: string }>(`/groups/byName/${DEV.atlasProject}`)).resolves.toMatchObject({ id: standIn.projectId });
     expect(standIn.calls[0].accept).toBe("application/vnd.atlas.2023-01-01+json");
   });
 
   it("tries a GET again after a transient answer (429, 5xx), never a write", async () => {
     const client = new AtlasAdminClient({ baseUrl: standIn.url, publicKey: PUBLIC_KEY, privateKey: PRIVATE_KEY, retryDelayMs: 1 });
     standIn.fail({ method: "GET", path: /byName/, status: 429, errorCode: "RATE_LIMITED", times: 2 });
-    await expect(client.get(`/groups/byName/audio-pipeline-dev`)).resolves.toMatchObject({ id: standIn.projectId });
+    await expect(client.get(`/groups/byName/${DEV.atlasProject}`)).resolves.toMatchObject({ id: standIn.projectId });
     standIn.fail({ method: "POST", path: /\/clusters$/, status: 503, errorCode: "SERVICE_UNAVAILABLE", times: 1 });
     await expect(client.post(`/groups/${standIn.projectId}/clusters`, { name: "drill-x" })).rejects.toThrow(/answered 503/);
     expect(standIn.calls.filter((c) => c.method === "POST").length).toBe(1);
     standIn.fail({ method: "GET", path: /byName/, status: 404, errorCode: "GROUP_NAME_NOT_FOUND", times: 1 });
-    await expect(client.get(`/groups/byName/audio-pipeline-dev`)).rejects.toThrow(/answered 404/);
+    await expect(client.get(`/groups/byName/${DEV.atlasProject}`)).rejects.toThrow(/answered 404/);
   });
 
   it("a read-only client refuses a write before sending anything", async () => {
     const client = new AtlasAdminClient({ baseUrl: standIn.url, publicKey: PUBLIC_KEY, privateKey: PRIVATE_KEY, readOnly: true });
-    await expect(client.get(`/groups/byName/audio-pipeline-dev`)).resolves.toMatchObject({ id: standIn.projectId });
-    await expect(client.delete(`/groups/${standIn.projectId}/clusters/audio-pipeline-dev`)).rejects.toThrow(/^refusing DELETE \/api\/atlas\/v2\/groups\/\w+\/clusters\/audio-pipeline-dev: this client is read-only$/);
+    await expect(client.get(`/groups/byName/${DEV.atlasProject}`)).resolves.toMatchObject({ id: standIn.projectId });
+    await expect(client.delete(`/groups/${standIn.projectId}/clusters/${SOURCE}`)).rejects.toThrow(`refusing DELETE /api/atlas/v2/groups/${standIn.projectId}/clusters/${SOURCE}: this client is read-only`);
     expect(standIn.calls.map((c) => c.method)).toEqual(["GET"]);
   });
 
   it("names the call, the status and Atlas's error code on failure, never a key", async () => {
     const client = new AtlasAdminClient({ baseUrl: standIn.url, publicKey: PUBLIC_KEY, privateKey: "wrong-private-key" });
-    const error = await client.get(`/groups/byName/audio-pipeline-dev`).catch((e: unknown) => e);
+    const error = await client.get(`/groups/byName/${DEV.atlasProject}`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AtlasApiError);
-    expect((error as AtlasApiError).message).toBe("Atlas Admin API GET /api/atlas/v2/groups/byName/audio-pipeline-dev answered 401 NOT_ATLAS_USER: You are not authorized for this resource.");
+    expect((error as AtlasApiError).message).toBe(`Atlas Admin API GET /api/atlas/v2/groups/byName/${DEV.atlasProject} answered 401 NOT_ATLAS_USER: You are not authorized for this resource.`);
     expect((error as Error).message).not.toContain("wrong-private-key");
   });
 

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { AtlasAdminClient, AtlasClientConfigError, atlasClientOptionsFromEnv } from "../atlas-api/client";
 import { AtlasResources } from "../atlas-api/resources";
 import { formatIssue } from "../config/config-issue";
+import { environmentFiles } from "../config/load-environment";
 import { resolveEnvironmentText, type ResolvedEnvironment } from "../environment/resolve";
 import { DEFAULT_COUNT_TOLERANCE } from "./counts";
 import { DrillRefusal } from "./errors";
@@ -199,7 +200,7 @@ function defaultRunId(deps: DrillMainDeps): string {
 function loadEnvironment(configDir: string, environment: string): ResolvedEnvironment {
   const file = path.join(configDir, `${environment}.json`);
   if (!/^[a-z][a-z0-9-]{0,15}$/.test(environment) || !fs.existsSync(file)) {
-    const known = fs.existsSync(configDir) ? fs.readdirSync(configDir).filter((name) => name.endsWith(".json") && !name.endsWith(".schema.json")).map((name) => name.slice(0, -5)) : [];
+    const known = fs.existsSync(configDir) ? environmentFiles(configDir).map((name) => path.basename(name, ".json")) : [];
     throw usage(`environment: got "${environment}"; allowed: ${known.join(", ") || "an environment with a config/<name>.json"}`);
   }
   const { environment: resolved, issues } = resolveEnvironmentText(fs.readFileSync(file, "utf8"), environment, file);
