@@ -30,7 +30,9 @@ cat push.log
 lock_id="$(sed -n 's/^[[:space:]]*ID:[[:space:]]*//p' push.log | head -n 1)"
 lock_who="$(sed -n 's/^[[:space:]]*Who:[[:space:]]*//p' push.log | head -n 1)"
 lock_operation="$(sed -n 's/^[[:space:]]*Operation:[[:space:]]*//p' push.log | head -n 1)"
-me="$(id -un)@$(hostname)"
+user="$(id -un)"
+host="$(hostname)"
+me="$user@$host"
 
 if [ -n "$lock_id" ] && [ "$lock_who" = "$me" ] && [ "$lock_operation" = "OperationTypeApply" ]; then
   echo "the state lock $lock_id is this job's own failed apply ($lock_who): releasing it"

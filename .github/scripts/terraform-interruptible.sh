@@ -37,6 +37,7 @@ interrupted=""
 timeout --foreground --signal=INT "$limit" "$@" &
 child=$!
 
+# shellcheck disable=SC2317 # called by the traps below
 pass_on() {
   if [ -z "$interrupted" ]; then
     interrupted="$1"

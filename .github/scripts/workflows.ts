@@ -19,8 +19,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { CURRENT_HEAD_SCRIPT, currentHeadStep } from "./current-head";
+import { APPLY_JOB_MINUTES, applyStepScript, freshPlanStepScript } from "./lock-holding-steps";
 import { pipelineEnvironments } from "./pipeline";
+import { ALL_SECRETS } from "./required-secrets";
 import { trustPolicySection } from "./trust-policies";
+
+export { CURRENT_HEAD_SCRIPT } from "./current-head";
 
 /** Third-party actions, pinned to full commit SHAs (a tag can be moved to other code, a SHA cannot). */
 export const ACTIONS = {
@@ -39,8 +44,9 @@ export const TERRAFORM_VERSION = "1.11.4";
 /** Job timeouts (minutes) and AWS session lengths (seconds): every session outlives its job. */
 export const LIMITS = {
   plan: { timeoutMinutes: 30, sessionSeconds: 3600 },
-  // A first apply waits for the cluster and the endpoint service (each can take tens of minutes).
-  apply: { timeoutMinutes: 120, sessionSeconds: 10800 },
+  // A first apply waits for the cluster and the endpoint service (each can take tens of minutes);
+  // the job also waits for the state lock, and leaves Terraform time to stop cleanly (lock-holding-steps.ts).
+  apply: { timeoutMinutes: APPLY_JOB_MINUTES, sessionSeconds: 10800 },
   seedPlan: { timeoutMinutes: 30, sessionSeconds: 3600 },
   // Index builds on large collections.
   seedApply: { timeoutMinutes: 90, sessionSeconds: 7200 },
@@ -72,6 +78,20 @@ const ATLAS_ENV = {
   // Only read when monitoring.atlasWebhookUrl is set.
   TF_VAR_atlas_alert_webhook_secret: "${{ secrets.ATLAS_ALERT_WEBHOOK_SECRET }}",
 };
+
+/**
+ * Stops a job whose secrets arrived empty before Terraform runs, naming each secret and the GitHub
+ * environment (`githubName`, e.g. "$ENVIRONMENT-plan") that must hold it. Each secret is passed
+ * under its own name, only to this step and the Terraform steps.
+ */
+function requiredSecretsStep(githubName: string, extra: Step = {}): Step {
+  return {
+    name: "Refuse empty secrets (each named)",
+    ...extra,
+    env: Object.fromEntries(ALL_SECRETS.map((name) => [name, `\${{ secrets.${name} }}`])),
+    run: `npx tsx .github/scripts/required-secrets.ts "$ENVIRONMENT" --github-environment "${githubName}"`,
+  };
+}
 
 /**
  * Where a job's environment values come from: the called workflow's `inputs`, or the pull-request
@@ -109,31 +129,6 @@ function awsCredentials(purpose: "plan" | "deploy" | "seed", source: Source, ses
     },
   };
 }
-
-/**
- * The check that a deploy run deploys the current head of main: the first job runs it, and so does
- * every job that applies anything (a re-run of an old run's failed job skips the first job).
- */
-export const CURRENT_HEAD_SCRIPT = [
-  'if [ "$GITHUB_REF" != "refs/heads/main" ]; then',
-  '  echo "::error title=Only main is deployed::This run is for $GITHUB_REF. Nothing was deployed."',
-  "  exit 1",
-  "fi",
-  // curl and grep, not gh or jq: this also runs first on the self-hosted VPC runners.
-  'head="$(curl -fsS -H "Authorization: Bearer $GH_TOKEN" -H "Accept: application/vnd.github+json" "$GITHUB_API_URL/repos/$GITHUB_REPOSITORY/git/ref/heads/main" | grep -o \'"sha": *"[0-9a-f]\\{40\\}"\' | head -n 1 | grep -o \'[0-9a-f]\\{40\\}\')"',
-  'if [ "$head" != "$GITHUB_SHA" ]; then',
-  '  echo "::error title=Superseded by a newer commit of main::This run deploys $GITHUB_SHA, but main is now at $head, whose run deploys a superset. Nothing was deployed by this job."',
-  "  exit 1",
-  "fi",
-  'echo "This run deploys $GITHUB_SHA, the current head of main."',
-  "",
-].join("\n");
-
-const currentHeadStep: Step = {
-  name: "Refuse anything but the current head of main",
-  env: { GH_TOKEN: "${{ github.token }}" },
-  run: CURRENT_HEAD_SCRIPT,
-};
 
 function preflight(mode: "deploy" | "pull-request", summaryFile?: string): Step {
   const summary = summaryFile ? ` --summary-file ${summaryFile}` : "";
@@ -179,7 +174,8 @@ export const ENVIRONMENT_INPUTS = {
 function environmentJobs(): Record<string, Job> {
   const group = { group: `deploy-${value(fromInputs, "environment")}`, "cancel-in-progress": false };
   const environment = value(fromInputs, "environment");
-  const erroredState = `\${{ failure() && hashFiles(format('{0}/errored.tfstate', env.STACK_DIR)) != '' }}`;
+  // On a failure and on a cancel (a job timeout is one): a step with failure() alone does not run then.
+  const erroredState = `\${{ (failure() || cancelled()) && hashFiles(format('{0}/errored.tfstate', env.STACK_DIR)) != '' }}`;
   const seedLabel = value(fromInputs, "runner_label");
 
   const plan: Job = {
@@ -199,6 +195,7 @@ function environmentJobs(): Record<string, Job> {
     steps: [
       ...deployPrelude,
       awsCredentials("plan", fromInputs, LIMITS.plan.sessionSeconds),
+      requiredSecretsStep(githubEnvironment.plan("$ENVIRONMENT")),
       terraformInit(),
       {
         name: "terraform plan -out",
@@ -224,24 +221,34 @@ function environmentJobs(): Record<string, Job> {
   const apply: Job = {
     name: "apply ${{ inputs.stack }}",
     needs: ["plan"],
-    // Nothing to apply, nothing to approve: the job (and its approval) is skipped.
-    if: `\${{ ${FRESH_HEAD_CHECK} && needs.plan.outputs.changes == 'true' }}`,
+    // Nothing to apply, nothing to approve: the job (and its approval) is skipped. No attempt guard:
+    // the job joins no queue, and its first step checks the head of main in whatever attempt runs it.
+    if: "${{ needs.plan.outputs.changes == 'true' }}",
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": LIMITS.apply.timeoutMinutes,
     // Production: required reviewers on <environment>-deploy make this the approval.
     environment: githubEnvironment.deploy(environment),
-    concurrency: group,
-    permissions: { contents: "read", "id-token": "write" },
+    // No concurrency group: a job waiting for approval would hold the environment's queue, and each
+    // newer commit's plan would cancel or wait behind it. Two applies of one environment are kept
+    // apart by the state lock (-lock-timeout) and the head-of-main check: docs/ci-cd.md.
+    // actions: read, to see in this run's jobs that the environments before it have finished.
+    permissions: { actions: "read", contents: "read", "id-token": "write" },
     steps: [
       currentHeadStep,
       ...deployPrelude,
+      {
+        name: "Wait for the environments this one deploys after (this run, this commit)",
+        env: { GH_TOKEN: "${{ github.token }}" },
+        run: 'npx tsx .github/scripts/deploy-order.ts --environment "$ENVIRONMENT"',
+      },
       awsCredentials("deploy", fromInputs, LIMITS.apply.sessionSeconds),
+      requiredSecretsStep(githubEnvironment.deploy("$ENVIRONMENT")),
       terraformInit(),
       {
         name: "terraform plan -out (fresh, under the state lock)",
         "working-directory": STACK_DIR,
         env: ATLAS_ENV,
-        run: "terraform plan -input=false -no-color -out=tfplan",
+        run: freshPlanStepScript(),
       },
       {
         name: "Refuse a plan other than the approved one",
@@ -256,14 +263,14 @@ function environmentJobs(): Record<string, Job> {
         name: "terraform apply (the saved, approved plan)",
         "working-directory": STACK_DIR,
         env: ATLAS_ENV,
-        run: "terraform apply -input=false -no-color tfplan",
+        run: applyStepScript(),
       },
       awsCredentials("deploy", fromInputs, LIMITS.apply.sessionSeconds, {
         name: "AWS credentials again (fresh session of the deploy role, to save the state)",
         if: erroredState,
       }),
       {
-        name: "Push errored.tfstate (Terraform could not save the state after applying)",
+        name: "Push errored.tfstate (Terraform could not save the state: failed, cancelled or timed out)",
         if: erroredState,
         "working-directory": STACK_DIR,
         run: "bash ../../../.github/scripts/push-errored-state.sh",
@@ -304,14 +311,17 @@ function environmentJobs(): Record<string, Job> {
   const seedApproval: Job = {
     name: "approve the seed of ${{ inputs.stack }}",
     needs: ["seed-plan"],
-    // Production only, and only when the seed plan changes anything.
-    if: "${{ inputs.production && needs.seed-plan.outputs.changes == 'true' }}",
+    // Production only, and only when the seed plan changes anything; like every job after the
+    // first, only in the attempt that checked the head of main, and it checks again once approved.
+    if: `\${{ ${FRESH_HEAD_CHECK} && inputs.production && needs.seed-plan.outputs.changes == 'true' }}`,
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": 5,
-    // Required reviewers; no secrets, no role: the seed role trusts only <env>-seed.
+    // Required reviewers; no secrets, no role: the seed role trusts only <env>-seed. No concurrency
+    // group: it waits for approval. contents: read is what the head check needs to read main.
     environment: githubEnvironment.seedApproval(environment),
-    permissions: {},
+    permissions: { contents: "read" },
     steps: [
+      currentHeadStep,
       {
         name: "Record the approved seed plan",
         env: { SEED_DIGEST: "${{ needs.seed-plan.outputs.digest }}" },
@@ -349,6 +359,41 @@ const WORKFLOW_ENV = {
   NODE_VERSION: "20",
   TERRAFORM_VERSION,
 };
+
+/**
+ * Every `run:` script under `bash --noprofile --norc -eo pipefail`: without `shell:` GitHub runs
+ * `bash -e`, where a failure inside a pipeline goes unnoticed.
+ */
+const RUN_DEFAULTS = { run: { shell: "bash" } };
+
+/**
+ * The deploy run's last job: a run is green only when this attempt checked the head of main and
+ * deployed. "Re-run failed jobs" (or one job) keeps the first job's result from an earlier attempt,
+ * so every job that queues for an environment is skipped, and the run would end green with nothing
+ * done. This job then checks the head of main itself and fails, saying what to do instead.
+ */
+const VERDICT_SCRIPT = [
+  'if [ "$HEAD_CHECK_RESULT" != "success" ]; then',
+  '  echo "::error title=Nothing deployed::The head-of-main check stopped this run (its job says why)."',
+  "  exit 1",
+  "fi",
+  'if [ "$HEAD_CHECKED_ATTEMPT" != "$GITHUB_RUN_ATTEMPT" ]; then',
+  '  echo "Attempt $GITHUB_RUN_ATTEMPT re-ran only some jobs; the head of main was checked in attempt $HEAD_CHECKED_ATTEMPT. Checking it again:"',
+  ...CURRENT_HEAD_SCRIPT.trimEnd().split("\n").filter((line) => !line.startsWith("echo \"This run deploys")).map((line) => `  ${line}`),
+  '  echo "::error title=Re-run all jobs, not failed ones::Attempt $GITHUB_RUN_ATTEMPT re-ran only some jobs. The jobs that queue for an environment (plan, seed plan, seed approval, seed apply) run only in the attempt that checked the head of main, so they were skipped and their work was not done. Use \"Re-run all jobs\", or run the workflow on main."',
+  "  exit 1",
+  "fi",
+  'case "$DEPLOY_RESULT" in',
+  '  success) echo "Deployed $GITHUB_SHA to every environment of config/." ;;',
+  "  skipped)",
+  '    if [ "$ENVIRONMENT_LIST" = "[]" ]; then echo "config/ lists no environment: nothing to deploy."; exit 0; fi',
+  '    echo "::error title=Nothing deployed::The environments were not deployed (the deploy job was skipped)."',
+  "    exit 1 ;;",
+  '  *) echo "::error title=Not every environment deployed::The deploy job ended $DEPLOY_RESULT: see the failed environment\x27s jobs."',
+  "    exit 1 ;;",
+  "esac",
+  "",
+].join("\n");
 
 function header(lines: readonly string[]): string {
   return [
@@ -403,7 +448,7 @@ export function deployWorkflow(): string {
       needs: ["current-head", "environments"],
       if: `\${{ ${CALLER_FRESH_HEAD_CHECK} && needs.environments.outputs.list != '[]' }}`,
       // The ceiling for the called jobs; each of them that uses it names its own environment.
-      permissions: { contents: "read", "id-token": "write" },
+      permissions: { actions: "read", contents: "read", "id-token": "write" },
       strategy: {
         matrix: { target: "${{ fromJSON(needs.environments.outputs.list) }}" },
         // One environment at a time, in the listed (deploy) order; a failure cancels the later ones.
@@ -415,9 +460,35 @@ export function deployWorkflow(): string {
         ...Object.fromEntries(Object.keys(ENVIRONMENT_INPUTS).filter((name) => name !== "head_checked_attempt").map((name) => [name, matrixEntry(name)])),
         head_checked_attempt: "${{ needs.current-head.outputs.attempt }}",
       },
+      // The called jobs read their GitHub environment's secrets. GitHub's docs say a called job
+      // with `environment:` gets them anyway; some report them empty without this. No repository
+      // secret exists by design, so inheriting adds nothing else; required-secrets.ts names any
+      // that still arrive empty.
+      secrets: "inherit",
+    },
+    verdict: {
+      name: "deployed in this attempt",
+      needs: ["current-head", "environments", "deploy"],
+      if: "${{ always() }}",
+      "runs-on": "ubuntu-24.04",
+      "timeout-minutes": 5,
+      permissions: { contents: "read" },
+      steps: [
+        {
+          name: "Fail unless this attempt checked the head of main and deployed",
+          env: {
+            GH_TOKEN: "${{ github.token }}",
+            HEAD_CHECK_RESULT: "${{ needs.current-head.result }}",
+            HEAD_CHECKED_ATTEMPT: "${{ needs.current-head.outputs.attempt }}",
+            DEPLOY_RESULT: "${{ needs.deploy.result }}",
+            ENVIRONMENT_LIST: "${{ needs.environments.outputs.list }}",
+          },
+          run: VERDICT_SCRIPT,
+        },
+      ],
     },
   };
-  const workflow = { name: "deploy", on: { push: { branches: ["main"] }, workflow_dispatch: {} }, permissions: {}, env: WORKFLOW_ENV, jobs };
+  const workflow = { name: "deploy", on: { push: { branches: ["main"] }, workflow_dispatch: {} }, permissions: {}, defaults: RUN_DEFAULTS, env: WORKFLOW_ENV, jobs };
   return (
     header([
       "Deploys every environment of config/, one at a time in deploy order (ci.deployAfter; by default non-production",
@@ -434,6 +505,7 @@ export function deployEnvironmentWorkflow(): string {
     name: "deploy one environment",
     on: { workflow_call: { inputs } },
     permissions: {},
+    defaults: RUN_DEFAULTS,
     env: { ...WORKFLOW_ENV, ...environmentEnv(fromInputs) },
     jobs: environmentJobs(),
   };
@@ -471,6 +543,7 @@ function pullRequestPlanJob(): Job {
       { ...setupTerraform, ...ready },
       { ...synth, ...ready },
       awsCredentials("plan", fromMatrix, LIMITS.plan.sessionSeconds, ready),
+      requiredSecretsStep(githubEnvironment.plan("$ENVIRONMENT"), ready),
       terraformInit(ready),
       {
         name: "terraform plan -out",
@@ -503,18 +576,18 @@ function pullRequestPlanJob(): Job {
 
 const MONGODB_START = [
   "docker run -d --name mongo -p 127.0.0.1:27017:27017 mongo:7.0.14 --replSet rs0 --bind_ip_all --setParameter enableTestCommands=1",
-  "for attempt in $(seq 1 60); do",
+  "for _ in $(seq 1 60); do",
   "  if docker exec mongo mongosh --quiet --eval 'db.runCommand({ ping: 1 }).ok' >/dev/null 2>&1; then break; fi",
   "  sleep 2",
   "done",
   "docker exec mongo mongosh --quiet --eval 'rs.initiate()'",
-  "for attempt in $(seq 1 60); do",
+  "for _ in $(seq 1 60); do",
   "  state=\"$(docker exec mongo mongosh --quiet --eval 'rs.status().members[0].stateStr' 2>/dev/null || true)\"",
   '  if [ "$state" = "PRIMARY" ]; then echo "MongoDB 7.0 is PRIMARY of rs0"; exit 0; fi',
   "  sleep 2",
   "done",
   'echo "::error::MongoDB did not become PRIMARY within 2 minutes"',
-  "docker logs mongo | tail -n 50",
+  "docker logs --tail 50 mongo",
   "exit 1",
   "",
 ].join("\n");
@@ -529,7 +602,11 @@ const COMMENT_SCRIPT = [
   "const run = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;",
   "const { PLANNED, LATER } = process.env;",
   'const scope = `Planned here: ${PLANNED || "nothing"} (non-production).` + (LATER ? ` ${LATER}: planned after the merge, by the deploy workflow, for the approvers of their deploy.` : "");',
-  'const body = [marker, `### Terraform plan for ${context.payload.pull_request.head.sha.slice(0, 7)}`, "", ...parts, scope, "", `Full plan: [run ${context.runId}](${run}).`].join("\\n");',
+  // GitHub refuses a comment over 65,536 characters: each summary gets an equal share, cut at a line
+  // (closing an open code block) and pointing at the run, which has the full plans.
+  'const share = Math.floor(60000 / Math.max(1, parts.length));',
+  'const fit = (part) => { if (part.length <= share) return part; const lines = part.slice(0, share - 200).split("\\n").slice(0, -1); const open = lines.filter((line) => line.trim().startsWith("```")).length % 2 === 1; return [...lines, ...(open ? ["  ```"] : []), "", `> Cut here (comment size limit): the full plan is in [run ${context.runId}](${run}).`, ""].join("\\n"); };',
+  'const body = [marker, `### Terraform plan for ${context.payload.pull_request.head.sha.slice(0, 7)}`, "", ...parts.map(fit), scope, "", `Full plan: [run ${context.runId}](${run}).`].join("\\n");',
   "const issue_number = context.payload.pull_request.number;",
   "const comments = await github.paginate(github.rest.issues.listComments, { ...context.repo, issue_number });",
   'const previous = comments.find((c) => c.user?.type === "Bot" && c.body?.startsWith(marker));',
@@ -602,6 +679,7 @@ export function pullRequestWorkflow(): string {
     permissions: {},
     // A new push makes the checks of the previous push pointless (plans here take no lock).
     concurrency: { group: "pull-request-${{ github.event.pull_request.number }}", "cancel-in-progress": true },
+    defaults: RUN_DEFAULTS,
     env: WORKFLOW_ENV,
     jobs,
   };

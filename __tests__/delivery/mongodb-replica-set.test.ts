@@ -1,6 +1,7 @@
 /*
  * The pull-request check's MongoDB 7.0 replica set, for the seeder's integration tests: the step
- * runs as the job runs it (bash -e), with stand-in docker and sleep.
+ * runs as the job runs it (shell: bash, i.e. bash --noprofile --norc -eo pipefail), with stand-in
+ * docker and sleep.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -36,7 +37,7 @@ describe("the pull-request check's MongoDB 7.0 replica set (bash, stand-in docke
       ].join("\n"),
       { mode: 0o755 },
     );
-    const result = spawnSync("bash", ["-e", "-c", start.run!], { encoding: "utf8", env: { PATH: `${bin}:${process.env.PATH}` } });
+    const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", start.run!], { encoding: "utf8", env: { PATH: `${bin}:${process.env.PATH}` } });
     return { ...result, calls: fs.readFileSync(path.join(bin, "calls"), "utf8").trim().split("\n") };
   }
 
@@ -56,6 +57,6 @@ describe("the pull-request check's MongoDB 7.0 replica set (bash, stand-in docke
     expect(result.status).toBe(1);
     expect(result.stdout).toContain("::error::MongoDB did not become PRIMARY within 2 minutes");
     expect(result.calls.filter((call) => call.includes("rs.status")).length).toBe(60);
-    expect(result.calls).toContain("logs mongo");
+    expect(result.calls).toContain("logs --tail 50 mongo");
   });
 });
