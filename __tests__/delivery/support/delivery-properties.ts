@@ -4,7 +4,7 @@
  * the deploy order checked in the apply job, secrets, strict shells, and reusable-workflow calls.
  */
 import { environmentName } from "./workflow-properties";
-import { allSteps, type Job, type Step, type Workflow } from "./workflows";
+import type { Job, Step, Workflow } from "./workflows";
 
 const runOf = (step: Step) => step.run ?? "";
 const WRAPPED = /^exec bash "\$GITHUB_WORKSPACE\/\.github\/scripts\/terraform-interruptible\.sh" (\d+)([smh]) (terraform [^\n]*)\n?$/;
@@ -110,9 +110,11 @@ export function secretsProblems(workflow: Workflow, called: Readonly<Record<stri
 export function shellsNotStrict(workflow: Workflow & { defaults?: { run?: { shell?: string } } }): string[] {
   const shell = workflow.defaults?.run?.shell;
   const problems = shell === "bash" ? [] : [`${workflow.name}: defaults.run.shell is ${shell ?? "unset (bash -e, no pipefail)"}`];
-  for (const { jobId, step } of allSteps(workflow)) {
-    const own = (step as Step & { shell?: string }).shell;
-    if (step.run !== undefined && own !== undefined && own !== "bash") problems.push(`${jobId}: a step with shell: ${own}`);
+  for (const [jobId, job] of Object.entries(workflow.jobs)) {
+    for (const step of job.steps ?? []) {
+      const own = (step as Step & { shell?: string }).shell;
+      if (step.run !== undefined && own !== undefined && own !== "bash") problems.push(`${jobId}: a step with shell: ${own}`);
+    }
   }
   return problems;
 }
