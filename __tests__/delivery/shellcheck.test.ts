@@ -12,6 +12,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { temporaryDirectory } from "../support/temporary-directory";
 import { loadWorkflows } from "./support/workflows";
 
 const EXCLUDED = ["SC2250", "SC2292"];
@@ -36,10 +37,13 @@ function runScripts(): { where: string; script: string; shell: string }[] {
   );
 }
 
-/** Every .sh file the repository holds (git's list: what CI checks out). */
+/** Every shell script the repository holds (git's list: what CI checks out): .sh files, and files with a sh/bash shebang (.ci/run). */
 function shellFiles(): string[] {
-  const listed = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.sh"], { encoding: "utf8" });
-  return listed.stdout.split("\n").filter((file) => file.endsWith(".sh") && fs.existsSync(file));
+  const listed = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" });
+  return listed.stdout
+    .split("\n")
+    .filter((file) => file !== "" && fs.existsSync(file) && fs.statSync(file).isFile())
+    .filter((file) => file.endsWith(".sh") || /^#!\S*(\/env\s+)?(ba)?sh\b|^#!\S*\/(ba)?sh\b/.test(fs.readFileSync(file, "utf8").slice(0, 80).split("\n")[0]));
 }
 
 function shellcheck(args: string[], input?: string): string[] {
@@ -53,13 +57,28 @@ describe.skipIf(!available)(`shellcheck ${version ?? ""} (optional checks on)`, 
     const scripts = runScripts();
     expect(scripts.length).toBeGreaterThan(10);
     expect(scripts.filter(({ shell }) => shell !== "bash")).toEqual([]);
-    const findings = scripts.flatMap(({ where, script }) => shellcheck(["-s", "bash", "-e", EXCLUDED_IN_RUN.join(","), "-"], script).map((line) => `${where}: ${line.replace(/^-:/, "")}`));
-    expect(findings).toEqual([]);
+    // One shellcheck process for all of them: a file per script, named after where it is.
+    const directory = temporaryDirectory("shellcheck");
+    try {
+      const files = scripts.map(({ script }, index) => {
+        const file = path.join(directory, `script-${index}.sh`);
+        fs.writeFileSync(file, script);
+        return file;
+      });
+      const findings = shellcheck(["-s", "bash", "-e", EXCLUDED_IN_RUN.join(","), ...files]).map((line) => {
+        const index = Number(/script-(\d+)\.sh:/.exec(line)?.[1]);
+        return `${scripts[index]?.where ?? "?"}: ${line.replace(/^.*script-\d+\.sh:/, "")}`;
+      });
+      expect(findings).toEqual([]);
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
   });
 
-  it("finds nothing in any .sh file", () => {
+  it("finds nothing in any .sh file or shell script (.ci/run)", () => {
     const files = shellFiles();
     expect(files).toContain(path.join(".github", "scripts", "push-errored-state.sh"));
+    expect(files).toContain(path.join(".ci", "run"));
     expect(files.flatMap((file) => shellcheck(["-e", EXCLUDED.join(","), file]))).toEqual([]);
   });
 
