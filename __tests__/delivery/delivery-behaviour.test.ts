@@ -20,6 +20,7 @@ import {
   secretsProblems,
   shellsNotStrict,
 } from "./support/delivery-properties";
+import { filledInEnvironment } from "./support/environment-files";
 import { committedWorkflow, concreteDeploy, concreteWorkflows } from "./support/instances";
 import { waitsForApproval } from "./support/workflow-properties";
 import type { Job, Workflow } from "./support/workflows";
@@ -311,8 +312,7 @@ describe("the verdict job: a run is green only when this attempt checked the hea
 });
 
 describe("a new config/staging.json keeps these properties too", () => {
-  it("holds for every job GitHub would run for it", async () => {
-    const { filledInEnvironment } = await import("./support/environment-files");
+  it("holds for every job GitHub would run for it", () => {
     const directory = temporaryDirectory("staging-config");
     try {
       for (const file of fs.readdirSync("config")) fs.copyFileSync(path.join("config", file), path.join(directory, file));
