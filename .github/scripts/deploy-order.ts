@@ -128,7 +128,8 @@ export async function checkOrder(options: OrderOptions): Promise<number> {
   }
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/** The step's command line: `env` is the job's environment, `log` its stdout. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -138,9 +139,7 @@ async function main(argv: readonly string[]): Promise<number> {
       "interval-seconds": { type: "string", default: "15" },
     },
   });
-  const env = process.env;
   const missing = ["GITHUB_API_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_SHA", "GH_TOKEN"].filter((name) => !env[name]);
-  const log = (line: string) => process.stdout.write(`${line}\n`);
   try {
     if (!values.environment) throw new Error("--environment is required");
     if (missing.length > 0) throw new Error(`${missing.join(", ")} not set (the job's GitHub context)`);

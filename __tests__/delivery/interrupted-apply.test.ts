@@ -125,7 +125,7 @@ describe.skipIf(!terraform.available)("an interrupted apply, with real Terraform
 
   it("its own time limit (shorter than the job's): one SIGINT, the state saved, the lock released, exit 124", async () => {
     const { dir, env, tf } = workspace();
-    const run = await runStep(dir, env, applyStepScript("3s"), async () => undefined, 30_000);
+    const run = await runStep(dir, env, applyStepScript("2s"), async () => undefined, 30_000);
     expect(run.stillRunning, run.output).toBe(false);
     expect(run.code).toBe(124);
     expect(run.output).toContain("Interrupt received.");
@@ -137,7 +137,7 @@ describe.skipIf(!terraform.available)("an interrupted apply, with real Terraform
 
   it("without the script (terraform as the shell's child), a cancel does not reach Terraform: it applies on, holding the lock, until killed", async () => {
     const { dir, env } = workspace();
-    const run = await runStep(dir, env, "terraform apply -input=false -no-color tfplan\n", cancel, 4_000);
+    const run = await runStep(dir, env, "terraform apply -input=false -no-color tfplan\n", cancel, 2_500);
     expect(run.output).not.toContain("Interrupt received.");
     expect(run.stillRunning).toBe(true);
   }, 90_000);
