@@ -1,11 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AnnotationMetadataEntryType, App } from "cdktf";
-import { environmentFiles, loadEnvironments, type LoadedEnvironment } from "./config/load-environment";
+import { environmentFiles } from "./config/load-environment";
+import { resolveEnvironments, type ResolvedEnvironment } from "./environment/resolve";
 import { placeholderNotice } from "./config/placeholders";
 import { removeReviewerHcl, updateReviewerHcl } from "./hcl/reviewer-hcl";
 import { DatabaseStack } from "./stacks/database-stack";
-import { stackName } from "./stacks/stack-name";
+import { stackName } from "./environment/names";
 
 /** Where the app reads environments and writes Terraform JSON. */
 export interface SynthesizeOptions {
@@ -64,7 +65,7 @@ export function synthesizeApp(options: SynthesizeOptions): SynthesisResult {
 }
 
 function synthesizeAll(configDir: string, outdir: string, hcl: boolean): SynthesisResult {
-  const environments = loadEnvironments(configDir);
+  const environments = resolveEnvironments(configDir);
   fs.mkdirSync(path.dirname(outdir), { recursive: true });
   const staging = fs.mkdtempSync(`${outdir}.staging-`);
   try {
@@ -79,7 +80,7 @@ function synthesizeAll(configDir: string, outdir: string, hcl: boolean): Synthes
 }
 
 /** Synthesizes every environment's stack into `directory`; throws SynthesisError on any error annotation. */
-function synthesizeInto(directory: string, environments: readonly LoadedEnvironment[]): { stacks: DatabaseStack[]; warnings: string[] } {
+function synthesizeInto(directory: string, environments: readonly ResolvedEnvironment[]): { stacks: DatabaseStack[]; warnings: string[] } {
   // cdktf reads both switches from the environment while the app and its stacks are built:
   // keep going after an error annotation (so every stack's errors are reported), and always JSON
   // (`cdktf synth --hcl` sets SYNTH_HCL_OUTPUT; the reviewer HCL is rendered from the JSON instead).

@@ -7,20 +7,15 @@
  * apart.
  */
 
+import { APPLY_MINUTES } from "../../src/environment/ci-roles";
+
 /** The wrapper, from the checkout's root. */
 export const APPLY_WRAPPER = ".github/scripts/terraform-interruptible.sh";
 
-/**
- * Minutes: how long each command may wait for the state lock, and how long each may run before the
- * wrapper interrupts it. The apply job's timeout leaves room after both (APPLY_JOB_MINUTES).
- */
-export const LOCK_TIMEOUT_MINUTES = 15;
-export const FRESH_PLAN_MINUTES = 30;
-export const APPLY_MINUTES = 105;
-/** Checkout, install, synth and init before the fresh plan; Terraform's clean stop and the errored-state push after. */
-export const APPLY_SETUP_MINUTES = 10;
-export const APPLY_STOP_MINUTES = 15;
-export const APPLY_JOB_MINUTES = APPLY_SETUP_MINUTES + FRESH_PLAN_MINUTES + APPLY_MINUTES + APPLY_STOP_MINUTES;
+/** Minutes: how long each command may wait for the lock, and may run before the wrapper interrupts it (src/environment/ci-roles.ts). */
+export const LOCK_TIMEOUT_MINUTES = APPLY_MINUTES.lockTimeout;
+export const FRESH_PLAN_MINUTES = APPLY_MINUTES.freshPlan;
+export const APPLY_ONLY_MINUTES = APPLY_MINUTES.apply;
 
 /** A step script that runs `command` (a terraform command line) through the wrapper, as the step's own process. */
 export function interruptible(limit: string, command: string): string {
@@ -33,6 +28,6 @@ export function freshPlanStepScript(limit = `${FRESH_PLAN_MINUTES}m`): string {
 }
 
 /** The apply of the saved, approved plan. */
-export function applyStepScript(limit = `${APPLY_MINUTES}m`): string {
+export function applyStepScript(limit = `${APPLY_ONLY_MINUTES}m`): string {
   return interruptible(limit, `terraform apply -input=false -no-color -lock-timeout=${LOCK_TIMEOUT_MINUTES}m tfplan`);
 }

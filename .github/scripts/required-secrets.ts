@@ -12,7 +12,7 @@
  * emptiness, never printed.
  */
 import { parseArgs } from "node:util";
-import { loadEnvironments } from "../../src/config/load-environment";
+import { resolveEnvironments } from "../../src/environment/resolve";
 
 /** The secrets every plan and deploy environment holds. */
 export const ATLAS_SECRETS = ["ATLAS_PUBLIC_API_KEY", "ATLAS_PRIVATE_API_KEY", "ATLAS_ORG_ID"] as const;
@@ -22,7 +22,7 @@ export const ALL_SECRETS = [...ATLAS_SECRETS, WEBHOOK_SECRET] as const;
 
 /** The secrets `environment` needs, by its environment file. */
 export function requiredSecrets(environment: string, configDir = "config"): string[] {
-  const found = loadEnvironments(configDir).find(({ config }) => config.environment === environment);
+  const found = resolveEnvironments(configDir).find(({ config }) => config.environment === environment);
   if (!found) throw new Error(`no environment "${environment}" in ${configDir}/`);
   return found.config.monitoring?.atlasWebhookUrl ? [...ATLAS_SECRETS, WEBHOOK_SECRET] : [...ATLAS_SECRETS];
 }

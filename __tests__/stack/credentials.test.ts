@@ -5,7 +5,7 @@
  * config validation as a file would).
  */
 import { AnnotationMetadataEntryType } from "cdktf";
-import { validateEnvironmentText } from "../../src/config/load-environment";
+import { resolveEnvironmentText } from "../../src/environment/resolve";
 import { DatabaseStack } from "../../src/stacks/database-stack";
 import { atlasRegionName } from "../../src/atlas/regions";
 import { committedConfigJson } from "../support/config-files";
@@ -17,7 +17,7 @@ type Config = Record<string, any>;
 function variant(name: "dev" | "prod", change: (config: Config) => void): SynthesizedStack {
   const raw = committedConfigJson(name);
   change(raw);
-  const { config, issues } = validateEnvironmentText(JSON.stringify(raw), name);
+  const { config, issues } = resolveEnvironmentText(JSON.stringify(raw), name);
   if (!config) throw new Error(`the ${name} variant is not valid: ${JSON.stringify(issues)}`);
   return synthesizeEnvironment({ file: `config/${name}.json`, config });
 }
