@@ -20,6 +20,7 @@ import {
   secretsProblems,
   shellsNotStrict,
 } from "./support/delivery-properties";
+import { broken, type Writable } from "./support/broken-copy";
 import { filledInEnvironment } from "./support/environment-files";
 import { committedWorkflow, concreteDeploy, concreteWorkflows } from "./support/instances";
 import { waitsForApproval } from "./support/workflow-properties";
@@ -32,12 +33,6 @@ const genericPullRequest = committedWorkflow("pull-request.yml");
 const { deploy, pullRequest } = concreteWorkflows("config");
 const CALLED = { "deploy-environment.yml": called };
 
-type Writable = Record<string, any> & { jobs: Record<string, Record<string, any> & { steps: Record<string, any>[] }> };
-function broken(workflow: Workflow, change: (copy: Writable) => void): Workflow {
-  const copy = structuredClone(workflow) as unknown as Writable;
-  change(copy);
-  return copy as unknown as Workflow;
-}
 const brokenDeploy = (change: (copy: Writable) => void) => concreteDeploy(genericDeploy, broken(called, change));
 const each = (message: (name: string) => string) => environments.map((environment) => message(environment.name));
 const step = (copy: Writable, job: string, pattern: RegExp) => copy.jobs[job].steps.find((candidate) => pattern.test(candidate.run ?? candidate.uses ?? ""))!;

@@ -4,12 +4,10 @@
  * approved with one number matched a fresh plan with another. Checked on plan JSON text, and
  * reproduced with real Terraform (terraform_data), which keeps every digit.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { canonicalJson, canonicalNumber, parsePlanJson, planDigest, type ShownPlan } from "../../.github/scripts/plan-digest";
 import { showPlan } from "../../.github/scripts/plan-review";
-import { temporaryDirectory } from "../support/temporary-directory";
-import { terraformAvailability, TerraformWorkspace } from "../support/terraform-runner";
+import { builtinWorkspace } from "../support/builtin-workspace";
+import { terraformAvailability } from "../support/terraform-runner";
 
 const SALT = "ab".repeat(32);
 
@@ -59,17 +57,11 @@ if (!terraform.available) console.warn(`skipping the real-Terraform number diges
 
 describe.skipIf(!terraform.available)("plan digest: numbers, with real Terraform", () => {
   it("a plan of 9007199254740993 does not pass for an approved plan of 9007199254740992", async () => {
-    const scratch = temporaryDirectory("digest-numbers");
-    fs.mkdirSync(path.join(scratch, "empty-mirror"));
     const bin = terraform.available ? terraform.terraform : "terraform";
-    const workspace = TerraformWorkspace.create({
-      name: "digest-numbers",
-      terraform: bin,
-      installation: { kind: "mirror", mirror: path.join(scratch, "empty-mirror") },
-      files: { "main.tf.json": { variable: { n: { type: "number" } }, resource: { terraform_data: { n: { input: "${var.n}" } } } } },
+    const { workspace, dispose } = await builtinWorkspace("digest-numbers", bin, {
+      "main.tf.json": { variable: { n: { type: "number" } }, resource: { terraform_data: { n: { input: "${var.n}" } } } },
     });
     try {
-      await workspace.init();
       const digests: string[] = [];
       for (const n of ["9007199254740992", "9007199254740993"]) {
         await workspace.run(["plan", "-input=false", "-no-color", `-out=plan-${n}`, "-var", `n=${n}`], 60_000);
@@ -79,8 +71,7 @@ describe.skipIf(!terraform.available)("plan digest: numbers, with real Terraform
       }
       expect(digests[0]).not.toBe(digests[1]);
     } finally {
-      workspace.dispose();
-      fs.rmSync(scratch, { recursive: true, force: true });
+      dispose();
     }
   }, 120_000);
 });

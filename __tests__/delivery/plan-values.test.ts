@@ -10,7 +10,8 @@ import { runCli, showPlan } from "../../.github/scripts/plan-review";
 import { FULL_PLAN, renderSummary, summarizePlan } from "../../.github/scripts/plan-summary";
 import { attributeChanges, MAX_VALUE_CHARS, SENSITIVE, UNKNOWN } from "../../.github/scripts/plan-values";
 import { temporaryDirectory } from "../support/temporary-directory";
-import { terraformAvailability, TerraformWorkspace } from "../support/terraform-runner";
+import { builtinWorkspace } from "../support/builtin-workspace";
+import { terraformAvailability } from "../support/terraform-runner";
 
 const SECRET = "hunter2-correct-horse";
 
@@ -109,22 +110,15 @@ if (!terraform.available) console.warn(`skipping the real-Terraform plan value t
 describe.skipIf(!terraform.available)("the summary of a real plan (terraform_data), job summary and pull-request file alike", () => {
   it("shows before → after, masks the sensitive input, and says what is known after apply", async () => {
     const scratch = temporaryDirectory("plan-values");
-    fs.mkdirSync(path.join(scratch, "empty-mirror"));
     const bin = terraform.available ? terraform.terraform : "terraform";
-    const workspace = TerraformWorkspace.create({
-      name: "plan-values",
-      terraform: bin,
-      installation: { kind: "mirror", mirror: path.join(scratch, "empty-mirror") },
-      files: {
-        "main.tf.json": {
-          variable: { secret: { type: "string", sensitive: true, default: SECRET }, size: { type: "string", default: "1" } },
-          resource: { terraform_data: { cluster: { input: { size: "${var.size}", password: "${var.secret}" } }, follower: { input: "${terraform_data.cluster.id}" } } },
-          output: { password: { value: "${var.secret}", sensitive: true } },
-        },
+    const { workspace, dispose } = await builtinWorkspace("plan-values", bin, {
+      "main.tf.json": {
+        variable: { secret: { type: "string", sensitive: true, default: SECRET }, size: { type: "string", default: "1" } },
+        resource: { terraform_data: { cluster: { input: { size: "${var.size}", password: "${var.secret}" } }, follower: { input: "${terraform_data.cluster.id}" } } },
+        output: { password: { value: "${var.secret}", sensitive: true } },
       },
     });
     try {
-      await workspace.init();
       await workspace.run(["apply", "-input=false", "-no-color", "-auto-approve"], 60_000);
       await workspace.run(["plan", "-input=false", "-no-color", "-out=resize", "-var", "size=2", "-var", "secret=rotated-secret"], 60_000);
       const summary = path.join(scratch, "step-summary.md");
@@ -149,7 +143,7 @@ describe.skipIf(!terraform.available)("the summary of a real plan (terraform_dat
       expect(replaced).toContain(`→ ${UNKNOWN}`);
       expect(shown + (await workspace.run(["show", "-no-color", "replace"], 30_000)).stdout).toContain(UNKNOWN);
     } finally {
-      workspace.dispose();
+      dispose();
       fs.rmSync(scratch, { recursive: true, force: true });
     }
   }, 120_000);

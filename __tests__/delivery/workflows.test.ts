@@ -31,6 +31,7 @@ import {
   unpinnedActions,
   type JobOutcome,
 } from "./support/workflow-properties";
+import { broken, type Writable } from "./support/broken-copy";
 import { filledInEnvironment } from "./support/environment-files";
 import { committedWorkflow, concreteDeploy, concretePullRequest, concreteWorkflows, literalEnvironmentValues, simulateDeploy } from "./support/instances";
 import { loadWorkflows, workflowText, type Workflow } from "./support/workflows";
@@ -42,15 +43,6 @@ const called = committedWorkflow("deploy-environment.yml");
 const genericPullRequest = committedWorkflow("pull-request.yml");
 const { deploy, pullRequest } = concreteWorkflows("config");
 
-/** A workflow as plain, writable data, for breaking a copy. */
-type Writable = Record<string, any> & { jobs: Record<string, Record<string, any> & { steps: Record<string, any>[] }> };
-
-/** A deep copy of `workflow` with `change` applied: the property under test broken on purpose. */
-function broken(workflow: Workflow, change: (copy: Writable) => void): Workflow {
-  const copy = structuredClone(workflow) as unknown as Writable;
-  change(copy);
-  return copy as unknown as Workflow;
-}
 /** The concrete deploy run of config/ with the generic deploy-environment.yml broken. */
 const brokenDeploy = (change: (copy: Writable) => void) => concreteDeploy(genericDeploy, broken(called, change));
 /** The concrete pull-request run of config/ with the generic pull-request.yml broken. */
