@@ -32,7 +32,8 @@ export function emptySecrets(required: readonly string[], env: NodeJS.ProcessEnv
   return required.filter((name) => (env[name] ?? "").trim() === "");
 }
 
-function main(argv: readonly string[]): number {
+/** The step's command line: `env` is the job's environment, `write` its stdout. */
+export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, write: (text: string) => void = (text) => process.stdout.write(text)): number {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -45,13 +46,13 @@ function main(argv: readonly string[]): number {
     return 1;
   }
   const required = requiredSecrets(environment, values["config-dir"]);
-  const empty = emptySecrets(required, process.env);
+  const empty = emptySecrets(required, env);
   for (const name of empty) {
-    process.stdout.write(
+    write(
       `::error title=Secret ${name} is empty::${name} reached this job empty: set it as a secret of the GitHub environment ${githubEnvironment} (Settings > Environments > ${githubEnvironment}; never as a repository secret). Nothing was planned or applied.\n`,
     );
   }
-  if (empty.length === 0) process.stdout.write(`${githubEnvironment}: ${required.join(", ")} set\n`);
+  if (empty.length === 0) write(`${githubEnvironment}: ${required.join(", ")} set\n`);
   return empty.length === 0 ? 0 : 1;
 }
 
