@@ -6,7 +6,7 @@
  *
  * All three changes go into ONE copy, synthesized once and tested once, to keep `npm test` fast.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as esbuild from "esbuild";
@@ -128,16 +128,24 @@ describe("everyday changes, each one file, need no test edit", () => {
     expect(region.electable_specs.instance_size).toBe("M30");
   });
 
-  it("pass the tests that read config/ and the declared shape, unchanged", () => {
+  it("pass the tests that read config/ and the declared shape, unchanged", async () => {
     // The selection itself: the tests of each change's rules are in it.
     expect(affected).toEqual(
       expect.arrayContaining(["__tests__/app/synthesize-app.test.ts", "__tests__/seed/declared-shape.test.ts", "__tests__/stack/prod-stack.test.ts", "__tests__/config/bad-input-catalogue.test.ts"]),
     );
-    const run = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--maxWorkers=1", ...affected], {
-      cwd: copy,
-      encoding: "utf8",
-      // The copy's real-Terraform and MongoDB tests are not what this checks: no mirror, no server.
-      env: { ...process.env, TF_PLUGIN_MIRROR: path.join(copy, "no-mirror"), MONGODB_TEST_URI: "", CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" },
+    // Asynchronously: a synchronous wait of this length blocks the worker, whose calls to Vitest's
+    // main process then time out ("Timeout calling onTaskUpdate").
+    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--maxWorkers=1", ...affected], {
+        cwd: copy,
+        // The copy's real-Terraform and MongoDB tests are not what this checks: no mirror, no server.
+        env: { ...process.env, TF_PLUGIN_MIRROR: path.join(copy, "no-mirror"), MONGODB_TEST_URI: "", CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk) => (stdout += chunk));
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      child.on("close", (status) => resolve({ status, stdout, stderr }));
     });
     const summary = `${run.stdout}${run.stderr}`.split("\n").filter((line) => /Tests |FAIL|×/.test(line)).join("\n");
     expect(run.status, summary).toBe(0);
