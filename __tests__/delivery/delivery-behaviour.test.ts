@@ -326,3 +326,26 @@ describe("a new config/staging.json keeps these properties too", () => {
     }
   });
 });
+
+describe("approve-seed: the same head and attempt guard as the jobs that queue", () => {
+  const production = environments.find((environment) => environment.production)!.name;
+  const guardProblems = (workflow: Workflow) =>
+    Object.entries(workflow.jobs)
+      .filter(([id]) => id.startsWith("approve-seed-"))
+      .flatMap(([id, job]) => [
+        ...((job.if ?? "").includes("needs.current-head.outputs.attempt == github.run_attempt") ? [] : [`${id}: runs in an attempt that did not check the head of main`]),
+        ...(job.steps[0]?.name === "Refuse anything but the current head of main" ? [] : [`${id}: does not check the head of main once approved`]),
+      ]);
+
+  it("holds: only in the attempt whose first job checked the head, and it checks again once approved", () => {
+    expect(guardProblems(deploy)).toEqual([]);
+    expect(deploy.jobs[`approve-seed-${production}`].steps[0].run).toContain('"$head" != "$GITHUB_SHA"');
+  });
+
+  it("fails without the attempt guard or without the head check", () => {
+    const unguarded = brokenDeploy((copy) => (copy.jobs["approve-seed"].if = "${{ inputs.production && needs.seed-plan.outputs.changes == 'true' }}"));
+    expect(guardProblems(unguarded)).toEqual(each((name) => `approve-seed-${name}: runs in an attempt that did not check the head of main`));
+    const unchecked = brokenDeploy((copy) => copy.jobs["approve-seed"].steps.shift());
+    expect(guardProblems(unchecked)).toEqual(each((name) => `approve-seed-${name}: does not check the head of main once approved`));
+  });
+});
