@@ -12,6 +12,11 @@
  *   npx tsx .github/scripts/deploy-order.ts --environment <name> [--config-dir config]
  *        [--wait-minutes 20] [--interval-seconds 15]
  *
+ * With --running-applies (the plan job, before it plans): waits instead until no other run has an
+ * apply job of this environment in progress, so the plan reads the state that apply leaves, not
+ * the state before it (the apply job waits for approval in no queue, so a plan is not kept from
+ * running beside it otherwise). The apply job's fresh plan would then differ from the approved one.
+ *
  * Reads GITHUB_API_URL (a loopback stand-in in the tests), GITHUB_REPOSITORY, GITHUB_RUN_ID,
  * GITHUB_SHA and GH_TOKEN (the job's token, with actions: read).
  */
@@ -78,6 +83,53 @@ export async function runJobs(run: GitHubRun, fetchImpl: typeof fetch = fetch): 
   }
 }
 
+/** The other runs of this repository in progress, by id (paginated). */
+async function runsInProgress(run: GitHubRun, fetchImpl: typeof fetch): Promise<string[]> {
+  const ids: string[] = [];
+  for (let page = 1; ; page += 1) {
+    const url = `${run.apiUrl}/repos/${run.repository}/actions/runs?status=in_progress&per_page=100&page=${page}`;
+    const response = await fetchImpl(url, { headers: { Authorization: `Bearer ${run.token}`, Accept: "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28" } }).catch((error: unknown) => {
+      throw new Error(`could not list the runs in progress (GET ${url}): ${error instanceof Error ? error.message : String(error)}`);
+    });
+    if (!response.ok) throw new Error(`could not list the runs in progress (GET ${url}): HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+    const body = (await response.json()) as { workflow_runs?: { id: number | string }[] };
+    const runs = body.workflow_runs ?? [];
+    ids.push(...runs.map((entry) => String(entry.id)).filter((id) => id !== run.runId));
+    if (runs.length < 100) return ids;
+  }
+}
+
+/** The apply jobs of `environment` running now in other runs ("<run>: <job name>"). */
+export async function runningApplies(run: GitHubRun, environment: PipelineEnvironment, fetchImpl: typeof fetch = fetch): Promise<string[]> {
+  const found: string[] = [];
+  for (const id of await runsInProgress(run, fetchImpl)) {
+    const apply = findJob(await runJobs({ ...run, runId: id }, fetchImpl), `apply ${environment.stack}`);
+    if (apply?.status === "in_progress") found.push(`run ${id}: ${apply.name}`);
+  }
+  return found;
+}
+
+/** 0 once no other run applies `environment`; 1 when one still does after the wait. */
+export async function waitForRunningApplies(options: Omit<OrderOptions, "sha">): Promise<number> {
+  const self = pipelineEnvironments(options.configDir).find((environment) => environment.name === options.environment);
+  if (!self) throw new Error(`--environment ${options.environment}: no such environment in ${options.configDir}/`);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = Date.now() + options.waitMs;
+  for (;;) {
+    const running = await runningApplies(options.run, self, options.fetchImpl);
+    if (running.length === 0) {
+      options.log(`No other run is applying ${self.name}: planning from its current state.`);
+      return 0;
+    }
+    if (Date.now() + options.intervalMs > deadline) {
+      options.log(`::error title=${self.name} not planned::${running.join(", ")} still applies ${self.name} after ${Math.round(options.waitMs / 60_000)} minutes; a plan now would read the state before that apply. Re-run once it has finished.`);
+      return 1;
+    }
+    options.log(`waiting for ${running.join(", ")} to finish before planning ${self.name}`);
+    await sleep(options.intervalMs);
+  }
+}
+
 export interface OrderOptions {
   readonly environment: string;
   readonly configDir: string;
@@ -137,12 +189,22 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       "config-dir": { type: "string", default: "config" },
       "wait-minutes": { type: "string", default: "20" },
       "interval-seconds": { type: "string", default: "15" },
+      "running-applies": { type: "boolean", default: false },
     },
   });
   const missing = ["GITHUB_API_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_SHA", "GH_TOKEN"].filter((name) => !env[name]);
   try {
     if (!values.environment) throw new Error("--environment is required");
     if (missing.length > 0) throw new Error(`${missing.join(", ")} not set (the job's GitHub context)`);
+    const common = {
+      environment: values.environment,
+      configDir: values["config-dir"],
+      waitMs: Number(values["wait-minutes"]) * 60_000,
+      intervalMs: Number(values["interval-seconds"]) * 1_000,
+      run: { apiUrl: env.GITHUB_API_URL!, repository: env.GITHUB_REPOSITORY!, runId: env.GITHUB_RUN_ID!, token: env.GH_TOKEN! },
+      log,
+    };
+    if (values["running-applies"]) return await waitForRunningApplies(common);
     return await checkOrder({
       environment: values.environment,
       configDir: values["config-dir"],

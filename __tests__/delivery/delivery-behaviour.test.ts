@@ -17,6 +17,7 @@ import {
   erroredStateLeftBehind,
   lockHoldersNotInterruptible,
   orderNotChecked,
+  plansBesideApplies,
   secretsProblems,
   shellsNotStrict,
 } from "./support/delivery-properties";
@@ -82,6 +83,17 @@ describe("property: an environment applies only after checking, in this run's jo
     expect(orderNotChecked(late)).toEqual(each((name) => `apply-${name}: applies without first checking the environments before it finished (deploy-order.ts)`));
     const blind = brokenDeploy((copy) => delete copy.jobs.apply.permissions.actions);
     expect(orderNotChecked(blind)).toEqual(each((name) => `apply-${name}: cannot read this run's jobs (permissions: actions: read)`));
+  });
+});
+
+describe("property: a deploy plan waits for another run's apply of its environment", () => {
+  it("holds in the deploy run (pull-request previews need not wait)", () => {
+    expect(plansBesideApplies(deploy)).toEqual([]);
+  });
+
+  it("fails without the wait", () => {
+    const eager = brokenDeploy((copy) => (copy.jobs.plan.steps = copy.jobs.plan.steps.filter((s) => !/--running-applies/.test(s.run ?? ""))));
+    expect(plansBesideApplies(eager)).toEqual(each((name) => `plan-${name}: plans without first waiting for another run's apply of its environment`));
   });
 });
 

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { checkOrder, main, standing, type RunJob } from "../../.github/scripts/deploy-order";
+import { checkOrder, main, standing, waitForRunningApplies, type RunJob } from "../../.github/scripts/deploy-order";
 import { pipelineEnvironments } from "../../.github/scripts/pipeline";
 import { temporaryDirectory } from "../support/temporary-directory";
 import { TYPESCRIPT_RUNNER } from "../support/run-typescript";
@@ -193,3 +193,59 @@ function runScript(apiUrl: string, environment: string): Promise<{ code: number 
     child.on("close", (code) => resolve({ code, stdout }));
   });
 }
+
+describe("the plan job waits for another run's apply of the same environment (the apply job is in no queue)", () => {
+  /** A stand-in with runs in progress (ids → jobs); the current run is 42. */
+  async function runsStandIn(runs: () => Record<string, RunJob[]>) {
+    const server = http.createServer((request, response) => {
+      const url = new URL(request.url ?? "/", "http://127.0.0.1");
+      if (url.pathname === "/repos/org/audio-pipeline/actions/runs" && url.searchParams.get("status") === "in_progress") {
+        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ workflow_runs: ["42", ...Object.keys(runs())].map((id) => ({ id: Number(id) })) }));
+        return;
+      }
+      const jobs = /^\/repos\/org\/audio-pipeline\/actions\/runs\/(\d+)\/jobs$/.exec(url.pathname);
+      if (jobs) {
+        const list = runs()[jobs[1]] ?? [];
+        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ total_count: list.length, jobs: list }));
+        return;
+      }
+      response.writeHead(404).end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  it("plans once run 41's apply of dev has finished; a waiting approval or another environment's apply does not hold it", async () => {
+    let runs: Record<string, RunJob[]> = {
+      "40": [job("dev / apply audio-pipeline-dev", "waiting", null, OTHER_SHA)],
+      "41": [job("dev / apply audio-pipeline-dev", "in_progress", null, OTHER_SHA), job("prod / apply audio-pipeline-prod", "in_progress", null, OTHER_SHA)],
+    };
+    const github = await runsStandIn(() => runs);
+    const lines: string[] = [];
+    try {
+      const code = await waitForRunningApplies({
+        environment: "dev",
+        configDir,
+        waitMs: 60_000,
+        intervalMs: 1,
+        run: { apiUrl: github.apiUrl, repository: "org/audio-pipeline", runId: "42", token: "t" },
+        log: (line) => lines.push(line),
+        sleep: async () => {
+          runs = { ...runs, "41": [job("dev / apply audio-pipeline-dev", "completed", "success", OTHER_SHA)] };
+        },
+      });
+      expect(code, lines.join("\n")).toBe(0);
+      expect(lines).toEqual(["waiting for run 41: dev / apply audio-pipeline-dev to finish before planning dev", "No other run is applying dev: planning from its current state."]);
+      // prod's plan is not held by dev's apply, nor by an apply waiting for approval.
+      runs = { "40": [job("prod / apply audio-pipeline-prod", "waiting", null, OTHER_SHA)], "41": [job("dev / apply audio-pipeline-dev", "in_progress", null, OTHER_SHA)] };
+      const prod: string[] = [];
+      expect(await waitForRunningApplies({ environment: "prod", configDir, waitMs: 0, intervalMs: 1, run: { apiUrl: github.apiUrl, repository: "org/audio-pipeline", runId: "42", token: "t" }, log: (line) => prod.push(line) })).toBe(0);
+      // Still applying after the wait: the plan stops, saying why.
+      const late: string[] = [];
+      expect(await waitForRunningApplies({ environment: "dev", configDir, waitMs: 0, intervalMs: 1, run: { apiUrl: github.apiUrl, repository: "org/audio-pipeline", runId: "42", token: "t" }, log: (line) => late.push(line) })).toBe(1);
+      expect(late[0]).toMatch(/^::error title=dev not planned::run 41: dev \/ apply audio-pipeline-dev still applies dev after 0 minutes/);
+    } finally {
+      await github.close();
+    }
+  });
+});

@@ -58,8 +58,15 @@ function environmentJobs(): Record<string, Job> {
       addresses: "${{ steps.review.outputs.addresses }}",
       changes: "${{ steps.review.outputs.changes }}",
     },
+    // To see whether another run is applying this environment (its apply job is in no queue).
+    readPermissions: ["actions"],
     steps: [
       ...deployPrelude,
+      {
+        name: "Wait for another run's apply of this environment to finish",
+        env: { GH_TOKEN: "${{ github.token }}" },
+        run: 'npx tsx .github/scripts/deploy-order.ts --running-applies --environment "$ENVIRONMENT"',
+      },
       awsCredentials("plan", fromInputs, LIMITS.plan.sessionSeconds),
       requiredSecretsStep(githubEnvironmentName("$ENVIRONMENT", "plan")),
       terraformInit(),

@@ -139,3 +139,20 @@ export function callInputProblems(workflow: Workflow, called: Readonly<Record<st
   }
   return problems;
 }
+
+/**
+ * Every deploy plan (the plan the approvers approve) first waits until no other run applies its
+ * environment: the apply job is in no queue, so without the wait a plan could read the state from
+ * before a running apply, and its approved digest would never match the apply job's fresh plan.
+ */
+export function plansBesideApplies(workflow: Workflow): string[] {
+  const problems: string[] = [];
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    const plan = job.steps.findIndex((step) => /\bterraform\s+plan\b[^\n]*-lock=false/.test(runOf(step)));
+    if (plan < 0 || !job.steps.some((step) => /plan-review\.ts publish\b/.test(runOf(step)))) continue;
+    const wait = job.steps.findIndex((step) => /deploy-order\.ts --running-applies\b/.test(runOf(step)));
+    if (wait < 0 || wait > plan) problems.push(`${id}: plans without first waiting for another run's apply of its environment`);
+    if (typeof job.permissions !== "object" || job.permissions.actions !== "read") problems.push(`${id}: cannot see other runs' jobs (permissions: actions: read)`);
+  }
+  return problems;
+}
