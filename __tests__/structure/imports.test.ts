@@ -10,12 +10,12 @@ import ts from "typescript";
 
 /** The layers, lowest first: a file may import its own layer and those below it, never one above. */
 const LAYERS: readonly (readonly string[])[] = [
-  ["src/atlas", "src/network"],
+  ["src/atlas", "src/network", "src/terraform"],
   ["src/policy"],
   ["src/modules"],
   ["src/config"],
   ["src/environment"],
-  ["src/seed", "src/hcl"],
+  ["src/seed", "src/hcl", "src/bootstrap"],
   ["src/stacks"],
   ["src/app.ts"],
   [".github/scripts", "main.ts"],
