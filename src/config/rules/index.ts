@@ -7,6 +7,7 @@ import { noIgnoredValues } from "./no-ignored-values";
 import { productionRemoteState } from "./production-remote-state";
 import { roleArnsBelongToTheAccount } from "./role-arns-belong-to-the-account";
 import { restoreWindowWithinHourlyRetention } from "./restore-window-within-hourly-retention";
+import { snapshotCopyRegions } from "./snapshot-copy-regions";
 import { snapshotRetentionOrder } from "./snapshot-retention-order";
 import { tierOffersRequestedFeatures } from "./tier-offers-requested-features";
 import { tierWithComputeAutoScaling } from "./tier-with-compute-auto-scaling";
@@ -22,6 +23,7 @@ export const CONFIG_RULES: readonly ConfigRule<unknown>[] = [
   noIgnoredValues,
   fcvPinWithinAtlasLimit,
   roleArnsBelongToTheAccount,
+  snapshotCopyRegions,
   breakGlassRoleOfItsOwn,
   dayZeroArnsBelongToTheAccount,
 ];
