@@ -13,9 +13,9 @@
  *   drift-report.ts seed-facts --environment <env> --seed-exit <n> [--seed-output <file>] --out <file>
  *   drift-report.ts sync --facts <dir>          (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_RUN_ID)
  *
- * The plan job reduces its plan to facts that hold only addresses, actions and attribute names,
- * as in the approvers' plan summary, never an attribute value (a plan holds secrets and never
- * leaves its job); the seed job keeps its exit code and the plan it printed (names only). The
+ * The plan job reduces its plan to facts that hold addresses, actions and values exactly as the
+ * approvers' plan summary prints them: sensitive values masked wherever they appear, unknown ones
+ * "(known after apply)" (the plan file itself holds secrets and never leaves its job); the seed job keeps its exit code and the plan it printed (names only). The
  * report job, which holds no cloud credential, joins the two per environment.
  */
 import * as fs from "node:fs";
@@ -25,6 +25,7 @@ import { EXIT } from "../../src/seed/exit-codes";
 import { altersState, type ShownPlan, type ShownResourceChange } from "./plan-digest";
 import { gitHubFromEnv, runReportCli, syncEnvironmentIssue, type GitHubIssues, type IssueAction, type IssueKind } from "./github-issues";
 import { showPlan } from "./plan-review";
+import { attributeChanges, sensitiveValues, type AttributeChange } from "./plan-values";
 import { actionOf, headline, renderSummary, summarizePlan, type PlanAction, type PlanSummary } from "./plan-summary";
 
 export const DRIFT_LABEL = "drift";
@@ -37,8 +38,10 @@ export interface DriftRow {
   readonly address: string;
   /** update: changed outside Terraform; destroy: deleted outside Terraform. */
   readonly action: PlanAction;
-  /** Top-level attributes whose value differs from the last apply (names only). */
+  /** Top-level attributes whose value differs from the last apply. */
   readonly attributes: readonly string[];
+  /** Each changed value, last apply → now, printed as the approvers' summary prints it (sensitive values masked). */
+  readonly changes: readonly AttributeChange[];
 }
 
 export interface EnvironmentReport {
@@ -83,10 +86,13 @@ function changedAttributes(change: ShownResourceChange): string[] {
 }
 
 export function driftRows(plan: ShownPlan): DriftRow[] {
+  // A value marked sensitive anywhere in the plan is masked wherever it appears, as in the approvers' summary.
+  const secrets = sensitiveValues([...(plan.resource_drift ?? []), ...(plan.resource_changes ?? [])].map(({ change }) => change));
   return (plan.resource_drift ?? []).filter(altersState).map((change) => ({
     address: change.address,
     action: actionOf(change),
     attributes: changedAttributes(change),
+    changes: attributeChanges(change.change, secrets),
   }));
 }
 
@@ -137,6 +143,9 @@ export function renderReport(inputs: DriftInputs): EnvironmentReport {
   else {
     out.push("| action outside Terraform | resource | attributes that differ |", "|---|---|---|");
     for (const row of drift) out.push(`| ${row.action === "destroy" ? "deleted" : row.action} | \`${row.address}\` | ${row.attributes.map((a) => `\`${a}\``).join(", ") || "-"} |`);
+    for (const row of drift.filter(({ changes }) => changes.length > 0)) {
+      out.push("", `- \`${row.address}\` (last apply → now; sensitive values masked):`, "  ```text", ...row.changes.map((change) => `  ${change.path}: ${change.before} → ${change.after}`), "  ```");
+    }
     out.push("", "The next apply puts these back as the code says, unless the code is changed to match (docs/operations.md, \"The drift report\").", "");
   }
   out.push("#### Pending: merged to main, not applied yet", "");

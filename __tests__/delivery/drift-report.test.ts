@@ -5,6 +5,7 @@
  */
 import { classify, issueMarker, planFacts, renderReport, syncIssue, type DriftInputs } from "../../.github/scripts/drift-report";
 import type { ShownPlan } from "../../.github/scripts/plan-digest";
+import { SENSITIVE } from "../../.github/scripts/plan-values";
 import { gitHubStandIn } from "./support/github-stand-in";
 
 const clusterDrift = {
@@ -13,6 +14,17 @@ const clusterDrift = {
     actions: ["update"],
     before: { name: "audio-pipeline-dev", termination_protection_enabled: true, paused: false },
     after: { name: "audio-pipeline-dev", termination_protection_enabled: false, paused: false },
+  },
+};
+// A sensitive attribute changed outside Terraform: its value must never leave the plan job.
+const secretDrift = {
+  address: "random_password.database_password",
+  change: {
+    actions: ["update"],
+    before: { result: "hunter2-old", length: 32 },
+    after: { result: "hunter2-new", length: 40 },
+    before_sensitive: { result: true },
+    after_sensitive: { result: true },
   },
 };
 const deletedOutside = { address: "aws_cloudwatch_metric_alarm.idle", change: { actions: ["delete"], before: { alarm_name: "x" }, after: null } };
@@ -51,7 +63,7 @@ describe("drift report: drift apart from pending changes", () => {
   it("drift: resource_drift, even beside pending changes, or a seed-plan conflict", () => {
     const both = classify(inputs({ planExitCode: 2, plan: plan({ resource_drift: [clusterDrift, deletedOutside], resource_changes: [pendingChange] }) }));
     expect(both).toMatchObject({ state: "drift", pendingCount: 1 });
-    expect(both.drift).toEqual([
+    expect(both.drift).toMatchObject([
       { address: "mongodbatlas_advanced_cluster.cluster", action: "update", attributes: ["termination_protection_enabled"] },
       { address: "aws_cloudwatch_metric_alarm.idle", action: "destroy", attributes: ["alarm_name"] },
     ]);
@@ -64,21 +76,26 @@ describe("drift report: drift apart from pending changes", () => {
     expect(classify(inputs({ seedExitCode: null })).state).toBe("error");
   });
 
-  it("keeps no attribute value in the facts that leave the plan job", () => {
-    const facts = planFacts("dev", "audio-pipeline-dev", 2, plan({ resource_drift: [clusterDrift], resource_changes: [pendingChange] }));
-    expect(JSON.stringify(facts)).not.toMatch(/"a"|"b"|"x"|audio-pipeline-dev"[,}]\s*"termination/);
-    expect(JSON.stringify(facts)).not.toContain('"after"');
+  it("carries values only as the approvers' summary prints them: sensitive ones masked, never the secret", () => {
+    const facts = planFacts("dev", "audio-pipeline-dev", 2, plan({ resource_drift: [clusterDrift, secretDrift], resource_changes: [pendingChange] }));
+    expect(JSON.stringify(facts)).not.toContain("hunter2");
+    const [cluster, secret] = facts.drift!;
+    expect(cluster.changes).toEqual([{ path: "termination_protection_enabled", before: "true", after: "false" }]);
+    expect(secret.changes).toContainEqual({ path: "result", before: SENSITIVE, after: SENSITIVE });
+    expect(secret.changes).toContainEqual({ path: "length", before: "32", after: "40" });
     expect(planFacts("dev", "audio-pipeline-dev", 1, plan({}))).toEqual({ environment: "dev", stack: "audio-pipeline-dev", planExitCode: 1 });
   });
 
-  it("renders the two apart, with attribute names but never a value, and the run link", () => {
-    const report = renderReport(inputs({ planExitCode: 2, plan: plan({ resource_drift: [clusterDrift], resource_changes: [pendingChange] }) }));
+  it("renders the two apart, with values as the approvers read them (sensitive masked), and the run link", () => {
+    const report = renderReport(inputs({ planExitCode: 2, plan: plan({ resource_drift: [clusterDrift, secretDrift], resource_changes: [pendingChange] }) }));
     expect(report.markdown.startsWith(issueMarker("dev"))).toBe(true);
     expect(report.markdown).toContain("| update | `mongodbatlas_advanced_cluster.cluster` | `termination_protection_enabled` |");
+    expect(report.markdown).toContain("termination_protection_enabled: true → false");
+    expect(report.markdown).toContain(`result: ${SENSITIVE} → ${SENSITIVE}`);
     expect(report.markdown).toMatch(/#### Pending: merged to main, not applied yet\n\n#### `audio-pipeline-dev`: 0 to add, 1 to change, 0 to destroy/);
+    expect(report.markdown).toContain('description: "a" → "b"');
     expect(report.markdown).toContain("Run: https://github.example/o/r/actions/runs/42");
-    expect(report.markdown).not.toMatch(/audio-pipeline-dev", |"a"|"b"/);
-    expect(report.markdown).not.toContain('"b"');
+    expect(report.markdown).not.toContain("hunter2");
   });
 });
 

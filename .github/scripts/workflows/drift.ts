@@ -24,6 +24,7 @@ import {
   synth,
   terraformInit,
   value,
+  RUN_DEFAULTS,
   WORKFLOW_ENV,
   type Job,
 } from "./shared";
@@ -43,7 +44,7 @@ const PLAN_SCRIPT = [
   "code=$?",
   "set -e",
   'cd "$GITHUB_WORKSPACE"',
-  // The plan JSON stays in the script's memory; only addresses, actions and attribute names are written.
+  // The plan JSON stays in the script's memory; only addresses, actions and values as the approvers' summary prints them (sensitive ones masked) are written.
   'npx tsx .github/scripts/drift-report.ts plan-facts --environment "$ENVIRONMENT" --stack "$STACK" --plan-exit "$code" --dir "$STACK_DIR" --plan drift.tfplan --out "drift-facts/$ENVIRONMENT.plan.json"',
   'rm -f "$STACK_DIR/drift.tfplan"',
   "",
@@ -122,6 +123,7 @@ export function driftWorkflow(): string {
     name: "drift",
     on: { schedule: [{ cron: DRIFT_SCHEDULE }], workflow_dispatch: {} },
     permissions: {},
+    defaults: RUN_DEFAULTS,
     concurrency: { group: "drift", "cancel-in-progress": false },
     env: WORKFLOW_ENV,
     jobs,

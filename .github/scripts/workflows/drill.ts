@@ -7,7 +7,7 @@
  */
 import { githubEnvironmentName } from "../../../src/environment/names";
 import { issueReportJob } from "./issue-report-job";
-import { ACTIONS, checkout, environmentEnv, fromMatrix, header, install, listJob, render, setupNode, value, WORKFLOW_ENV, type Job } from "./shared";
+import { ACTIONS, checkout, environmentEnv, fromMatrix, header, install, listJob, render, setupNode, RUN_DEFAULTS, value, WORKFLOW_ENV, type Job } from "./shared";
 
 export const DRILL_FILE = "drill.yml";
 
@@ -122,6 +122,7 @@ export function drillWorkflow(): string {
       },
     },
     permissions: {},
+    defaults: RUN_DEFAULTS,
     env: WORKFLOW_ENV,
     jobs: { environments: listJob("ready"), drill: drillJob(), report: reportJob() },
   };
