@@ -3,8 +3,10 @@ import * as path from "node:path";
 import { AnnotationMetadataEntryType, App } from "cdktf";
 import { environmentFiles, loadEnvironments, type LoadedEnvironment } from "./config/load-environment";
 import { placeholderNotice } from "./config/placeholders";
+import { GITHUB_STACK, loadGithubSettings, type LoadedGithubSettings } from "./github/load-github-settings";
 import { removeReviewerHcl, updateReviewerHcl } from "./hcl/reviewer-hcl";
 import { DatabaseStack } from "./stacks/database-stack";
+import { GithubStack } from "./stacks/github-stack";
 import { stackName } from "./stacks/stack-name";
 
 /** Where the app reads environments and writes Terraform JSON. */
@@ -23,7 +25,7 @@ export interface SynthesizeOptions {
 
 /** What a successful synth wrote, and what it has to say about it. */
 export interface SynthesisResult {
-  /** Stack names, one per environment file. */
+  /** Stack names, one per environment file, and the github stack when config/github.json exists. */
   readonly stacks: readonly string[];
   /** Warning annotations, each distinct message once (a concern shared by stacks is one line). */
   readonly warnings: readonly string[];
@@ -58,6 +60,7 @@ export function synthesizeApp(options: SynthesizeOptions): SynthesisResult {
       fs.rmSync(path.join(outdir, "stacks", stack), { recursive: true, force: true });
       removeReviewerHcl(outdir, stack);
     }
+    fs.rmSync(path.join(outdir, "stacks", GITHUB_STACK), { recursive: true, force: true });
     fs.rmSync(path.join(outdir, "manifest.json"), { force: true });
     throw error;
   }
@@ -65,11 +68,12 @@ export function synthesizeApp(options: SynthesizeOptions): SynthesisResult {
 
 function synthesizeAll(configDir: string, outdir: string, hcl: boolean): SynthesisResult {
   const environments = loadEnvironments(configDir);
+  const github = loadGithubSettings(configDir, environments);
   fs.mkdirSync(path.dirname(outdir), { recursive: true });
   const staging = fs.mkdtempSync(`${outdir}.staging-`);
   try {
-    const { stacks, warnings } = synthesizeInto(staging, environments);
-    const names = stacks.map((stack) => stack.node.id);
+    const { stacks, warnings } = synthesizeInto(staging, environments, github);
+    const names = [...stacks.map((stack) => stack.node.id), ...(github ? [GITHUB_STACK] : [])];
     publish(staging, outdir, names);
     updateReviewerHcl({ outdir, stacks, write: hcl });
     return { stacks: names, warnings, placeholderNotice: placeholderNotice(environments) };
@@ -78,14 +82,22 @@ function synthesizeAll(configDir: string, outdir: string, hcl: boolean): Synthes
   }
 }
 
-/** Synthesizes every environment's stack into `directory`; throws SynthesisError on any error annotation. */
-function synthesizeInto(directory: string, environments: readonly LoadedEnvironment[]): { stacks: DatabaseStack[]; warnings: string[] } {
+/**
+ * Synthesizes every environment's stack (and the github stack, from config/github.json) into
+ * `directory`; throws SynthesisError on any error annotation. Returns the environment stacks.
+ */
+function synthesizeInto(
+  directory: string,
+  environments: readonly LoadedEnvironment[],
+  github: LoadedGithubSettings | undefined,
+): { stacks: DatabaseStack[]; warnings: string[] } {
   // cdktf reads both switches from the environment while the app and its stacks are built:
   // keep going after an error annotation (so every stack's errors are reported), and always JSON
   // (`cdktf synth --hcl` sets SYNTH_HCL_OUTPUT; the reviewer HCL is rendered from the JSON instead).
   const { app, stacks } = withEnvironment({ [CONTINUE_ON_ERRORS]: "true", SYNTH_HCL_OUTPUT: "false" }, () => {
     const app = new App({ outdir: directory, stackTraces: false, hclOutput: false });
     const stacks = environments.map(({ file, config }) => new DatabaseStack(app, { config, configFile: file }));
+    if (github) new GithubStack(app, github);
     return { app, stacks };
   });
 
