@@ -93,8 +93,9 @@ export class GithubStack extends TerraformStack {
     if (spec.branches === "main") {
       new RepositoryEnvironmentDeploymentPolicy(this, `branch_policy_${id}`, {
         repository,
-        environment: environment.environment,
+        environment: spec.name,
         branchPattern: MAIN_BRANCH,
+        dependsOn: [environment],
       });
     }
   }
