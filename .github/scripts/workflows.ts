@@ -19,6 +19,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { REQUIRED_CHECK } from "../../src/github/repository-rules";
 import { pipelineEnvironments } from "./pipeline";
 import { trustPolicySection } from "./trust-policies";
 
@@ -94,6 +95,20 @@ const environmentEnv = (source: Source) => ({
   SEED_SECRET_ID: value(source, "seed_secret_id"),
 });
 const STACK_DIR = "${{ env.STACK_DIR }}";
+
+/**
+ * Production only, before any role is assumed: GitHub's review history of this run must hold an
+ * approval of `githubEnvironmentName` by someone other than the commit's author (approval-check.ts).
+ * A missing or bypassed reviewer rule then stops the job instead of applying unreviewed.
+ */
+function approvalCheck(githubEnvironmentName: string): Step {
+  return {
+    name: "Refuse to go on without a recorded approval by someone other than the commit's author (production)",
+    if: "${{ inputs.production }}",
+    env: { GITHUB_TOKEN: "${{ github.token }}", APPROVAL_ENVIRONMENT: githubEnvironmentName },
+    run: 'npx tsx .github/scripts/approval-check.ts --environment "$APPROVAL_ENVIRONMENT"',
+  };
+}
 
 function awsCredentials(purpose: "plan" | "deploy" | "seed", source: Source, sessionSeconds: number, extra: Step = {}): Step {
   return {
@@ -231,10 +246,12 @@ function environmentJobs(): Record<string, Job> {
     // Production: required reviewers on <environment>-deploy make this the approval.
     environment: githubEnvironment.deploy(environment),
     concurrency: group,
-    permissions: { contents: "read", "id-token": "write" },
+    // actions: read: the approval check reads the run's review history.
+    permissions: { contents: "read", actions: "read", "id-token": "write" },
     steps: [
       currentHeadStep,
       ...deployPrelude,
+      approvalCheck(githubEnvironment.deploy(environment)),
       awsCredentials("deploy", fromInputs, LIMITS.apply.sessionSeconds),
       terraformInit(),
       {
@@ -271,10 +288,11 @@ function environmentJobs(): Record<string, Job> {
     ],
   };
 
-  const seedSteps = (command: "plan" | "apply"): Step[] => [
+  const seedSteps = (command: "plan" | "apply", beforeCredentials: Step[] = []): Step[] => [
     checkout,
     setupNode,
     install,
+    ...beforeCredentials,
     awsCredentials("seed", fromInputs, command === "plan" ? LIMITS.seedPlan.sessionSeconds : LIMITS.seedApply.sessionSeconds),
   ];
   const seedEnv = { AWS_REGION: value(fromInputs, "region") };
@@ -329,10 +347,11 @@ function environmentJobs(): Record<string, Job> {
     "timeout-minutes": LIMITS.seedApply.timeoutMinutes,
     environment: githubEnvironment.seed(environment),
     concurrency: group,
-    permissions: { contents: "read", "id-token": "write" },
+    // actions: read: the approval check reads the run's review history.
+    permissions: { contents: "read", actions: "read", "id-token": "write" },
     steps: [
       currentHeadStep,
-      ...seedSteps("apply"),
+      ...seedSteps("apply", [approvalCheck(githubEnvironment.seedApproval(environment))]),
       {
         name: "Refuse a seed plan other than the approved one, then apply it",
         env: { ...seedEnv, APPROVED_SEED_DIGEST: "${{ needs.seed-plan.outputs.digest }}" },
@@ -403,7 +422,7 @@ export function deployWorkflow(): string {
       needs: ["current-head", "environments"],
       if: `\${{ ${CALLER_FRESH_HEAD_CHECK} && needs.environments.outputs.list != '[]' }}`,
       // The ceiling for the called jobs; each of them that uses it names its own environment.
-      permissions: { contents: "read", "id-token": "write" },
+      permissions: { contents: "read", actions: "read", "id-token": "write" },
       strategy: {
         matrix: { target: "${{ fromJSON(needs.environments.outputs.list) }}" },
         // One environment at a time, in the listed (deploy) order; a failure cancels the later ones.
@@ -541,7 +560,7 @@ const COMMENT_SCRIPT = [
 export function pullRequestWorkflow(): string {
   const jobs: Record<string, Job> = {
     check: {
-      name: "test and synth",
+      name: REQUIRED_CHECK,
       "runs-on": "ubuntu-24.04",
       "timeout-minutes": 20,
       permissions: { contents: "read" },
