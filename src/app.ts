@@ -25,8 +25,10 @@ export interface SynthesizeOptions {
 
 /** What a successful synth wrote, and what it has to say about it. */
 export interface SynthesisResult {
-  /** Stack names, one per environment file, and the github stack when config/github.json exists. */
+  /** Stack names, one per environment file. */
   readonly stacks: readonly string[];
+  /** The github stack's name, when config/github.json exists (docs/day-0.md). */
+  readonly githubStack?: string;
   /** Warning annotations, each distinct message once (a concern shared by stacks is one line). */
   readonly warnings: readonly string[];
   /** The one line about committed placeholders, when any file still holds one. */
@@ -73,10 +75,10 @@ function synthesizeAll(configDir: string, outdir: string, hcl: boolean): Synthes
   const staging = fs.mkdtempSync(`${outdir}.staging-`);
   try {
     const { stacks, warnings } = synthesizeInto(staging, environments, github);
-    const names = [...stacks.map((stack) => stack.node.id), ...(github ? [GITHUB_STACK] : [])];
-    publish(staging, outdir, names);
+    const names = stacks.map((stack) => stack.node.id);
+    publish(staging, outdir, github ? [...names, GITHUB_STACK] : names);
     updateReviewerHcl({ outdir, stacks, write: hcl });
-    return { stacks: names, warnings, placeholderNotice: placeholderNotice(environments) };
+    return { stacks: names, ...(github ? { githubStack: GITHUB_STACK } : {}), warnings, placeholderNotice: placeholderNotice(environments) };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }

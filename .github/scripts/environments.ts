@@ -46,9 +46,9 @@ export function environmentEntry(environment: PipelineEnvironment): EnvironmentE
 
 export type ListMode = "deploy" | "pull-request";
 
-/** The matrix of `mode` from environments in deploy order: deploy: all of them; pull-request: the production: false ones. */
+/** The matrix of `mode` from environments in deploy order: deploy: all of them; pull-request: those pull requests plan (ci.pullRequestPlan, default: production: false). */
 function entriesFor(mode: ListMode, all: readonly PipelineEnvironment[]): EnvironmentEntry[] {
-  return (mode === "deploy" ? all : all.filter((environment) => !environment.production)).map(environmentEntry);
+  return (mode === "deploy" ? all : all.filter((environment) => environment.pullRequestPlan)).map(environmentEntry);
 }
 
 /** The matrix of `mode` for the environment files of `configDir`. */
@@ -67,7 +67,7 @@ function main(argv: readonly string[]): number {
   const all = pipelineEnvironments(values["config-dir"]);
   const list = entriesFor(mode, all);
   const names = list.map((entry) => entry.environment).join(", ");
-  const later = all.filter((environment) => environment.production).map((environment) => environment.name).join(", ");
+  const later = all.filter((environment) => !environment.pullRequestPlan).map((environment) => environment.name).join(", ");
   if (process.env.GITHUB_OUTPUT) {
     fs.appendFileSync(process.env.GITHUB_OUTPUT, `list=${JSON.stringify(list)}\nnames=${names}\nlater=${later}\n`);
   }

@@ -11,6 +11,7 @@
 import { ConfigError, type ConfigIssue } from "../../src/config/config-issue";
 import type { EnvironmentConfig } from "../../src/config/environment-schema";
 import { loadEnvironments } from "../../src/config/load-environment";
+import { pullRequestPlans } from "../../src/config/pull-request-plans";
 import { stackName } from "../../src/stacks/stack-name";
 
 /** One environment as the workflows use it. */
@@ -22,6 +23,8 @@ export interface PipelineEnvironment {
   /** The synthesized stack (cdktf.out/stacks/<stack>). */
   readonly stack: string;
   readonly production: boolean;
+  /** ci.pullRequestPlan (default: not production): pull requests plan it. */
+  readonly pullRequestPlan: boolean;
   /** Where STS and Secrets Manager are called. */
   readonly region: string;
   /** ci.planRoleArn: read-only, trusted by the `<name>-plan` GitHub environment only. */
@@ -45,6 +48,7 @@ export function pipelineEnvironment(file: string, config: EnvironmentConfig): Pi
     file,
     stack: stackName(config.environment),
     production: config.production,
+    pullRequestPlan: pullRequestPlans(config),
     region: config.region,
     planRoleArn: ci.planRoleArn,
     deployRoleArn: ci.deployRoleArn,

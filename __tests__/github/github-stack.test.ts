@@ -40,8 +40,8 @@ describe("github stack (config/github.json and every config/<env>.json)", () => 
         const name = `${config.environment}-${suffix}`;
         const environment = environmentNamed(name);
         expect(environment, name).toBeDefined();
-        // Open to all branches only where pull requests plan: a non-production plan environment.
-        const open = suffix === "plan" && !config.production;
+        // Open to all branches only where pull requests plan: a plan environment of ci.pullRequestPlan (default: non-production).
+        const open = suffix === "plan" && (config.ci.pullRequestPlan ?? !config.production);
         if (open) {
           expect(environment?.deployment_branch_policy, name).toBeUndefined();
           expect(branchPatterns(name), name).toEqual([]);
@@ -171,6 +171,8 @@ describe("config/github.json: bad input gets a named error", () => {
     expect(() => synthesizeApp({ configDir, outdir })).toThrow(/github\.json: reviewers\.prod\.deploy: got nothing \(the field is missing\); a production environment needs at least one reviewer/);
     expect(synthesizedFiles(outdir)).toEqual([]);
     writeConfigFile(configDir, "github", { ...githubJson(), $schema: undefined });
-    expect(synthesizeApp({ configDir, outdir }).stacks).toEqual(["audio-pipeline-dev", "audio-pipeline-prod", GITHUB_STACK]);
+    const result = synthesizeApp({ configDir, outdir });
+    expect([...result.stacks, result.githubStack]).toEqual(["audio-pipeline-dev", "audio-pipeline-prod", GITHUB_STACK]);
+    expect(synthesizedFiles(outdir).sort()).toEqual([`stacks/${GITHUB_STACK}/cdk.tf.json`, "stacks/audio-pipeline-dev/cdk.tf.json", "stacks/audio-pipeline-prod/cdk.tf.json"].sort());
   });
 });

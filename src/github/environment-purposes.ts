@@ -2,12 +2,12 @@
  * The GitHub environments of one config/ environment, one per purpose: the table the github stack
  * creates them from and the doctor checks them against. Each CI role trusts exactly one of them
  * (.github/scripts/trust-policies.ts); __tests__/github checks that the names here are the ones
- * the workflows use. The day-2 drill adds one line here: { suffix: "drill", branches: "main", ... }.
+ * the workflows use. The day-2 drill adds one line here: { suffix: "drill", openToPullRequests: false, ... }.
  */
 
 /** Which branches may run a job in the environment. */
 export type BranchRule =
-  /** Every branch (and pull request merge ref): a non-production plan, which pull requests run. */
+  /** Every branch (and pull request merge ref): the plan of an environment pull requests plan. */
   | "all"
   /** `main` only. */
   | "main";
@@ -17,8 +17,8 @@ export interface EnvironmentPurpose {
   readonly suffix: string;
   /** The key of this purpose's reviewers in config/github.json (`reviewers.<env>.<key>`), when it has any. */
   readonly reviewersKey?: "deploy" | "seedApproval";
-  /** Branches for a production environment and for a non-production one. */
-  readonly branches: { readonly production: BranchRule; readonly other: BranchRule };
+  /** Open to every branch when pull requests plan the environment (ci.pullRequestPlan); otherwise main only. */
+  readonly openToPullRequests: boolean;
   /** What the doctor and docs say the environment is for. */
   readonly purpose: string;
   /** Environment secrets the workflows read there (names only; values stay out of Terraform). */
@@ -28,11 +28,11 @@ export interface EnvironmentPurpose {
 const ATLAS_SECRETS = ["ATLAS_PUBLIC_API_KEY", "ATLAS_PRIVATE_API_KEY", "ATLAS_ORG_ID"] as const;
 
 export const ENVIRONMENT_PURPOSES: readonly EnvironmentPurpose[] = [
-  // Pull requests plan non-production environments, so their plan environment is open to every branch.
-  { suffix: "plan", branches: { production: "main", other: "all" }, purpose: "plan with the read-only role and the plan key", secrets: ATLAS_SECRETS },
-  { suffix: "deploy", reviewersKey: "deploy", branches: { production: "main", other: "main" }, purpose: "apply with the deploy role and key (production: the approval)", secrets: ATLAS_SECRETS },
-  { suffix: "seed", branches: { production: "main", other: "main" }, purpose: "seed with the seeder role, on the VPC runner", secrets: [] },
-  { suffix: "seed-approval", reviewersKey: "seedApproval", branches: { production: "main", other: "main" }, purpose: "approve a production seed plan (no secrets, no role)", secrets: [] },
+  // Pull requests plan non-production environments (ci.pullRequestPlan), so their plan environment is open to every branch.
+  { suffix: "plan", openToPullRequests: true, purpose: "plan with the read-only role and the plan key", secrets: ATLAS_SECRETS },
+  { suffix: "deploy", reviewersKey: "deploy", openToPullRequests: false, purpose: "apply with the deploy role and key (production: the approval)", secrets: ATLAS_SECRETS },
+  { suffix: "seed", openToPullRequests: false, purpose: "seed with the seeder role, on the VPC runner", secrets: [] },
+  { suffix: "seed-approval", reviewersKey: "seedApproval", openToPullRequests: false, purpose: "approve a production seed plan (no secrets, no role)", secrets: [] },
 ];
 
 /** `<environment>-<suffix>`. */

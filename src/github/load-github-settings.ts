@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, type ConfigIssue } from "../config/config-issue";
 import type { LoadedEnvironment } from "../config/load-environment";
+import { pullRequestPlans } from "../config/pull-request-plans";
 import { validateAgainstSchema } from "../config/schema-issues";
 import { stackName } from "../stacks/stack-name";
 import { ENVIRONMENT_PURPOSES, githubEnvironmentName, githubEnvironmentNameProblem, requiresReviewers, type BranchRule, type EnvironmentPurpose } from "./environment-purposes";
@@ -45,7 +46,7 @@ export function githubEnvironments(settings: GithubSettings, environments: reado
       environment: config.environment,
       production: config.production,
       purpose,
-      branches: config.production ? purpose.branches.production : purpose.branches.other,
+      branches: purpose.openToPullRequests && pullRequestPlans(config) ? "all" : "main",
       reviewers: purpose.reviewersKey ? (settings.reviewers[config.environment]?.[purpose.reviewersKey] ?? []) : [],
       canAdminsBypass: !config.production,
     })),

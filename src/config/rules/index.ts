@@ -3,6 +3,7 @@ import type { ConfigRule } from "./config-rule";
 import { fcvPinWithinAtlasLimit } from "./fcv-pin-within-atlas-limit";
 import { noIgnoredValues } from "./no-ignored-values";
 import { productionRemoteState } from "./production-remote-state";
+import { pullRequestEnvironmentsUseAwsIam } from "./pull-request-environments-use-aws-iam";
 import { roleArnsBelongToTheAccount } from "./role-arns-belong-to-the-account";
 import { restoreWindowWithinHourlyRetention } from "./restore-window-within-hourly-retention";
 import { snapshotRetentionOrder } from "./snapshot-retention-order";
@@ -20,4 +21,5 @@ export const CONFIG_RULES: readonly ConfigRule<unknown>[] = [
   noIgnoredValues,
   fcvPinWithinAtlasLimit,
   roleArnsBelongToTheAccount,
+  pullRequestEnvironmentsUseAwsIam,
 ];
