@@ -1,0 +1,112 @@
+import * as os from "node:os";
+import * as path from "node:path";
+import type { IAMClient } from "@aws-sdk/client-iam";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { App } from "cdktf";
+import { ciRoles, trustPolicy } from "../../.github/scripts/trust-policies";
+import { pipelineEnvironment } from "../../.github/scripts/pipeline";
+import { leastPlanRole } from "../atlas/api-key-roles";
+import { ConfigError } from "../config/config-issue";
+import { loadEnvironments, type LoadedEnvironment } from "../config/load-environment";
+import { pullRequestPlans } from "../config/pull-request-plans";
+import { githubSettingsPath, loadGithubSettings, type LoadedGithubSettings } from "../github/load-github-settings";
+import { DatabaseStack } from "../stacks/database-stack";
+import { stackName } from "../stacks/stack-name";
+import { atlasChecks } from "./atlas-checks";
+import { awsChecks, awsClients } from "./aws-checks";
+import { fail, formatCheck, ServiceStop, type Check, type Service } from "./check";
+import { githubChecks } from "./github-checks";
+
+/*
+ * `npm run doctor -- <env>`: read-only checks of a live set-up with the caller's credentials, one
+ * line per check. Exit 1 when any check fails. Base URLs: GITHUB_API_URL, MONGODB_ATLAS_BASE_URL,
+ * AWS_ENDPOINT_URL(_IAM|_S3).
+ */
+
+export interface DoctorOptions {
+  readonly environment: string;
+  readonly configDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** AWS clients (tests pass mocked ones); default: clients for the environment's regions. */
+  readonly aws?: { readonly iam: IAMClient; readonly s3: S3Client };
+}
+
+export interface DoctorResult {
+  readonly checks: readonly Check[];
+  readonly lines: readonly string[];
+  readonly exitCode: number;
+}
+
+/** The Atlas resource types of an environment's stack, synthesized in memory (nothing written). */
+function atlasResourceTypes({ file, config }: LoadedEnvironment): string[] {
+  const stack = new DatabaseStack(new App({ outdir: path.join(os.tmpdir(), "doctor-unused"), stackTraces: false }), { config, configFile: file });
+  const json = stack.toTerraform() as { resource?: Record<string, unknown> };
+  return Object.keys(json.resource ?? {}).filter((type) => type.startsWith("mongodbatlas_"));
+}
+
+async function guarded(service: Service, run: () => Promise<Check[]>): Promise<Check[]> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ServiceStop) return [error.check];
+    return [fail(service, "doctor", `stopped: ${(error as Error).message.split("\n")[0]}`, "report this; the other services' lines stand")];
+  }
+}
+
+export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
+  const { env } = options;
+  let environments: LoadedEnvironment[];
+  let github: LoadedGithubSettings | undefined;
+  try {
+    environments = loadEnvironments(options.configDir);
+    github = loadGithubSettings(options.configDir, environments);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const check = fail("aws", "config/", error.message.split("\n").slice(1).join("; ").trim(), "fix config/ first (npm run synth lists every problem)");
+    return { checks: [check], lines: [formatCheck(check)], exitCode: 1 };
+  }
+  const loaded = environments.find(({ config }) => config.environment === options.environment);
+  if (!loaded) {
+    const names = environments.map(({ config }) => config.environment).join(", ");
+    const line = `FAIL doctor: no environment "${options.environment}" in ${options.configDir}/; allowed: ${names}`;
+    return { checks: [], lines: [line], exitCode: 1 };
+  }
+  const { config } = loaded;
+  const stack = stackName(config.environment);
+  const specs = github?.environments.filter((spec) => spec.environment === config.environment) ?? [];
+
+  const githubPart = guarded("github", async () => {
+    if (!github) throw new ServiceStop(fail("github", "settings", `${githubSettingsPath(options.configDir)} does not exist, so nothing on GitHub can be compared`, "create it (docs/day-0.md) and deploy the github stack"));
+    return githubChecks({ apiUrl: env.GITHUB_API_URL || "https://api.github.com", token: env.GITHUB_TOKEN || env.GH_TOKEN, settings: github.settings, specs, runnerLabel: config.ci.runnerLabel });
+  });
+
+  const atlasPart = guarded("atlas", async () =>
+    atlasChecks({
+      baseUrl: env.MONGODB_ATLAS_BASE_URL || "https://cloud.mongodb.com",
+      publicKey: env.MONGODB_ATLAS_PUBLIC_API_KEY,
+      privateKey: env.MONGODB_ATLAS_PRIVATE_API_KEY,
+      orgId: env.MONGODB_ATLAS_ORG_ID || env.TF_VAR_atlas_org_id,
+      stack,
+      projectName: config.atlas.projectName,
+      planRole: leastPlanRole(atlasResourceTypes(loaded)),
+      pullRequestPlans: pullRequestPlans(config),
+    }),
+  );
+
+  const awsPart = guarded("aws", async () => {
+    const repository = github?.settings.repository;
+    if (!repository) throw new ServiceStop(fail("aws", "trust policies", `${githubSettingsPath(options.configDir)} does not exist, so the repository the roles must trust is unknown`, "create config/github.json (docs/day-0.md)"));
+    const roles = ciRoles([pipelineEnvironment(loaded.file, config)]).map((role) => ({
+      purpose: role.purpose,
+      roleArn: role.roleArn,
+      trustPolicy: trustPolicy(role, repository),
+      maxSessionSeconds: role.maxSessionSeconds,
+    }));
+    const stateRegion = config.state?.region ?? config.region;
+    const clients = options.aws ?? awsClients(config.region, stateRegion);
+    return awsChecks({ ...clients, roles, stateBucket: config.state ? { bucket: config.state.bucket, region: stateRegion } : undefined, production: config.production });
+  });
+
+  const checks = (await Promise.all([awsPart, githubPart, atlasPart])).flat();
+  return { checks, lines: checks.map(formatCheck), exitCode: checks.some((check) => check.status === "FAIL") ? 1 : 0 };
+}
