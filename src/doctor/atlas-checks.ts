@@ -17,8 +17,8 @@ export interface AtlasCheckInput {
   readonly orgId: string | undefined;
   readonly stack: string;
   readonly projectName: string;
-  /** The least project role the plan key needs (leastPlanRole of the environment's stack), and which resources need more than read-only. */
-  readonly planRole: { readonly role: ProjectRole; readonly because: readonly string[] };
+  /** The least project role the plan key needs (leastPlanRole of the environment's stack), and which resources need more than read-only; computed only when a key is checked. */
+  readonly planRole: () => { readonly role: ProjectRole; readonly because: readonly string[] };
   /** Pull requests plan this environment: its plan key must not be able to create database users. */
   readonly pullRequestPlans: boolean;
 }
@@ -101,7 +101,8 @@ const labels = (roles: readonly string[]) => roles.map(roleLabel).join(", ") || 
 
 function planKeyRoles(input: AtlasCheckInput, key: Json, projectId: string | undefined): Check[] {
   const { org, projects } = rolesOf(key);
-  const wanted = input.planRole.role;
+  const planRole = input.planRole();
+  const wanted = planRole.role;
   const checks: Check[] = [
     org.length === 1 && org[0] === "ORG_MEMBER"
       ? ok("atlas", "plan key: organization roles", "Organization Member only: it sees only the projects it is added to")
@@ -114,7 +115,7 @@ function planKeyRoles(input: AtlasCheckInput, key: Json, projectId: string | und
   ];
   const elsewhere = projects.filter((role) => role.groupId !== projectId);
   const own = projects.filter((role) => role.groupId === projectId).map((role) => role.roleName);
-  const why = wanted === "GROUP_OWNER" ? `${roleLabel(wanted)}: refreshing ${input.planRole.because.join(", ")} reads what only Project Owner may read` : `${roleLabel(wanted)}: every resource of the stack refreshes with it`;
+  const why = wanted === "GROUP_OWNER" ? `${roleLabel(wanted)}: refreshing ${planRole.because.join(", ")} reads what only Project Owner may read` : `${roleLabel(wanted)}: every resource of the stack refreshes with it`;
   if (!projectId) {
     checks.push(warn("atlas", "plan key: project role", `the project does not exist yet; after the first apply add ${why}`, `add the key to project ${input.projectName} as ${roleLabel(wanted)}`));
   } else {
@@ -129,7 +130,7 @@ function planKeyRoles(input: AtlasCheckInput, key: Json, projectId: string | und
       fail(
         "atlas",
         "plan key reachable by pull requests",
-        `pull requests plan this environment, and its plan key must be Project Owner (for ${input.planRole.because.join(", ")}), which can create database users`,
+        `pull requests plan this environment, and its plan key must be Project Owner (for ${planRole.because.join(", ")}), which can create database users`,
         "turn off atlas.encryptionAtRest and monitoring.logExport here, or set ci.pullRequestPlan: false",
       ),
     );

@@ -37,11 +37,18 @@ export interface DoctorResult {
   readonly exitCode: number;
 }
 
-/** The Atlas resource types of an environment's stack, synthesized in memory (nothing written). */
+const resourceTypes = new Map<string, string[]>();
+
+/** The Atlas resource types of an environment's stack, synthesized in memory (nothing written; once per configuration). */
 function atlasResourceTypes({ file, config }: LoadedEnvironment): string[] {
+  const key = JSON.stringify(config);
+  const known = resourceTypes.get(key);
+  if (known) return known;
   const stack = new DatabaseStack(new App({ outdir: path.join(os.tmpdir(), "doctor-unused"), stackTraces: false }), { config, configFile: file });
   const json = stack.toTerraform() as { resource?: Record<string, unknown> };
-  return Object.keys(json.resource ?? {}).filter((type) => type.startsWith("mongodbatlas_"));
+  const types = Object.keys(json.resource ?? {}).filter((type) => type.startsWith("mongodbatlas_"));
+  resourceTypes.set(key, types);
+  return types;
 }
 
 async function guarded(service: Service, run: () => Promise<Check[]>): Promise<Check[]> {
@@ -88,7 +95,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
       orgId: env.MONGODB_ATLAS_ORG_ID || env.TF_VAR_atlas_org_id,
       stack,
       projectName: config.atlas.projectName,
-      planRole: leastPlanRole(atlasResourceTypes(loaded)),
+      planRole: () => leastPlanRole(atlasResourceTypes(loaded)),
       pullRequestPlans: pullRequestPlans(config),
     }),
   );
