@@ -12,15 +12,15 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadEnvironments } from "../src/config/load-environment";
+import { resolveEnvironments } from "../src/environment/resolve";
 import { placeholderReport } from "../src/config/placeholders";
-import { stackName } from "../src/stacks/stack-name";
+import { stackName } from "../src/environment/names";
 
 const GUARDED = new Set(["diff", "deploy"]);
 
 /** Every placeholder line of the named stacks (all stacks when none is named). */
 export function placeholderRefusals(stacks: readonly string[], configDir = "config"): string[] {
-  return loadEnvironments(configDir)
+  return resolveEnvironments(configDir)
     .filter(({ config }) => stacks.length === 0 || stacks.includes(stackName(config.environment)))
     .flatMap(({ file, config }) => placeholderReport(file, config));
 }

@@ -3,7 +3,7 @@ import ts from "typescript";
 import { Testing } from "cdktf";
 import { z } from "zod";
 import { environmentSchema } from "../src/config/environment-schema";
-import { validateEnvironmentText } from "../src/config/load-environment";
+import { resolveEnvironmentText } from "../src/environment/resolve";
 import { DatabaseStack } from "../src/stacks/database-stack";
 
 /*
@@ -94,7 +94,7 @@ export function moduleInputsTables(): string {
 /** Markdown table of the module's outputs, read from a synthesized stack. */
 export function moduleOutputsTable(): string {
   const text = fs.readFileSync("config/dev.json", "utf8");
-  const { config } = validateEnvironmentText(text, "dev");
+  const { config } = resolveEnvironmentText(text, "dev");
   if (!config) throw new Error("config/dev.json must be valid to document the outputs");
   const stack = new DatabaseStack(Testing.app(), { config, configFile: "config/dev.json" });
   const outputs = JSON.parse(Testing.synth(stack)).output as Record<string, { description: string }>;

@@ -1,13 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AnnotationMetadataEntryType, App } from "cdktf";
-import { environmentFiles, loadEnvironments, type LoadedEnvironment } from "./config/load-environment";
+import { environmentFiles } from "./config/load-environment";
+import { resolveEnvironments, type ResolvedEnvironment } from "./environment/resolve";
 import { placeholderNotice } from "./config/placeholders";
 import { GITHUB_STACK, loadGithubSettings, type LoadedGithubSettings } from "./github/load-github-settings";
 import { removeReviewerHcl, updateReviewerHcl } from "./hcl/reviewer-hcl";
 import { DatabaseStack } from "./stacks/database-stack";
 import { GithubStack } from "./stacks/github-stack";
-import { stackName } from "./stacks/stack-name";
+import { stackName } from "./environment/names";
 
 /** Where the app reads environments and writes Terraform JSON. */
 export interface SynthesizeOptions {
@@ -69,7 +70,7 @@ export function synthesizeApp(options: SynthesizeOptions): SynthesisResult {
 }
 
 function synthesizeAll(configDir: string, outdir: string, hcl: boolean): SynthesisResult {
-  const environments = loadEnvironments(configDir);
+  const environments = resolveEnvironments(configDir);
   const github = loadGithubSettings(configDir, environments);
   fs.mkdirSync(path.dirname(outdir), { recursive: true });
   const staging = fs.mkdtempSync(`${outdir}.staging-`);
@@ -90,7 +91,7 @@ function synthesizeAll(configDir: string, outdir: string, hcl: boolean): Synthes
  */
 function synthesizeInto(
   directory: string,
-  environments: readonly LoadedEnvironment[],
+  environments: readonly ResolvedEnvironment[],
   github: LoadedGithubSettings | undefined,
 ): { stacks: DatabaseStack[]; warnings: string[] } {
   // cdktf reads both switches from the environment while the app and its stacks are built:

@@ -12,37 +12,10 @@
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
+import { environmentEntry, type EnvironmentEntry } from "./environment-entry";
 import { pipelineEnvironments, type PipelineEnvironment } from "./pipeline";
 
-/** Where a missing ci.runnerLabel shows in runs-on; the preflight stops the environment before its seed jobs. */
-export const MISSING_RUNNER_LABEL = "ci-runnerLabel-not-set";
-
-/** One matrix entry: the inputs of .github/workflows/deploy-environment.yml, by name. */
-export interface EnvironmentEntry {
-  readonly environment: string;
-  readonly production: boolean;
-  readonly stack: string;
-  readonly region: string;
-  readonly plan_role_arn: string;
-  readonly deploy_role_arn: string;
-  readonly seed_role_arn: string;
-  readonly runner_label: string;
-  readonly seed_secret_id: string;
-}
-
-export function environmentEntry(environment: PipelineEnvironment): EnvironmentEntry {
-  return {
-    environment: environment.name,
-    production: environment.production,
-    stack: environment.stack,
-    region: environment.region,
-    plan_role_arn: environment.planRoleArn,
-    deploy_role_arn: environment.deployRoleArn,
-    seed_role_arn: environment.seedRoleArn,
-    runner_label: environment.runnerLabel ?? MISSING_RUNNER_LABEL,
-    seed_secret_id: environment.seedSecretId,
-  };
-}
+export { environmentEntry, MISSING_RUNNER_LABEL, type EnvironmentEntry } from "./environment-entry";
 
 export type ListMode = "deploy" | "pull-request";
 

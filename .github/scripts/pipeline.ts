@@ -9,12 +9,10 @@
  * a refusal in one environment stops it and every environment after it.
  */
 import { ConfigError, type ConfigIssue } from "../../src/config/config-issue";
-import type { EnvironmentConfig } from "../../src/config/environment-schema";
-import { loadEnvironments } from "../../src/config/load-environment";
 import { pullRequestPlans } from "../../src/config/pull-request-plans";
-import { stackName } from "../../src/stacks/stack-name";
+import { resolveEnvironments, type ResolvedEnvironment } from "../../src/environment/resolve";
 
-/** One environment as the workflows use it. */
+/** One environment as the pipeline orders it: a flat view of the resolved environment (src/environment/), nothing derived here. */
 export interface PipelineEnvironment {
   /** config/<name>.json's `environment`. */
   readonly name: string;
@@ -41,21 +39,20 @@ export interface PipelineEnvironment {
   readonly deployAfter?: string;
 }
 
-export function pipelineEnvironment(file: string, config: EnvironmentConfig): PipelineEnvironment {
-  const { ci } = config;
+export function pipelineEnvironment({ file, config, names, roles }: ResolvedEnvironment): PipelineEnvironment {
   return {
-    name: config.environment,
+    name: names.environment,
     file,
-    stack: stackName(config.environment),
+    stack: names.stack,
     production: config.production,
     pullRequestPlan: pullRequestPlans(config),
     region: config.region,
-    planRoleArn: ci.planRoleArn,
-    deployRoleArn: ci.deployRoleArn,
-    seedRoleArn: config.database.seederRoleArn,
-    ...(ci.runnerLabel ? { runnerLabel: ci.runnerLabel } : {}),
-    seedSecretId: config.connectionSecret.seederName,
-    ...(ci.deployAfter ? { deployAfter: ci.deployAfter } : {}),
+    planRoleArn: roles.plan,
+    deployRoleArn: roles.deploy,
+    seedRoleArn: roles.seed,
+    ...(config.ci.runnerLabel ? { runnerLabel: config.ci.runnerLabel } : {}),
+    seedSecretId: names.seederSecret,
+    ...(config.ci.deployAfter ? { deployAfter: config.ci.deployAfter } : {}),
   };
 }
 
@@ -110,5 +107,5 @@ export function deployOrder(environments: readonly PipelineEnvironment[]): Pipel
 
 /** Every environment of `configDir`, validated, in deploy order. */
 export function pipelineEnvironments(configDir = "config"): PipelineEnvironment[] {
-  return deployOrder(loadEnvironments(configDir).map(({ file, config }) => pipelineEnvironment(file, config)));
+  return deployOrder(resolveEnvironments(configDir).map(pipelineEnvironment));
 }

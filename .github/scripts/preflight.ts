@@ -16,8 +16,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { stackName } from "../../src/stacks/stack-name";
-import { loadEnvironments } from "../../src/config/load-environment";
+import { stackName } from "../../src/environment/names";
+import { resolveEnvironments } from "../../src/environment/resolve";
 import { placeholderReport } from "../../src/config/placeholders";
 import { pipelineEnvironment } from "./pipeline";
 
@@ -25,10 +25,10 @@ export type PreflightMode = "deploy" | "pull-request";
 
 /** Every reason CI must not plan or deploy `environment`; empty when it may. */
 export function preflightProblems(environment: string, mode: PreflightMode, configDir = "config"): string[] {
-  const found = loadEnvironments(configDir).find(({ config }) => config.environment === environment);
+  const found = resolveEnvironments(configDir).find(({ config }) => config.environment === environment);
   if (!found) return [`no environment "${environment}" in ${configDir}/`];
   const { file, config } = found;
-  const pipeline = pipelineEnvironment(file, config);
+  const pipeline = pipelineEnvironment(found);
   // The runner label gets its own, more specific line below (deploys only: a plan needs no runner).
   const problems = placeholderReport(file, config).filter((line) => !line.startsWith(`${file}: ci.runnerLabel `));
   if (config.state === undefined) {

@@ -19,7 +19,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { CI_LIMITS as LIMITS } from "../../src/environment/ci-roles";
+import { githubEnvironmentName } from "../../src/environment/names";
 import { REQUIRED_CHECK } from "../../src/github/repository-rules";
+import { entryEnv, entryInputs } from "./environment-entry";
 import { pipelineEnvironments } from "./pipeline";
 import { trustPolicySection } from "./trust-policies";
 
@@ -37,26 +40,8 @@ export const ACTIONS = {
 /** The Terraform the tests run; __tests__/delivery checks the two agree. */
 export const TERRAFORM_VERSION = "1.11.4";
 
-/** Job timeouts (minutes) and AWS session lengths (seconds): every session outlives its job. */
-export const LIMITS = {
-  plan: { timeoutMinutes: 30, sessionSeconds: 3600 },
-  // A first apply waits for the cluster and the endpoint service (each can take tens of minutes).
-  apply: { timeoutMinutes: 120, sessionSeconds: 10800 },
-  seedPlan: { timeoutMinutes: 30, sessionSeconds: 3600 },
-  // Index builds on large collections.
-  seedApply: { timeoutMinutes: 90, sessionSeconds: 7200 },
-} as const;
-
 type Step = Record<string, unknown>;
 type Job = Record<string, unknown>;
-
-/** GitHub environment names, one per environment and purpose (each role trusts exactly one). */
-export const githubEnvironment = {
-  plan: (name: string) => `${name}-plan`,
-  deploy: (name: string) => `${name}-deploy`,
-  seed: (name: string) => `${name}-seed`,
-  seedApproval: (name: string) => `${name}-seed-approval`,
-};
 
 const checkout: Step = { uses: ACTIONS.checkout.ref, with: { "persist-credentials": false } };
 const setupNode: Step = { uses: ACTIONS.setupNode.ref, with: { "node-version": "${{ env.NODE_VERSION }}", cache: "npm" } };
@@ -87,25 +72,20 @@ const fromInputs: Source = { field: (name) => `inputs.${name}` };
 const fromMatrix: Source = { field: (name) => `matrix.target.${name}` };
 const value = (source: Source, name: string) => `\${{ ${source.field(name)} }}`;
 
-/** The environment variables every environment job's scripts read. */
-const environmentEnv = (source: Source) => ({
-  ENVIRONMENT: value(source, "environment"),
-  STACK: value(source, "stack"),
-  STACK_DIR: `cdktf.out/stacks/${value(source, "stack")}`,
-  SEED_SECRET_ID: value(source, "seed_secret_id"),
-});
+/** The environment variables every environment job's scripts read (environment-entry.ts). */
+const environmentEnv = (source: Source) => entryEnv((name) => value(source, name));
 const STACK_DIR = "${{ env.STACK_DIR }}";
 
 /**
  * Production only, before any role is assumed: GitHub's review history of this run must hold an
- * approval of `githubEnvironmentName` by someone other than the commit's author (approval-check.ts).
+ * approval of `approvalEnvironment` by someone other than the commit's author (approval-check.ts).
  * A missing or bypassed reviewer rule then stops the job instead of applying unreviewed.
  */
-function approvalCheck(githubEnvironmentName: string): Step {
+function approvalCheck(approvalEnvironment: string): Step {
   return {
     name: "Refuse to go on without a recorded approval by someone other than the commit's author (production)",
     if: "${{ inputs.production }}",
-    env: { GITHUB_TOKEN: "${{ github.token }}", APPROVAL_ENVIRONMENT: githubEnvironmentName },
+    env: { GITHUB_TOKEN: "${{ github.token }}", APPROVAL_ENVIRONMENT: approvalEnvironment },
     run: 'npx tsx .github/scripts/approval-check.ts --environment "$APPROVAL_ENVIRONMENT"',
   };
 }
@@ -178,15 +158,7 @@ const CALLER_FRESH_HEAD_CHECK = "needs.current-head.outputs.attempt == github.ru
 
 /** The inputs of deploy-environment.yml: one environment entry (environments.ts), plus the head check's attempt. */
 export const ENVIRONMENT_INPUTS = {
-  environment: { type: "string", description: "config/<environment>.json's environment" },
-  production: { type: "boolean", description: "config/<environment>.json's production" },
-  stack: { type: "string", description: "the synthesized stack (cdktf.out/stacks/<stack>)" },
-  region: { type: "string", description: "where STS and Secrets Manager are called" },
-  plan_role_arn: { type: "string", description: "ci.planRoleArn (trusts <environment>-plan only)" },
-  deploy_role_arn: { type: "string", description: "ci.deployRoleArn (trusts <environment>-deploy only)" },
-  seed_role_arn: { type: "string", description: "database.seederRoleArn (trusts <environment>-seed only)" },
-  runner_label: { type: "string", description: "ci.runnerLabel: the self-hosted runner inside the environment's VPC" },
-  seed_secret_id: { type: "string", description: "connectionSecret.seederName" },
+  ...entryInputs(),
   head_checked_attempt: { type: "string", description: "the run attempt in which the caller's current-head job passed" },
 } as const;
 
@@ -202,7 +174,7 @@ function environmentJobs(): Record<string, Job> {
     if: `\${{ ${FRESH_HEAD_CHECK} }}`,
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": LIMITS.plan.timeoutMinutes,
-    environment: githubEnvironment.plan(environment),
+    environment: githubEnvironmentName(environment, "plan"),
     concurrency: group,
     permissions: { contents: "read", "id-token": "write" },
     outputs: {
@@ -244,14 +216,14 @@ function environmentJobs(): Record<string, Job> {
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": LIMITS.apply.timeoutMinutes,
     // Production: required reviewers on <environment>-deploy make this the approval.
-    environment: githubEnvironment.deploy(environment),
+    environment: githubEnvironmentName(environment, "deploy"),
     concurrency: group,
     // actions: read: the approval check reads the run's review history.
     permissions: { contents: "read", actions: "read", "id-token": "write" },
     steps: [
       currentHeadStep,
       ...deployPrelude,
-      approvalCheck(githubEnvironment.deploy(environment)),
+      approvalCheck(githubEnvironmentName(environment, "deploy")),
       awsCredentials("deploy", fromInputs, LIMITS.apply.sessionSeconds),
       terraformInit(),
       {
@@ -304,7 +276,7 @@ function environmentJobs(): Record<string, Job> {
     // A label from config/ (environment variables do not resolve in runs-on).
     "runs-on": ["self-hosted", seedLabel],
     "timeout-minutes": LIMITS.seedPlan.timeoutMinutes,
-    environment: githubEnvironment.seed(environment),
+    environment: githubEnvironmentName(environment, "seed"),
     concurrency: group,
     permissions: { contents: "read", "id-token": "write" },
     outputs: { changes: "${{ steps.seed.outputs.changes }}", digest: "${{ steps.seed.outputs.digest }}" },
@@ -327,7 +299,7 @@ function environmentJobs(): Record<string, Job> {
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": 5,
     // Required reviewers; no secrets, no role: the seed role trusts only <env>-seed.
-    environment: githubEnvironment.seedApproval(environment),
+    environment: githubEnvironmentName(environment, "seedApproval"),
     permissions: {},
     steps: [
       {
@@ -345,13 +317,13 @@ function environmentJobs(): Record<string, Job> {
     if: `\${{ !cancelled() && ${FRESH_HEAD_CHECK} && needs.seed-plan.result == 'success' && needs.seed-plan.outputs.changes == 'true' && (needs.approve-seed.result == 'success' || (!inputs.production && needs.approve-seed.result == 'skipped')) }}`,
     "runs-on": ["self-hosted", seedLabel],
     "timeout-minutes": LIMITS.seedApply.timeoutMinutes,
-    environment: githubEnvironment.seed(environment),
+    environment: githubEnvironmentName(environment, "seed"),
     concurrency: group,
     // actions: read: the approval check reads the run's review history.
     permissions: { contents: "read", actions: "read", "id-token": "write" },
     steps: [
       currentHeadStep,
-      ...seedSteps("apply", [approvalCheck(githubEnvironment.seedApproval(environment))]),
+      ...seedSteps("apply", [approvalCheck(githubEnvironmentName(environment, "seedApproval"))]),
       {
         name: "Refuse a seed plan other than the approved one, then apply it",
         env: { ...seedEnv, APPROVED_SEED_DIGEST: "${{ needs.seed-plan.outputs.digest }}" },
@@ -479,7 +451,7 @@ function pullRequestPlanJob(): Job {
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": LIMITS.plan.timeoutMinutes,
     // Open to all branches; holds only this environment's read-only plan role and Atlas key.
-    environment: githubEnvironment.plan(value(fromMatrix, "environment")),
+    environment: githubEnvironmentName(value(fromMatrix, "environment"), "plan"),
     permissions: { contents: "read", "id-token": "write" },
     env: environmentEnv(fromMatrix),
     steps: [

@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { GITHUB_STACK, githubSettingsPath } from "../../src/github/load-github-settings";
 import { synthesizeApp } from "../../src/app";
 import { ConfigError } from "../../src/config/config-issue";
-import { environmentFiles, loadEnvironments } from "../../src/config/load-environment";
+import { environmentFiles } from "../../src/config/load-environment";
+import { resolveEnvironments } from "../../src/environment/resolve";
 import { placeholderFields } from "../../src/config/placeholders";
 import { committedConfigJson, synthesizedFiles, writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/temporary-directory";
@@ -30,7 +31,7 @@ describe("synthesizeApp, the code path `npm run synth` and `cdktf synth` run", (
   it("has no warning to print for the committed files, and one line naming the files that still hold placeholders", () => {
     const result = synthesizeApp({ configDir: "config", outdir: path.join(workspace, "out") });
     expect(result.warnings).toEqual([]);
-    const withPlaceholders = loadEnvironments("config").filter(({ config }) => placeholderFields(config).length > 0);
+    const withPlaceholders = resolveEnvironments("config").filter(({ config }) => placeholderFields(config).length > 0);
     if (withPlaceholders.length === 0) {
       expect(result.placeholderNotice).toBeUndefined();
     } else {

@@ -1,9 +1,9 @@
 import { leastPlanRole, READ_ROLE_BY_RESOURCE } from "../../src/atlas/api-key-roles";
 import { pullRequestPlans } from "../../src/config/pull-request-plans";
-import { loadEnvironments } from "../../src/config/load-environment";
+import { resolveEnvironments } from "../../src/environment/resolve";
 import { synthesizeEnvironment } from "../support/stacks";
 
-const environments = loadEnvironments("config");
+const environments = resolveEnvironments("config");
 const atlasTypes = (json: { resource: Record<string, unknown> }) => Object.keys(json.resource).filter((type) => type.startsWith("mongodbatlas_"));
 
 describe("Atlas plan keys: the least project role that refreshes every resource", () => {

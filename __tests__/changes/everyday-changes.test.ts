@@ -26,7 +26,7 @@ const CANDIDATE_TESTS = [
 ];
 
 /** Source that names the environment files' folder or reads it (the committed-config helpers). */
-const READS_CONFIG = /["'`]config["'`/]|CONFIG_DIR|committedEnvironment|committedConfig|loadEnvironments\(/;
+const READS_CONFIG = /["'`]config["'`/]|CONFIG_DIR|committedEnvironment|committedConfig|resolveEnvironments\(/;
 
 /**
  * The candidate test files whose own code, or any project module they import (followed by

@@ -34,12 +34,18 @@ describe("module defaults", () => {
       if (text && !text.startsWith("-")) documented.push([node.name.text, member.name.getText(source), JSON.parse(text)]);
     }
   });
-  const applied = (owner: string, name: string): unknown => {
-    if (owner === "BackupPolicy") return DATABASE_DEFAULTS.backup[name as keyof typeof DATABASE_DEFAULTS.backup];
-    if (owner === "MonitoringProps") return DATABASE_DEFAULTS.monitoring[name as keyof typeof DATABASE_DEFAULTS.monitoring];
-    if (owner === "ComputeAutoScaling" && name === "scaleDown") return DATABASE_DEFAULTS.computeScaleDown;
-    return (DATABASE_DEFAULTS as Record<string, unknown>)[name];
+  // Each interface of variables.ts and the section of DATABASE_DEFAULTS that holds its defaults.
+  const sections: Record<string, Record<string, unknown>> = {
+    DatabaseModuleProps: DATABASE_DEFAULTS,
+    AtlasProps: DATABASE_DEFAULTS.atlas,
+    AutoScalingProps: DATABASE_DEFAULTS.atlas.autoScaling,
+    ComputeAutoScaling: DATABASE_DEFAULTS.atlas.autoScaling.compute,
+    DatabaseProps: DATABASE_DEFAULTS.database,
+    ConnectionSecretNames: DATABASE_DEFAULTS.connectionSecret,
+    BackupPolicy: DATABASE_DEFAULTS.backup,
+    MonitoringProps: DATABASE_DEFAULTS.monitoring,
   };
+  const applied = (owner: string, name: string): unknown => sections[owner]?.[name];
 
   it("are documented for at least every scalar default", () => {
     expect(documented.length).toBeGreaterThanOrEqual(20);

@@ -7,7 +7,7 @@ import { GetBucketEncryptionCommand, GetBucketVersioningCommand, GetPublicAccess
 import { mockClient } from "aws-sdk-client-mock";
 import { ciRoles, trustPolicy } from "../../.github/scripts/trust-policies";
 import { pipelineEnvironment } from "../../.github/scripts/pipeline";
-import { loadEnvironments } from "../../src/config/load-environment";
+import { resolveEnvironments } from "../../src/environment/resolve";
 import { loadGithubSettings, type GithubEnvironmentSpec } from "../../src/github/load-github-settings";
 import { REQUIRED_CHECK, VPC_WORKFLOWS, selectedWorkflow } from "../../src/github/repository-rules";
 import { runDoctor } from "../../src/doctor/doctor";
@@ -37,7 +37,7 @@ prodJson.ci.runnerLabel = RUNNER_LABEL;
 writeConfigFile(configDir, "prod", prodJson);
 writeConfigFile(configDir, "dev", committedConfigJson("dev"));
 fs.copyFileSync("config/github.json", path.join(configDir, "github.json"));
-const environments = loadEnvironments(configDir);
+const environments = resolveEnvironments(configDir);
 const github = loadGithubSettings(configDir, environments);
 if (!github) throw new Error("config/github.json is needed for these tests");
 const repository = github.settings.repository;
@@ -143,7 +143,7 @@ function atlasRoutes(change: (keys: Json[], routes: Record<string, Route>) => vo
 
 const iamMock = mockClient(IAMClient);
 const s3Mock = mockClient(S3Client);
-const roles = ciRoles([pipelineEnvironment(prod.file, prod.config)]);
+const roles = ciRoles([pipelineEnvironment(prod)]);
 
 function healthyAws(change: () => void = () => {}): void {
   iamMock.reset();

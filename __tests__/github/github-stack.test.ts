@@ -2,10 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import { parse } from "yaml";
-import { githubEnvironment } from "../../.github/scripts/workflows";
 import { synthesizeApp } from "../../src/app";
 import { ConfigError } from "../../src/config/config-issue";
-import { loadEnvironments, type LoadedEnvironment } from "../../src/config/load-environment";
+import { resolveEnvironments, type ResolvedEnvironment } from "../../src/environment/resolve";
 import { ENVIRONMENT_PURPOSES, githubEnvironmentName, githubEnvironmentNameProblem } from "../../src/github/environment-purposes";
 import { GITHUB_STACK, crossFileIssues, loadGithubSettings, type LoadedGithubSettings } from "../../src/github/load-github-settings";
 import { GITHUB_ACTIONS_APP_ID, VPC_WORKFLOWS } from "../../src/github/repository-rules";
@@ -16,7 +15,7 @@ import { temporaryDirectory } from "../support/temporary-directory";
 
 type Json = Record<string, any>;
 
-const environments = loadEnvironments("config");
+const environments = resolveEnvironments("config");
 const committed = loadGithubSettings("config", environments) as LoadedGithubSettings;
 
 function synthesize(loaded: LoadedGithubSettings): Json {
@@ -69,13 +68,12 @@ describe("github stack (config/github.json and every config/<env>.json)", () => 
     }
   });
 
-  it("names the same GitHub environments as the workflows and the trust policies", () => {
-    const byPurpose: Record<string, (name: string) => string> = { plan: githubEnvironment.plan, deploy: githubEnvironment.deploy, seed: githubEnvironment.seed, "seed-approval": githubEnvironment.seedApproval };
-    for (const purpose of ENVIRONMENT_PURPOSES) {
-      expect(byPurpose[purpose.suffix], purpose.suffix).toBeDefined();
-      expect(githubEnvironmentName("x", purpose)).toBe(byPurpose[purpose.suffix]("x"));
+  it("names the same GitHub environments as the workflows and the trust policies (src/environment/names.ts), every purpose of them", () => {
+    for (const environment of environments) {
+      const declared = resources("github_repository_environment").map((resource) => resource.environment).filter((name: string) => name.startsWith(`${environment.config.environment}-`));
+      expect(declared.sort()).toEqual(Object.values(environment.names.github).sort());
     }
-    expect(ENVIRONMENT_PURPOSES.map((purpose) => purpose.suffix).sort()).toEqual(Object.keys(byPurpose).sort());
+    expect(ENVIRONMENT_PURPOSES.map((purpose) => githubEnvironmentName("x", purpose)).sort()).toEqual(Object.values(environments[0].names.github).map((name) => name.replace(`${environments[0].config.environment}-`, "x-")).sort());
   });
 
   it("keeps every environment secret out of Terraform", () => {
@@ -154,7 +152,7 @@ describe("config/github.json: bad input gets a named error", () => {
     expect(githubEnvironmentNameProblem(" prod")).toMatch(/space/);
     expect(githubEnvironmentNameProblem("prod-deploy")).toBeUndefined();
     // The schema of config/<env>.json cannot produce these names; the check still guards the GitHub side.
-    const crafted = (name: string): LoadedEnvironment => ({ file: `config/${name}.json`, config: { ...environments[0].config, environment: name, production: false } });
+    const crafted = (name: string) => ({ ...environments[0], file: `config/${name}.json`, config: { ...environments[0].config, environment: name, production: false } }) as ResolvedEnvironment;
     const long = crossFileIssues(githubSettingsSchema.parse({ repository: "o/r" }), [crafted("e".repeat(250))]);
     expect(long.map((issue) => issue.message).join("\n")).toMatch(/the GitHub environment name "e{250}-deploy" \(of environment "e{250}"\) is 257 characters long; GitHub allows at most 255/);
     const twins = crossFileIssues(githubSettingsSchema.parse({ repository: "o/r" }), [crafted("qa"), crafted("QA")]);

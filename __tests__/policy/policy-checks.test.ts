@@ -7,9 +7,8 @@ import { POLICY_RULES } from "../../src/policy/rules";
 import { suppressPolicy } from "../../src/policy/suppressions";
 import { committedConfigJson, synthesizedFiles, writeConfigFile } from "../support/config-files";
 import { policyAnnotations, policyTestStack } from "../support/policy";
-import { parseEnvironment } from "../../src/config/derived-defaults";
 import { DatabaseStack } from "../../src/stacks/database-stack";
-import { loadEnvironments } from "../../src/config/load-environment";
+import { parseEnvironment, resolveEnvironments } from "../../src/environment/resolve";
 import { temporaryDirectory } from "../support/temporary-directory";
 
 describe("policy rule pack", () => {
@@ -18,7 +17,7 @@ describe("policy rule pack", () => {
     for (const rule of POLICY_RULES) expect(rule.rationale).toMatch(/^[^\n]{20,200}$/);
   });
 
-  it.each(loadEnvironments("config").map((environment) => [environment.file, environment] as const))(
+  it.each(resolveEnvironments("config").map((environment) => [environment.file, environment] as const))(
     "finds no violation and prints nothing for %s (its one exception, the seeder's dbAdmin, is a documented suppression)",
     (_file, { file, config }) => {
       const stack = new DatabaseStack(Testing.app(), { config, configFile: file });

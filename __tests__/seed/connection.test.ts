@@ -3,7 +3,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { DEFAULT_DATABASE, DEFAULT_SECRET_ID, resolveConnection, type ConnectionSources } from "../../src/seed/connection";
 import { SecretReadError, SeedError } from "../../src/seed/errors";
 import { STACK_SECRET_IDS } from "../../src/seed/secret-names";
-import { loadEnvironments } from "../../src/config/load-environment";
+import { resolveEnvironments } from "../../src/environment/resolve";
 
 const secretsManager = mockClient(SecretsManagerClient);
 // Test files share modules (vitest isolate: false): give the real client back afterwards.
@@ -155,7 +155,7 @@ describe("resolveConnection failures", () => {
 
 describe("STACK_SECRET_IDS, the secret names the help text and hints quote", () => {
   it.each(["prod", "dev"] as const)("are the names config/%s.json gives the application's and the seeder's secret", (environment) => {
-    const found = loadEnvironments("config").find(({ config }) => config.environment === environment);
+    const found = resolveEnvironments("config").find(({ config }) => config.environment === environment);
     expect(found?.config.connectionSecret).toMatchObject({ name: STACK_SECRET_IDS.app[environment], seederName: STACK_SECRET_IDS.seeder[environment] });
   });
 

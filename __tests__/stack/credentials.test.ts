@@ -5,7 +5,7 @@
  * config validation as a file would).
  */
 import { AnnotationMetadataEntryType } from "cdktf";
-import { validateEnvironmentText } from "../../src/config/load-environment";
+import { resolveEnvironmentText } from "../../src/environment/resolve";
 import { DATABASE_DEFAULTS } from "../../src/modules/database/variables";
 import { DatabaseStack } from "../../src/stacks/database-stack";
 import { atlasRegionName } from "../../src/atlas/regions";
@@ -18,7 +18,7 @@ type Config = Record<string, any>;
 function variant(name: "dev" | "prod", change: (config: Config) => void): SynthesizedStack {
   const raw = committedConfigJson(name);
   change(raw);
-  const { config, issues } = validateEnvironmentText(JSON.stringify(raw), name);
+  const { config, issues } = resolveEnvironmentText(JSON.stringify(raw), name);
   if (!config) throw new Error(`the ${name} variant is not valid: ${JSON.stringify(issues)}`);
   return synthesizeEnvironment({ file: `config/${name}.json`, config });
 }
@@ -82,7 +82,7 @@ describe("password mode (an environment no pull request plans)", () => {
   it("is refused where pull requests plan (production: false) and allowed where only main plans", () => {
     const devInPasswordMode = committedConfigJson("dev");
     devInPasswordMode.database.authentication = "password";
-    const { issues } = validateEnvironmentText(JSON.stringify(devInPasswordMode), "dev");
+    const { issues } = resolveEnvironmentText(JSON.stringify(devInPasswordMode), "dev");
     expect(issues.map((issue) => issue.path.join("."))).toEqual(["database.authentication"]);
     expect(dev.config.production).toBe(false);
     expect(dev.config.database.authentication).toBe("aws-iam");
@@ -94,7 +94,7 @@ describe("password mode (an environment no pull request plans)", () => {
     for (const password of Object.values(json.resource.random_password)) expect(password).not.toHaveProperty("keepers");
     expect(resourceNamed(json, "mongodbatlas_database_user", "app_user")).toMatchObject({
       // No database.username in the file: the module's default name.
-      username: DATABASE_DEFAULTS.databaseUsername,
+      username: DATABASE_DEFAULTS.database.username,
       password: "${random_password.database_password.result}",
       auth_database_name: "admin",
     });

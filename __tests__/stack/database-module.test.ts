@@ -10,17 +10,23 @@ import { StableAddressStack } from "../../src/stacks/stable-addresses";
 const REQUIRED: DatabaseModuleProps = {
   environment: "test",
   atlasOrgId: "0123456789abcdef01234567",
-  clusterName: "test-cluster",
-  vpcId: "vpc-0123456789abcdef0",
-  vpcCidr: "10.20.0.0/16",
-  privateSubnetIds: ["subnet-0123456789abcdef0"],
-  clientSecurityGroups: { api: "sg-0123456789abcdef0" },
+  atlas: { clusterName: "test-cluster" },
+  database: {
+    appRoleArn: "arn:aws:iam::111122223333:role/test-app",
+    seederRoleArn: "arn:aws:iam::111122223333:role/test-seeder",
+  },
+  network: {
+    vpcId: "vpc-0123456789abcdef0",
+    vpcCidr: "10.20.0.0/16",
+    privateSubnetIds: ["subnet-0123456789abcdef0"],
+    clientSecurityGroups: { api: "sg-0123456789abcdef0" },
+  },
   collectionNames: ["calls"],
-  awsAccountId: "111122223333",
-  appRoleArn: "arn:aws:iam::111122223333:role/test-app",
-  seederRoleArn: "arn:aws:iam::111122223333:role/test-seeder",
-  planRoleArn: "arn:aws:iam::111122223333:role/test-plan",
-  deployRoleArn: "arn:aws:iam::111122223333:role/test-deploy",
+  terraformRoles: {
+    accountId: "111122223333",
+    planRoleArn: "arn:aws:iam::111122223333:role/test-plan",
+    deployRoleArn: "arn:aws:iam::111122223333:role/test-deploy",
+  },
 };
 
 function moduleStack(props: DatabaseModuleProps): StableAddressStack {
@@ -49,12 +55,12 @@ describe("DatabaseModule used directly", () => {
   });
 
   it("errors when a public CIDR is passed to the access list", () => {
-    const stack = moduleStack({ ...REQUIRED, accessListCidrs: ["10.20.0.0/16", "0.0.0.0/0"] });
+    const stack = moduleStack({ ...REQUIRED, network: { ...REQUIRED.network, accessListCidrs: ["10.20.0.0/16", "0.0.0.0/0"] } });
     expect(() => Testing.synth(stack, true)).toThrow(/accessListCidrs: got "0\.0\.0\.0\/0": not inside a private range/);
   });
 
   it("writes access-list comments Atlas accepts (80 characters at most) for the longest names the config allows", () => {
-    const stack = moduleStack({ ...REQUIRED, environment: "e".repeat(16), vpcId: "vpc-0123456789abcdef0" });
+    const stack = moduleStack({ ...REQUIRED, environment: "e".repeat(16), network: { ...REQUIRED.network, vpcId: "vpc-0123456789abcdef0" } });
     const json = JSON.parse(Testing.synth(stack, true));
     for (const entry of Object.values(json.resource.mongodbatlas_project_ip_access_list) as { comment: string }[]) {
       expect(entry.comment.length).toBeLessThanOrEqual(80);
@@ -63,7 +69,7 @@ describe("DatabaseModule used directly", () => {
   });
 
   it("pins the feature compatibility version only when asked to", () => {
-    const pinned = JSON.parse(Testing.synth(moduleStack({ ...REQUIRED, pinFeatureCompatibilityUntil: "2027-01-31T00:00:00Z" })));
+    const pinned = JSON.parse(Testing.synth(moduleStack({ ...REQUIRED, atlas: { ...REQUIRED.atlas, pinFcvUntil: "2027-01-31T00:00:00Z" } })));
     expect(pinned.resource.mongodbatlas_advanced_cluster.cluster.pinned_fcv).toEqual({ expiration_date: "2027-01-31T00:00:00Z" });
     const unpinned = JSON.parse(Testing.synth(moduleStack(REQUIRED)));
     expect(unpinned.resource.mongodbatlas_advanced_cluster.cluster).not.toHaveProperty("pinned_fcv");
@@ -90,12 +96,12 @@ describe("DatabaseModule used directly", () => {
       "mongodbatlas_encryption_at_rest.encryption_at_rest",
       "mongodbatlas_project.project",
     ]);
-    const unprotected = JSON.parse(Testing.synth(moduleStack({ ...REQUIRED, terminationProtection: false })));
+    const unprotected = JSON.parse(Testing.synth(moduleStack({ ...REQUIRED, atlas: { ...REQUIRED.atlas, terminationProtection: false } })));
     expect(JSON.stringify(unprotected.resource)).not.toContain("prevent_destroy");
   });
 
   it("errors when no subnet is given", () => {
-    const stack = moduleStack({ ...REQUIRED, privateSubnetIds: [] });
+    const stack = moduleStack({ ...REQUIRED, network: { ...REQUIRED.network, privateSubnetIds: [] } });
     expect(() => Testing.synth(stack, true)).toThrow(/privateSubnetIds: needs at least one subnet, got none/);
   });
 });

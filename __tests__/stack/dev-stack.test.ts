@@ -3,7 +3,7 @@ import { CloudBackupSchedule } from "@cdktf/provider-mongodbatlas/lib/cloud-back
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { parseEnvironment } from "../../src/config/derived-defaults";
+import { parseEnvironment } from "../../src/environment/resolve";
 import { committedConfigJson } from "../support/config-files";
 import { committedEnvironment, onlyResource, resourceNamed, synthesizeEnvironment } from "../support/stacks";
 

@@ -5,7 +5,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { PushBasedLogExport } from "@cdktf/provider-mongodbatlas/lib/push-based-log-export";
-import { parseEnvironment } from "../../src/config/derived-defaults";
+import { parseEnvironment } from "../../src/environment/resolve";
 import { committedConfigJson } from "../support/config-files";
 import { committedEnvironment, onlyResource, resourceNamed, synthesizeEnvironment, type TerraformJson } from "../support/stacks";
 

@@ -1,7 +1,7 @@
-import { loadEnvironments } from "../../src/config/load-environment";
+import { resolveEnvironments } from "../../src/environment/resolve";
 import { synthesizeEnvironment } from "../support/stacks";
 
-describe.each(loadEnvironments("config").map((environment) => [environment.file, environment] as const))("%s: nothing secret or public in the synthesized JSON", (_file, environment) => {
+describe.each(resolveEnvironments("config").map((environment) => [environment.file, environment] as const))("%s: nothing secret or public in the synthesized JSON", (_file, environment) => {
   const { synth, json } = synthesizeEnvironment(environment);
 
   it("contains no 0.0.0.0/0 or ::/0 anywhere", () => {

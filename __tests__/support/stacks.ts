@@ -1,10 +1,10 @@
 import { Testing } from "cdktf";
-import { loadEnvironments, type LoadedEnvironment } from "../../src/config/load-environment";
+import { resolveEnvironments, type ResolvedEnvironment } from "../../src/environment/resolve";
 import { DatabaseStack } from "../../src/stacks/database-stack";
 
 /** The committed environment files, validated exactly as `cdktf synth` validates them. */
-export function committedEnvironment(name: string): LoadedEnvironment {
-  const found = loadEnvironments("config").find(({ config }) => config.environment === name);
+export function committedEnvironment(name: string): ResolvedEnvironment {
+  const found = resolveEnvironments("config").find(({ config }) => config.environment === name);
   if (!found) throw new Error(`config/${name}.json not found`);
   return found;
 }
@@ -32,7 +32,7 @@ const synthesized = new Map<string, SynthesizedStack>();
  * Synthesizes one environment's stack with validations on. The same file and config give the
  * same stack: it is synthesized once per test worker and shared (read it, never change it).
  */
-export function synthesizeEnvironment(environment: LoadedEnvironment): SynthesizedStack {
+export function synthesizeEnvironment(environment: Pick<ResolvedEnvironment, "file" | "config">): SynthesizedStack {
   const key = `${environment.file}\n${JSON.stringify(environment.config)}`;
   const cached = synthesized.get(key);
   if (cached) return cached;

@@ -19,14 +19,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { synthesizeApp } from "../../src/app";
 import { reviewerHclPath } from "../../src/hcl/reviewer-hcl";
-import { loadEnvironments } from "../../src/config/load-environment";
-import { stackName } from "../../src/stacks/stack-name";
+import { resolveEnvironments } from "../../src/environment/resolve";
+import { stackName } from "../../src/environment/names";
 import type { Json, JsonObject } from "../support/aws-part";
 import { offlineTerraformAvailability, registryTerraformAvailability, settled, TerraformWorkspace, type PlanJson } from "../support/terraform-runner";
 import { changesOf, moduleName, PLAN_VARIABLE_VALUES, sharedRunOrThrow, type SharedAwsPartRun } from "./aws-part-workspace";
 import { CONFIG_DIR } from "./synthesized-stacks";
 
-const STACK_NAMES = loadEnvironments(CONFIG_DIR).map(({ config }) => stackName(config.environment));
+const STACK_NAMES = resolveEnvironments(CONFIG_DIR).map(({ config }) => stackName(config.environment));
 
 const offline = offlineTerraformAvailability();
 if (!offline.available) console.warn(`[terraform] skipping the reviewer-HCL checks on the AWS part: ${offline.reason}`);

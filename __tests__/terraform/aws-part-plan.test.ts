@@ -11,7 +11,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { EnvironmentConfig } from "../../src/config/environment-schema";
+import type { EnvironmentConfig } from "../../src/config/environment-config";
 import { fakeAlphanumeric, referencesTo, type AwsPartResult, type Json, type JsonObject } from "../support/aws-part";
 import {
   AWS_PROVIDER_ADDRESS,
@@ -23,8 +23,8 @@ import {
   type PlanJson,
   type ResourceChange,
 } from "../support/terraform-runner";
-import { loadEnvironments } from "../../src/config/load-environment";
-import { stackName } from "../../src/stacks/stack-name";
+import { resolveEnvironments } from "../../src/environment/resolve";
+import { stackName } from "../../src/environment/names";
 import { moduleName, planOfStack, sharedRunOrThrow, type PlannedStack, type SharedAwsPartRun } from "./aws-part-workspace";
 import { CONFIG_DIR, synthesizeStacks, type SynthesizedStack } from "./synthesized-stacks";
 
@@ -35,7 +35,7 @@ const PRIVATE_ENDPOINT_PORTS = { from: 1024, to: 65535 };
 const OPEN_TO_THE_WORLD = new Set(["0.0.0.0/0", "::/0"]);
 
 /** The stacks the app synthesizes, one per environment file; known without synthesizing, so skipped tests still list them. */
-const STACK_NAMES = loadEnvironments(CONFIG_DIR).map(({ config }) => stackName(config.environment));
+const STACK_NAMES = resolveEnvironments(CONFIG_DIR).map(({ config }) => stackName(config.environment));
 
 const offline = offlineTerraformAvailability();
 if (!offline.available) console.warn(`[terraform] skipping the AWS-part plan tests: ${offline.reason}`);
@@ -513,7 +513,7 @@ const CHECKS_BY_TYPE: Record<string, { readonly name: string; readonly check: (v
 
 describe("the committed environments the real plan covers", () => {
   it("include at least one in aws-iam mode, so the no-password check of the plan runs", () => {
-    expect(loadEnvironments(CONFIG_DIR).map(({ config }) => config.database.authentication)).toContain("aws-iam");
+    expect(resolveEnvironments(CONFIG_DIR).map(({ config }) => config.database.authentication)).toContain("aws-iam");
   });
 });
 

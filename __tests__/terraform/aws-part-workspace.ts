@@ -18,10 +18,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { inject } from "vitest";
-import type { EnvironmentConfig } from "../../src/config/environment-schema";
+import type { EnvironmentConfig } from "../../src/config/environment-config";
 import { blockSchemaOf } from "../../src/hcl/block-schema";
 import { renderHcl } from "../../src/hcl/render-hcl";
-import { loadEnvironments } from "../../src/config/load-environment";
+import { resolveEnvironments } from "../../src/environment/resolve";
 import { toAwsPart, type AwsPartResult, type Json, type JsonObject, type TerraformJson } from "../support/aws-part";
 import { synthesizeEnvironment } from "../support/stacks";
 import {
@@ -83,7 +83,7 @@ function prepare(): { stacks: PlannedStack[]; preparationErrors: Record<string, 
   let schema: ReturnType<typeof blockSchemaOf> | undefined;
   try {
     // The renderer's block schema comes from the constructs (the app's JSON does not say which keys are blocks).
-    schema = blockSchemaOf(loadEnvironments(CONFIG_DIR).map((environment) => synthesizeEnvironment(environment).stack));
+    schema = blockSchemaOf(resolveEnvironments(CONFIG_DIR).map((environment) => synthesizeEnvironment(environment).stack));
   } catch (error) {
     hclError = message(error);
   }

@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { synthesizeApp } from "../../src/app";
-import { loadEnvironments } from "../../src/config/load-environment";
-import type { EnvironmentConfig } from "../../src/config/environment-schema";
-import { stackName } from "../../src/stacks/stack-name";
+import { resolveEnvironments } from "../../src/environment/resolve";
+import type { EnvironmentConfig } from "../../src/config/environment-config";
+import { stackName } from "../../src/environment/names";
 import type { TerraformJson } from "../support/aws-part";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
@@ -25,7 +25,7 @@ export function synthesizeStacks(): SynthesizedStack[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "aws-part-synth-"));
   try {
     const { stacks } = synthesizeApp({ configDir: CONFIG_DIR, outdir });
-    const environments = loadEnvironments(CONFIG_DIR);
+    const environments = resolveEnvironments(CONFIG_DIR);
     return stacks.map((name) => {
       const environment = environments.find(({ config }) => stackName(config.environment) === name);
       if (!environment) throw new Error(`no environment file in config/ produced stack ${name}`);

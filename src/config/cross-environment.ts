@@ -1,5 +1,5 @@
 import type { ConfigIssue } from "./config-issue";
-import type { EnvironmentConfig } from "./derived-defaults";
+import type { EnvironmentConfig } from "./environment-config";
 
 /*
  * What must differ between environment files. Each environment owns its Atlas project, cluster,

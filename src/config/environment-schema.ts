@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DATABASE_DEFAULTS } from "../modules/database/variables";
+import { AUTHENTICATION_MODES, DATABASE_DEFAULTS } from "../modules/database/variables";
 import * as field from "./fields";
 
 const BACKUP = DATABASE_DEFAULTS.backup;
@@ -12,12 +12,12 @@ const BACKUP = DATABASE_DEFAULTS.backup;
 
 const autoScaling = z
   .strictObject({
-    diskGb: z.boolean().default(DATABASE_DEFAULTS.diskAutoScaling).describe("true or false: let Atlas grow storage before the disk fills"),
+    diskGb: z.boolean().default(DATABASE_DEFAULTS.atlas.autoScaling.diskGb).describe("true or false: let Atlas grow storage before the disk fills"),
     compute: z
       .strictObject({
         minTier: field.dedicatedTier,
         maxTier: field.dedicatedTier,
-        scaleDown: z.boolean().default(DATABASE_DEFAULTS.computeScaleDown).describe("true or false: allow scaling back down to minTier"),
+        scaleDown: z.boolean().default(DATABASE_DEFAULTS.atlas.autoScaling.compute.scaleDown).describe("true or false: allow scaling back down to minTier"),
       })
       .optional()
       .describe("an object {minTier, maxTier, scaleDown}; omit it to keep the tier fixed"),
@@ -31,16 +31,16 @@ export const atlasSection = z
     tier: field.clusterTier
       .optional()
       .describe(
-        `${field.clusterTier.description}; default ${DATABASE_DEFAULTS.clusterTier}. With compute auto-scaling omit it (the cluster starts at compute.minTier) or set it equal to compute.minTier`,
+        `${field.clusterTier.description}; default ${DATABASE_DEFAULTS.atlas.tier}. With compute auto-scaling omit it (the cluster starts at compute.minTier) or set it equal to compute.minTier`,
       ),
-    mongoDbMajorVersion: field.mongoDbMajorVersion.default(DATABASE_DEFAULTS.mongoDbMajorVersion),
+    mongoDbMajorVersion: field.mongoDbMajorVersion.default(DATABASE_DEFAULTS.atlas.mongoDbMajorVersion),
     electableNodes: z
       .union([z.literal(3), z.literal(5), z.literal(7)])
-      .default(DATABASE_DEFAULTS.electableNodes)
+      .default(DATABASE_DEFAULTS.atlas.electableNodes)
       .describe("3, 5 or 7 electable nodes (a replica set needs an odd number)"),
     terminationProtection: z
       .boolean()
-      .default(DATABASE_DEFAULTS.terminationProtection)
+      .default(DATABASE_DEFAULTS.atlas.terminationProtection)
       .describe("true or false: Atlas refuses to delete the cluster while this is on"),
     autoScaling: autoScaling.prefault({}),
     encryptionAtRest: z
@@ -62,14 +62,12 @@ export const atlasSection = z
   })
   .describe("an object describing the Atlas project and cluster");
 
-export const AUTHENTICATION_MODES = ["aws-iam", "password"] as const;
-
 export const databaseSection = z
   .strictObject({
-    name: field.databaseName.default(DATABASE_DEFAULTS.databaseName),
+    name: field.databaseName.default(DATABASE_DEFAULTS.database.name),
     authentication: z
       .enum(AUTHENTICATION_MODES)
-      .default(DATABASE_DEFAULTS.authentication)
+      .default(DATABASE_DEFAULTS.database.authentication)
       .describe('"aws-iam" (database users are IAM roles, no password anywhere) or "password" (generated passwords)'),
     appRoleArn: field.iamRoleArn
       .optional()
@@ -81,13 +79,11 @@ export const databaseSection = z
       .describe(
         `${field.iamRoleArn.description}: the seeder's role, also the CI seed job's, the only reader of its secret (both modes) and its database user (aws-iam mode); default: a flagged placeholder`,
       ),
-    username: field.databaseUsername.optional().describe(`${field.databaseUsername.description} (password mode); default "${DATABASE_DEFAULTS.databaseUsername}"`),
-    seederUsername: field.databaseUsername
-      .optional()
-      .describe(`${field.databaseUsername.description} (password mode); default "${DATABASE_DEFAULTS.seederUsername}"`),
+    username: field.databaseUsername.default(DATABASE_DEFAULTS.database.username).describe(`${field.databaseUsername.description} (password mode)`),
+    seederUsername: field.databaseUsername.default(DATABASE_DEFAULTS.database.seederUsername).describe(`${field.databaseUsername.description} (password mode)`),
     retainPasswordUsers: z
       .boolean()
-      .default(DATABASE_DEFAULTS.retainPasswordUsers)
+      .default(DATABASE_DEFAULTS.database.retainPasswordUsers)
       .describe(
         'true or false (aws-iam mode): keep the password users beside the IAM users, step 1 of switching a deployed environment to "aws-iam" (docs/connecting.md); remove it in step 2',
       ),
@@ -95,8 +91,8 @@ export const databaseSection = z
       .number()
       .int()
       .min(1)
-      .optional()
-      .describe("a whole number, 1 or more (password mode): raise it to rotate both passwords in a reviewed change; default 1"),
+      .default(DATABASE_DEFAULTS.database.passwordVersion)
+      .describe("a whole number, 1 or more (password mode): raise it to rotate both passwords in a reviewed change"),
   })
   .describe("an object describing the database, its users and how they authenticate");
 
@@ -150,7 +146,7 @@ const connectionSecret = z
   .strictObject({
     name: field.secretName.optional().describe(`${field.secretName.description}; default "audio-pipeline-<environment>/mongodb-uri"`),
     seederName: field.secretName.optional().describe(`${field.secretName.description}; default "audio-pipeline-<environment>/mongodb-seed-uri"`),
-    recoveryWindowDays: field.wholeNumber(7, 30, "days").default(DATABASE_DEFAULTS.secretRecoveryWindowDays),
+    recoveryWindowDays: field.wholeNumber(7, 30, "days").default(DATABASE_DEFAULTS.connectionSecret.recoveryWindowDays),
   })
   .describe("an object {name, seederName, recoveryWindowDays}");
 
@@ -245,4 +241,3 @@ export const environmentSchema = z
 /** An environment file as validated by the schema, before the defaults derived from its name. */
 export type ParsedEnvironment = z.output<typeof environmentSchema>;
 
-export type { EnvironmentConfig } from "./derived-defaults";

@@ -1,18 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigError, type ConfigIssue } from "./config-issue";
-import { uniqueAcrossEnvironments } from "./cross-environment";
-import { withDerivedDefaults, type EnvironmentConfig } from "./derived-defaults";
-import { environmentSchema } from "./environment-schema";
+import type { ConfigIssue } from "./config-issue";
+import { environmentSchema, type ParsedEnvironment } from "./environment-schema";
 import { CONFIG_RULES } from "./rules";
 import { validateAgainstSchema } from "./schema-issues";
 
-/** One validated environment file. */
-export interface LoadedEnvironment {
-  /** The file as the user would name it, relative to the working directory. */
-  readonly file: string;
-  readonly config: EnvironmentConfig;
-}
+/*
+ * Reading and checking environment files: JSON, the schema, the cross-field rules and the file
+ * name. What the checked file means (names, roles, defaults that depend on the environment) is
+ * src/environment/'s: resolveEnvironment and resolveEnvironments.
+ */
 
 /** Parses JSON text; a syntax error becomes an issue that gives the line and column. */
 function parseJson(text: string): { readonly value?: unknown; readonly issue?: ConfigIssue } {
@@ -33,10 +30,10 @@ function parseJson(text: string): { readonly value?: unknown; readonly issue?: C
  * Validates one environment file's text: the schema, every cross-field rule whose fields are
  * valid, and that the `environment` field matches the file name. Returns every issue found.
  */
-export function validateEnvironmentText(
+export function checkEnvironmentText(
   text: string,
   expectedEnvironment: string,
-): { readonly config?: EnvironmentConfig; readonly issues: readonly ConfigIssue[] } {
+): { readonly parsed?: ParsedEnvironment; readonly issues: readonly ConfigIssue[] } {
   const parsed = parseJson(text);
   if (parsed.issue) return { issues: [parsed.issue] };
   const { data, issues } = validateAgainstSchema(environmentSchema, parsed.value);
@@ -56,7 +53,7 @@ export function validateEnvironmentText(
         ]
       : [];
   const all = [...issues, ...ruleIssues, ...nameIssues];
-  return all.length === 0 && data ? { config: withDerivedDefaults(data), issues: [] } : { issues: all };
+  return all.length === 0 && data ? { parsed: data, issues: [] } : { issues: all };
 }
 
 /** The environment files of a config directory: every *.json except the schemas and github.json (the repository's GitHub settings). */
@@ -68,25 +65,8 @@ export function environmentFiles(configDir: string): string[] {
     .map((name) => path.join(configDir, name));
 }
 
-/**
- * Loads and validates every environment file in `configDir`. Throws one ConfigError listing
- * the problems of all files together, so nothing is synthesized from a partly valid set.
- */
-export function loadEnvironments(configDir: string): LoadedEnvironment[] {
-  const files = environmentFiles(configDir);
-  const problems: { file: string; issue: ConfigIssue }[] = [];
-  const loaded: LoadedEnvironment[] = [];
-  if (files.length === 0) {
-    problems.push({ file: configDir, issue: { path: [], value: undefined, message: "holds no environment file (<name>.json)" } });
-  }
-  for (const absolute of files) {
-    const relative = path.relative(process.cwd(), absolute);
-    const file = relative.startsWith("..") || path.isAbsolute(relative) ? absolute : relative;
-    const result = validateEnvironmentText(fs.readFileSync(absolute, "utf8"), path.basename(absolute, ".json"));
-    problems.push(...result.issues.map((issue) => ({ file, issue })));
-    if (result.config) loaded.push({ file, config: result.config });
-  }
-  problems.push(...uniqueAcrossEnvironments(loaded));
-  if (problems.length > 0) throw new ConfigError(problems);
-  return loaded;
+/** The file as the user would name it: relative to the working directory when inside it. */
+export function displayPath(absolute: string): string {
+  const relative = path.relative(process.cwd(), absolute);
+  return relative.startsWith("..") || path.isAbsolute(relative) ? absolute : relative;
 }

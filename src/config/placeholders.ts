@@ -1,4 +1,4 @@
-import { PLACEHOLDER_ACCOUNT_ID, PLACEHOLDER_MARK, type EnvironmentConfig } from "./derived-defaults";
+import { PLACEHOLDER_ACCOUNT_ID, PLACEHOLDER_MARK, type EnvironmentConfig } from "./environment-config";
 
 /*
  * What in an environment file is still an example rather than a real value: the committed

@@ -7,11 +7,11 @@ import { ciRoles, trustPolicy } from "../../.github/scripts/trust-policies";
 import { pipelineEnvironment } from "../../.github/scripts/pipeline";
 import { leastPlanRole } from "../atlas/api-key-roles";
 import { ConfigError } from "../config/config-issue";
-import { loadEnvironments, type LoadedEnvironment } from "../config/load-environment";
 import { pullRequestPlans } from "../config/pull-request-plans";
 import { githubSettingsPath, loadGithubSettings, type LoadedGithubSettings } from "../github/load-github-settings";
 import { DatabaseStack } from "../stacks/database-stack";
-import { stackName } from "../stacks/stack-name";
+import { stackName } from "../environment/names";
+import { resolveEnvironments, type ResolvedEnvironment } from "../environment/resolve";
 import { atlasChecks } from "./atlas-checks";
 import { awsChecks, awsClients } from "./aws-checks";
 import { fail, formatCheck, ServiceStop, type Check, type Service } from "./check";
@@ -40,7 +40,7 @@ export interface DoctorResult {
 const resourceTypes = new Map<string, string[]>();
 
 /** The Atlas resource types of an environment's stack, synthesized in memory (nothing written; once per configuration). */
-function atlasResourceTypes({ file, config }: LoadedEnvironment): string[] {
+function atlasResourceTypes({ file, config }: ResolvedEnvironment): string[] {
   const key = JSON.stringify(config);
   const known = resourceTypes.get(key);
   if (known) return known;
@@ -62,10 +62,10 @@ async function guarded(service: Service, run: () => Promise<Check[]>): Promise<C
 
 export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   const { env } = options;
-  let environments: LoadedEnvironment[];
+  let environments: ResolvedEnvironment[];
   let github: LoadedGithubSettings | undefined;
   try {
-    environments = loadEnvironments(options.configDir);
+    environments = [...resolveEnvironments(options.configDir)];
     github = loadGithubSettings(options.configDir, environments);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -103,7 +103,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   const awsPart = guarded("aws", async () => {
     const repository = github?.settings.repository;
     if (!repository) throw new ServiceStop(fail("aws", "trust policies", `${githubSettingsPath(options.configDir)} does not exist, so the repository the roles must trust is unknown`, "create config/github.json (docs/day-0.md)"));
-    const roles = ciRoles([pipelineEnvironment(loaded.file, config)]).map((role) => ({
+    const roles = ciRoles([pipelineEnvironment(loaded)]).map((role) => ({
       purpose: role.purpose,
       roleArn: role.roleArn,
       trustPolicy: trustPolicy(role, repository),

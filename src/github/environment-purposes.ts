@@ -1,8 +1,10 @@
+import { GITHUB_ENVIRONMENT_SUFFIXES, githubEnvironmentName as environmentName, type GitHubEnvironmentPurpose } from "../environment/names";
+
 /*
- * The GitHub environments of one config/ environment, one per purpose: the table the github stack
- * creates them from and the doctor checks them against. Each CI role trusts exactly one of them
- * (.github/scripts/trust-policies.ts); __tests__/github checks that the names here are the ones
- * the workflows use. The day-2 drill adds one line here: { suffix: "drill", openToPullRequests: false, ... }.
+ * What the github stack sets on each GitHub environment of one config/ environment, and what the
+ * doctor expects there. The names come from src/environment/names.ts (GITHUB_ENVIRONMENT_SUFFIXES),
+ * which the workflows and the trust policies read too. A new purpose there (the day-2 drill) is a
+ * compile error here until it gets its one line of settings below.
  */
 
 /** Which branches may run a job in the environment. */
@@ -12,31 +14,41 @@ export type BranchRule =
   /** `main` only. */
   | "main";
 
-export interface EnvironmentPurpose {
-  /** The GitHub environment is `<environment>-<suffix>`. */
-  readonly suffix: string;
-  /** The key of this purpose's reviewers in config/github.json (`reviewers.<env>.<key>`), when it has any. */
+export interface PurposeSettings {
+  /** The key of this purpose's reviewers in config/github.json (`reviewers.<env>.<key>`), when it takes any. */
   readonly reviewersKey?: "deploy" | "seedApproval";
   /** Open to every branch when pull requests plan the environment (ci.pullRequestPlan); otherwise main only. */
   readonly openToPullRequests: boolean;
-  /** What the doctor and docs say the environment is for. */
+  /** What the environment is for (docs, doctor). */
   readonly purpose: string;
   /** Environment secrets the workflows read there (names only; values stay out of Terraform). */
   readonly secrets: readonly string[];
 }
 
+export interface EnvironmentPurpose extends PurposeSettings {
+  readonly key: GitHubEnvironmentPurpose;
+  /** The GitHub environment is `<environment>-<suffix>`. */
+  readonly suffix: string;
+}
+
 const ATLAS_SECRETS = ["ATLAS_PUBLIC_API_KEY", "ATLAS_PRIVATE_API_KEY", "ATLAS_ORG_ID"] as const;
 
-export const ENVIRONMENT_PURPOSES: readonly EnvironmentPurpose[] = [
+const SETTINGS: { readonly [P in GitHubEnvironmentPurpose]: PurposeSettings } = {
   // Pull requests plan non-production environments (ci.pullRequestPlan), so their plan environment is open to every branch.
-  { suffix: "plan", openToPullRequests: true, purpose: "plan with the read-only role and the plan key", secrets: ATLAS_SECRETS },
-  { suffix: "deploy", reviewersKey: "deploy", openToPullRequests: false, purpose: "apply with the deploy role and key (production: the approval)", secrets: ATLAS_SECRETS },
-  { suffix: "seed", openToPullRequests: false, purpose: "seed with the seeder role, on the VPC runner", secrets: [] },
-  { suffix: "seed-approval", reviewersKey: "seedApproval", openToPullRequests: false, purpose: "approve a production seed plan (no secrets, no role)", secrets: [] },
-];
+  plan: { openToPullRequests: true, purpose: "plan with the read-only role and the plan key", secrets: ATLAS_SECRETS },
+  deploy: { reviewersKey: "deploy", openToPullRequests: false, purpose: "apply with the deploy role and key (production: the approval)", secrets: ATLAS_SECRETS },
+  seed: { openToPullRequests: false, purpose: "seed with the seeder role, on the VPC runner", secrets: [] },
+  seedApproval: { reviewersKey: "seedApproval", openToPullRequests: false, purpose: "approve a production seed plan (no secrets, no role)", secrets: [] },
+};
+
+export const ENVIRONMENT_PURPOSES: readonly EnvironmentPurpose[] = (Object.keys(GITHUB_ENVIRONMENT_SUFFIXES) as GitHubEnvironmentPurpose[]).map((key) => ({
+  key,
+  suffix: GITHUB_ENVIRONMENT_SUFFIXES[key],
+  ...SETTINGS[key],
+}));
 
 /** `<environment>-<suffix>`. */
-export const githubEnvironmentName = (environment: string, purpose: EnvironmentPurpose) => `${environment}-${purpose.suffix}`;
+export const githubEnvironmentName = (environment: string, purpose: EnvironmentPurpose) => environmentName(environment, purpose.key);
 
 /** Which purposes need reviewers in a production environment (all of them that take reviewers). */
 export const requiresReviewers = (purpose: EnvironmentPurpose, production: boolean) => production && purpose.reviewersKey !== undefined;

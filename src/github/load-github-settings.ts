@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, type ConfigIssue } from "../config/config-issue";
-import type { LoadedEnvironment } from "../config/load-environment";
 import { pullRequestPlans } from "../config/pull-request-plans";
 import { validateAgainstSchema } from "../config/schema-issues";
-import { stackName } from "../stacks/stack-name";
+import { stackName } from "../environment/names";
+import type { ResolvedEnvironment } from "../environment/resolve";
 import { ENVIRONMENT_PURPOSES, githubEnvironmentName, githubEnvironmentNameProblem, requiresReviewers, type BranchRule, type EnvironmentPurpose } from "./environment-purposes";
 import { githubSettingsSchema, type GithubSettings, type Reviewer } from "./settings-schema";
 
@@ -39,7 +39,7 @@ export function githubSettingsPath(configDir: string): string {
 }
 
 /** Every GitHub environment of `environments`, with its reviewers from `settings`. */
-export function githubEnvironments(settings: GithubSettings, environments: readonly LoadedEnvironment[]): GithubEnvironmentSpec[] {
+export function githubEnvironments(settings: GithubSettings, environments: readonly ResolvedEnvironment[]): GithubEnvironmentSpec[] {
   return environments.flatMap(({ config }) =>
     ENVIRONMENT_PURPOSES.map((purpose) => ({
       name: githubEnvironmentName(config.environment, purpose),
@@ -54,7 +54,7 @@ export function githubEnvironments(settings: GithubSettings, environments: reado
 }
 
 /** The problems that need the environment files too: reviewers of unknown or production environments, names GitHub refuses. */
-export function crossFileIssues(settings: GithubSettings, environments: readonly LoadedEnvironment[]): ConfigIssue[] {
+export function crossFileIssues(settings: GithubSettings, environments: readonly ResolvedEnvironment[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const names = environments.map(({ config }) => config.environment);
   for (const [environment, reviewers] of Object.entries(settings.reviewers)) {
@@ -94,7 +94,7 @@ export function crossFileIssues(settings: GithubSettings, environments: readonly
  * Reads and checks config/github.json against the environment files; undefined when the file does
  * not exist (no github stack then). Throws one ConfigError listing every problem.
  */
-export function loadGithubSettings(configDir: string, environments: readonly LoadedEnvironment[]): LoadedGithubSettings | undefined {
+export function loadGithubSettings(configDir: string, environments: readonly ResolvedEnvironment[]): LoadedGithubSettings | undefined {
   const absolute = githubSettingsPath(configDir);
   if (!fs.existsSync(absolute)) return undefined;
   const relative = path.relative(process.cwd(), absolute);

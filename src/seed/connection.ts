@@ -1,8 +1,8 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { z } from "zod";
-import { DATABASE_DEFAULTS } from "../modules/database/variables";
+import { readableConnectionSecret, type ReadableConnectionSecret } from "../modules/database/connection-secret-value";
+import { AUTHENTICATION_MODES, DATABASE_DEFAULTS, type DatabaseAuthentication } from "../modules/database/variables";
 import { SecretReadError, SeedError } from "./errors";
-import { STACK_SECRET_IDS } from "./secret-names";
+import { DEFAULT_SECRET_ID } from "./secret-names";
 
 /*
  * Where the connection string comes from, in order: --uri, then MONGODB_URI, then the Secrets
@@ -11,8 +11,8 @@ import { STACK_SECRET_IDS } from "./secret-names";
  */
 
 /** The application's secret: the default, so a bare `plan` works with the application's read access. */
-export const DEFAULT_SECRET_ID = STACK_SECRET_IDS.app.prod;
-export const DEFAULT_DATABASE = DATABASE_DEFAULTS.databaseName;
+export { DEFAULT_SECRET_ID };
+export const DEFAULT_DATABASE = DATABASE_DEFAULTS.database.name;
 
 export interface ConnectionRequest {
   readonly uri?: string;
@@ -21,7 +21,7 @@ export interface ConnectionRequest {
 }
 
 /** How the URI authenticates: MONGODB-AWS (the role the process runs as) or a user and password in the URI. */
-export type Authentication = "aws-iam" | "password";
+export type Authentication = DatabaseAuthentication;
 
 export interface ResolvedConnection {
   readonly uri: string;
@@ -43,14 +43,6 @@ export interface ConnectionSources {
   /** Called with each URI as soon as it is known, before anything could print it. */
   readonly onUri: (uri: string) => void;
 }
-
-/** The fields of the stack's secret the seeder reads; the others (username, cluster, ...) are ignored. */
-const connectionSecretSchema = z.object({
-  uri: z.string().min(1),
-  database: z.string().min(1).optional(),
-  authentication: z.enum(["aws-iam", "password"]).optional(),
-  roleArn: z.string().min(1).optional(),
-});
 
 const AWS_MECHANISM = /[?&]authMechanism=MONGODB-AWS(?:&|$)/i;
 
@@ -84,7 +76,7 @@ export async function resolveConnection(request: ConnectionRequest, sources: Con
 async function readConnectionSecret(
   secretId: string,
   sources: ConnectionSources,
-): Promise<{ secret: z.infer<typeof connectionSecretSchema>; createdAt: Date | undefined }> {
+): Promise<{ secret: ReadableConnectionSecret; createdAt: Date | undefined }> {
   const region = sources.env.AWS_REGION;
   let secretString: string | undefined;
   let createdAt: Date | undefined;
@@ -112,7 +104,7 @@ async function readConnectionSecret(
   const candidateUri = (json as { uri?: unknown } | null)?.uri;
   if (typeof candidateUri === "string") sources.onUri(candidateUri);
 
-  const parsed = connectionSecretSchema.safeParse(json);
+  const parsed = readableConnectionSecret.safeParse(json);
   if (!parsed.success) {
     const field = parsed.error.issues[0]?.path[0];
     const problem =
@@ -120,7 +112,7 @@ async function readConnectionSecret(
         ? `has no "uri" field`
         : field === "authentication"
           ? // Safe to quote: a mode name, never a credential.
-            `has an invalid "authentication" field (${JSON.stringify((json as Record<string, unknown>).authentication)}; expected "aws-iam" or "password")`
+            `has an invalid "authentication" field (${JSON.stringify((json as Record<string, unknown>).authentication)}; expected ${AUTHENTICATION_MODES.map((mode) => `"${mode}"`).join(" or ")})`
           : typeof field === "string"
             ? `has an invalid "${field}" field (expected a non-empty string)`
             : "does not hold a JSON object";

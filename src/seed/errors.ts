@@ -8,7 +8,7 @@ import {
   MongoServerSelectionError,
 } from "mongodb";
 import { sameRole, type CallerIdentity } from "./aws-identity";
-import type { Authentication } from "./connection";
+import type { DatabaseAuthentication as Authentication } from "../modules/database/variables";
 import { APP_SECRET, SEEDER_SECRET } from "./secret-names";
 import { COMMAND_TIME_LIMIT_MS, describeDuration } from "./time-limits";
 

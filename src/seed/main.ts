@@ -15,7 +15,7 @@ import { observeDatabase } from "./observe";
 import { isEmptyPlan, planChanges, type Plan } from "./planner";
 import { missingPrivileges, type ConnectionStatusReply } from "./privileges";
 import { Redactor } from "./redact";
-import { SEEDER_SECRET, STACK_SECRET_IDS } from "./secret-names";
+import { SEEDER_SECRET, SEEDER_SECRETS_HELP } from "./secret-names";
 import { describeOperation, renderPlan } from "./render";
 import { DEFAULT_INDEX_BUILD_TIMEOUT_MS, describeDuration, INDEX_BUILD_POLL_INTERVAL_MS } from "./time-limits";
 
@@ -67,7 +67,7 @@ const USAGE = [
   "Options:",
   "  --uri <uri>          connection string (default: $MONGODB_URI, else the secret below)",
   `  --secret-id <id>     Secrets Manager secret written by the stack; region from AWS_REGION (default: ${DEFAULT_SECRET_ID}, the application's).`,
-  `                       Pipelines pass the seeder's, ${STACK_SECRET_IDS.seeder.prod} (dev: ${STACK_SECRET_IDS.seeder.dev}): replacing a validator needs its dbAdmin role`,
+  `                       Pipelines pass the seeder's, ${SEEDER_SECRETS_HELP}: replacing a validator needs its dbAdmin role`,
   `  --database <name>    database (default: the secret's "database" field, else ${DEFAULT_DATABASE})`,
   `  --timeout-ms <ms>    how long to look for a reachable server (default: ${DEFAULT_TIMEOUT_MS})`,
   `  --index-build-timeout-ms <ms>  time limit of each createIndexes, and the longest apply waits for a build in progress (default: ${DEFAULT_INDEX_BUILD_TIMEOUT_MS}, ${describeDuration(DEFAULT_INDEX_BUILD_TIMEOUT_MS)})`,

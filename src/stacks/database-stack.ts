@@ -4,13 +4,13 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Aspects, LocalBackend, S3Backend, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { asDedicatedTier } from "../atlas/cluster-tiers";
-import type { EnvironmentConfig } from "../config/environment-schema";
+import type { EnvironmentConfig } from "../config/environment-config";
+import { environmentNames } from "../environment/resolve";
 import { DatabaseModule } from "../modules/database/main";
 import { DatabaseOutputs } from "../modules/database/outputs";
 import { PolicyChecks } from "../policy/policy-checks";
 import { COLLECTION_NAMES } from "../seed/declared-shape";
 import { StableAddressStack } from "./stable-addresses";
-import { stackName } from "./stack-name";
 
 /** Inputs of {@link DatabaseStack}. */
 export interface DatabaseStackProps {
@@ -29,7 +29,8 @@ export class DatabaseStack extends StableAddressStack {
 
   constructor(scope: Construct, props: DatabaseStackProps) {
     const { config } = props;
-    const name = stackName(config.environment);
+    const names = environmentNames(config);
+    const name = names.stack;
     super(scope, name);
 
     new AwsProvider(this, "aws", {
@@ -80,42 +81,19 @@ export class DatabaseStack extends StableAddressStack {
         }).stringValue
       : undefined;
 
+    // The resolved sections as they are: the module's inputs have the environment file's shape.
     this.database = new DatabaseModule(this, "database", {
       environment: config.environment,
       resourceNamePrefix: name,
       atlasOrgId: atlasOrgId.stringValue,
       region: config.region,
-      projectName: config.atlas.projectName,
-      clusterName: config.atlas.clusterName,
-      clusterTier: asDedicatedTier(config.atlas.tier),
-      mongoDbMajorVersion: config.atlas.mongoDbMajorVersion,
-      electableNodes: config.atlas.electableNodes,
-      terminationProtection: config.atlas.terminationProtection,
-      pinFeatureCompatibilityUntil: config.atlas.pinFcvUntil,
-      diskAutoScaling: config.atlas.autoScaling.diskGb,
-      computeAutoScaling: config.atlas.autoScaling.compute,
-      databaseName: config.database.name,
-      databaseUsername: config.database.username,
-      seederUsername: config.database.seederUsername,
-      authentication: config.database.authentication,
-      appRoleArn: config.database.appRoleArn,
-      seederRoleArn: config.database.seederRoleArn,
-      retainPasswordUsers: config.database.retainPasswordUsers,
-      passwordVersion: config.database.passwordVersion,
-      awsAccountId: config.aws.accountId,
-      planRoleArn: config.ci.planRoleArn,
-      deployRoleArn: config.ci.deployRoleArn,
-      encryptionAtRest: config.atlas.encryptionAtRest,
-      vpcId: config.network.vpcId,
-      vpcCidr: config.network.vpcCidr,
-      privateSubnetIds: config.network.privateSubnetIds,
-      clientSecurityGroups: config.network.clientSecurityGroups,
-      accessListCidrs: config.network.accessListCidrs,
+      atlas: { ...config.atlas, tier: asDedicatedTier(config.atlas.tier) },
+      database: config.database,
+      network: config.network,
       backup: config.backup,
-      connectionSecretName: config.connectionSecret.name,
-      seederSecretName: config.connectionSecret.seederName,
-      secretRecoveryWindowDays: config.connectionSecret.recoveryWindowDays,
+      connectionSecret: config.connectionSecret,
       monitoring: { ...config.monitoring, atlasWebhookSecret: webhookSecret },
+      terraformRoles: { accountId: config.aws.accountId, planRoleArn: config.ci.planRoleArn, deployRoleArn: config.ci.deployRoleArn },
       collectionNames: COLLECTION_NAMES,
     });
     new DatabaseOutputs(this, "outputs", this.database);

@@ -24,7 +24,7 @@ function at(file: Raw, path: readonly string[]): unknown {
   return path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Raw)[key] : undefined), file);
 }
 
-const authentication = (file: Raw) => at(file, ["database", "authentication"]) ?? DATABASE_DEFAULTS.authentication;
+const authentication = (file: Raw) => at(file, ["database", "authentication"]) ?? DATABASE_DEFAULTS.database.authentication;
 
 export const IGNORED_VALUES: readonly IgnoredValue[] = [
   {

@@ -20,7 +20,7 @@ export const pullRequestEnvironmentsUseAwsIam = defineRule({
   reads: z.looseObject({
     production: z.boolean(),
     ci: z.looseObject({ pullRequestPlan: z.boolean().optional() }).prefault({}),
-    database: z.looseObject({ authentication: z.string().default(DATABASE_DEFAULTS.authentication) }).prefault({}),
+    database: z.looseObject({ authentication: z.string().default(DATABASE_DEFAULTS.database.authentication) }).prefault({}),
   }),
   check(file) {
     const issues: ConfigIssue[] = [];

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AWS_PARTITION } from "../../atlas/regions";
 import { DATABASE_DEFAULTS } from "../../modules/database/variables";
 import type { ConfigIssue } from "../config-issue";
-import { PLACEHOLDER_ACCOUNT_ID } from "../derived-defaults";
+import { PLACEHOLDER_ACCOUNT_ID } from "../environment-config";
 import { arnAccountId, iamRoleArnProblem } from "../fields";
 import { defineRule } from "./config-rule";
 
@@ -50,7 +50,7 @@ export const roleArnsBelongToTheAccount = defineRule({
       } else if (account !== accountId) {
         const which = written === undefined ? `aws.accountId is not set (placeholder ${PLACEHOLDER_ACCOUNT_ID})` : `aws.accountId is ${accountId}`;
         issues.push({ path: [section, field], value, message: `is a role of account ${account}, but ${which}; ${allowed}` });
-      } else if (section === "database" && (config.database?.authentication ?? DATABASE_DEFAULTS.authentication) === "aws-iam" && value.split("/").length > 2) {
+      } else if (section === "database" && (config.database?.authentication ?? DATABASE_DEFAULTS.database.authentication) === "aws-iam" && value.split("/").length > 2) {
         issues.push({ path: [section, field], value, message: `has a path; ${PATHLESS_ROLE} ${allowed}` });
       }
     }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { tierRefusal, type ClusterTier, type TierFeature } from "../../atlas/cluster-tiers";
-import { effectiveEncryptionAtRest, effectiveTier } from "../derived-defaults";
+import { effectiveEncryptionAtRest, effectiveTier } from "../environment-config";
 import { atlasSection, backupSection } from "../environment-schema";
 import { defineRule } from "./config-rule";
 

@@ -3,18 +3,20 @@ import { SecretsmanagerSecretPolicy } from "@cdktf/provider-aws/lib/secretsmanag
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn, Op, type TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
+import { connectionSecretValue, type ConnectionSecretValue } from "./connection-secret-value";
 import { policyDocument } from "./key-policy";
+import type { DatabaseAuthentication } from "./variables";
 
 /** How the secret's user authenticates; the secret holds what a client needs for it. */
 export type SecretCredentials =
   | {
-      readonly authentication: "password";
+      readonly authentication: Extract<DatabaseAuthentication, "password">;
       readonly username: string;
       /** Terraform reference to the generated password; never a literal. */
       readonly password: string;
     }
   | {
-      readonly authentication: "aws-iam";
+      readonly authentication: Extract<DatabaseAuthentication, "aws-iam">;
       /** The IAM role ARN that is the database user's name (a reference to the Atlas user, so the secret waits for it). */
       readonly roleArn: string;
     };
@@ -96,7 +98,9 @@ export class ConnectionSecret extends Construct {
     const host = Fn.replace(Fn.conditional(exactlyOne, Fn.element(strings, 0), ""), "mongodb+srv://", "");
     const about = { database: props.databaseName, environment: props.environment, cluster: props.clusterName };
     const credentials = props.credentials;
-    const value =
+    // The contract every reader checks (connection-secret-value.ts); parsing it here makes a field
+    // the readers do not expect a synth error rather than a broken secret.
+    const value: ConnectionSecretValue =
       credentials.authentication === "password"
         ? {
             uri: `mongodb+srv://${credentials.username}:${Fn.urlencode(credentials.password)}@${host}/${props.databaseName}?${CONNECTION_OPTIONS}`,
@@ -112,7 +116,7 @@ export class ConnectionSecret extends Construct {
           };
     this.version = new SecretsmanagerSecretVersion(this, `${props.secretId}_value`, {
       secretId: this.secret.id,
-      secretString: Fn.jsonencode(value),
+      secretString: Fn.jsonencode(connectionSecretValue.parse(value)),
       lifecycle: {
         precondition: [
           {

@@ -4,11 +4,12 @@ import { AtlasAlerts } from "./atlas-alerts";
 import { EndpointAlarms } from "./endpoint-alarms";
 import type { TerraformRoles } from "./key-policy";
 import { LogExport } from "./log-export";
-import { DATABASE_DEFAULTS, type MonitoringProps } from "./variables";
+import type { ModuleSettings } from "./variables";
 
 /** Inputs of {@link DatabaseMonitoring}. */
 export interface DatabaseMonitoringProps {
-  readonly settings: MonitoringProps;
+  /** The monitoring inputs with their defaults applied (variables.ts, withDefaults). */
+  readonly settings: ModuleSettings["monitoring"];
   readonly projectId: string;
   readonly namePrefix: string;
   readonly region: string;
@@ -31,7 +32,7 @@ export class DatabaseMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseMonitoringProps) {
     super(scope, id);
-    const settings = { ...DATABASE_DEFAULTS.monitoring, ...props.settings };
+    const { settings } = props;
     const emails = settings.alertEmails ?? [];
 
     this.alarmTopic = new AlarmTopic(this, "alarm_topic", {

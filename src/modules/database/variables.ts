@@ -1,11 +1,14 @@
 import type { DedicatedTier } from "../../atlas/cluster-tiers";
 import type { MongoDbMajorVersion } from "../../atlas/mongodb-versions";
 import type { AwsRegion } from "../../atlas/regions";
+import type { TerraformRoles } from "./key-policy";
 
 /*
  * The inputs of the database module: the CDKTF counterpart of terraform/modules/database/variables.tf.
- * Defaults live in DATABASE_DEFAULTS so that the environment-file schema documents and applies
- * the very same values.
+ * Grouped in the sections of an environment file (atlas, database, network, backup,
+ * connectionSecret, monitoring), with the same field names, so a stack passes its resolved
+ * sections as they are. Defaults live in DATABASE_DEFAULTS, which the environment-file schema
+ * applies and documents too, and the module applies them once (withDefaults).
  */
 
 /** Compute auto-scaling bounds. Both ends must be in the cluster tier's family. */
@@ -19,6 +22,20 @@ export interface ComputeAutoScaling {
    * @default true
    */
   readonly scaleDown?: boolean;
+}
+
+/** Storage and compute auto-scaling. */
+export interface AutoScalingProps {
+  /**
+   * Let Atlas grow storage before the disk fills.
+   * @default true
+   */
+  readonly diskGb?: boolean;
+  /**
+   * Compute auto-scaling between two tiers.
+   * @default - the tier stays fixed
+   */
+  readonly compute?: ComputeAutoScaling;
 }
 
 /**
@@ -151,24 +168,13 @@ export interface MonitoringProps {
  * - `aws-iam`: Atlas users of type ROLE in `$external`, named by IAM role ARNs; no password exists.
  * - `password`: Atlas users in `admin` with a generated password kept in state and in the secrets.
  */
-export type DatabaseAuthentication = "aws-iam" | "password";
+export type DatabaseAuthentication = (typeof AUTHENTICATION_MODES)[number];
 
-/** Inputs of {@link DatabaseModule}. */
-export interface DatabaseModuleProps {
-  /** Environment name (dev, prod, ...): used in resource names and tags. */
-  readonly environment: string;
-  /** Atlas organization id that owns the project. Pass a Terraform variable so it is supplied at plan time. */
-  readonly atlasOrgId: string;
-  /**
-   * AWS region of the VPC and of the Atlas cluster.
-   * @default "us-east-1"
-   */
-  readonly region?: AwsRegion;
-  /**
-   * Prefix of the names of the AWS resources (security group, KMS alias, SNS topic, alarms, ...).
-   * @default - "<projectName>-<environment>"
-   */
-  readonly resourceNamePrefix?: string;
+/** The authentication modes, for the schemas that check them (the environment file's, the secret's). */
+export const AUTHENTICATION_MODES = ["aws-iam", "password"] as const;
+
+/** The Atlas project and its cluster. */
+export interface AtlasProps {
   /**
    * Atlas project name. Must be unique within the organization.
    * @default "audio-pipeline"
@@ -180,7 +186,7 @@ export interface DatabaseModuleProps {
    * Dedicated cluster tier. Shared tiers cannot host PrivateLink, point-in-time restore or a pinned version.
    * @default "M10"
    */
-  readonly clusterTier?: DedicatedTier;
+  readonly tier?: DedicatedTier;
   /**
    * MongoDB major version.
    * @default "7.0"
@@ -202,71 +208,27 @@ export interface DatabaseModuleProps {
    * 4 weeks ahead), so that a major-version upgrade can still be rolled back.
    * @default - not pinned
    */
-  readonly pinFeatureCompatibilityUntil?: string;
+  readonly pinFcvUntil?: string;
   /**
-   * Let Atlas grow storage before the disk fills.
+   * Storage and compute auto-scaling.
+   * @default - storage grows, the tier stays fixed
+   */
+  readonly autoScaling?: AutoScalingProps;
+  /**
+   * Encrypt the cluster's storage with a customer-managed KMS key of this stack (Atlas customer
+   * key management through a cloud-provider-access role). Dedicated tiers (M10+) only.
    * @default true
    */
-  readonly diskAutoScaling?: boolean;
-  /**
-   * Compute auto-scaling between two tiers.
-   * @default - the tier stays fixed
-   */
-  readonly computeAutoScaling?: ComputeAutoScaling;
+  readonly encryptionAtRest?: boolean;
+}
+
+/** The database, its users and how they authenticate. */
+export interface DatabaseProps {
   /**
    * Database the application user may read and write.
    * @default "audio_pipeline"
    */
-  readonly databaseName?: string;
-  /**
-   * Name of the application's database user.
-   * @default "audio-pipeline-app"
-   */
-  readonly databaseUsername?: string;
-  /**
-   * Name of the seeder's database user: readWrite and dbAdmin on the database, so that the
-   * post-apply seeder can replace validators (collMod), which the application user may not.
-   * @default "audio-pipeline-seeder"
-   */
-  readonly seederUsername?: string;
-  /** Existing VPC the application runs in. */
-  readonly vpcId: string;
-  /** CIDR block of that VPC. Must be a private (RFC 1918) range. */
-  readonly vpcCidr: string;
-  /** Private subnets for the PrivateLink interface endpoint. Must be at least one. */
-  readonly privateSubnetIds: readonly string[];
-  /** Security groups of the database's clients, by name (e.g. api, worker). Only they reach the endpoint. */
-  readonly clientSecurityGroups: Readonly<Record<string, string>>;
-  /**
-   * CIDR blocks in the Atlas IP access list. Each must be private.
-   * @default - [vpcCidr]
-   */
-  readonly accessListCidrs?: readonly string[];
-  /**
-   * Backup policy.
-   * @default - 7-day point-in-time window; snapshots daily 7 days, weekly 4 weeks, monthly 3 months
-   */
-  readonly backup?: BackupPolicy;
-  /**
-   * Name of the Secrets Manager secret holding the connection string.
-   * @default "audio-pipeline/mongodb-uri"
-   */
-  readonly connectionSecretName?: string;
-  /**
-   * Name of the Secrets Manager secret holding the seeder's connection string.
-   * @default "audio-pipeline/mongodb-seed-uri"
-   */
-  readonly seederSecretName?: string;
-  /**
-   * Days a deleted secret can still be restored.
-   * @default 7
-   */
-  readonly secretRecoveryWindowDays?: number;
-  /**
-   * Alarms, alerts and log export.
-   * @default - alarms and alerts on, log export on, no external destination
-   */
-  readonly monitoring?: MonitoringProps;
+  readonly name?: string;
   /**
    * How the application and the seeder authenticate.
    * @default "aws-iam"
@@ -281,6 +243,17 @@ export interface DatabaseModuleProps {
   /** IAM role the post-apply seeder runs as; like appRoleArn, for the seeder's secret. */
   readonly seederRoleArn: string;
   /**
+   * Name of the application's database user (password mode).
+   * @default "audio-pipeline-app"
+   */
+  readonly username?: string;
+  /**
+   * Name of the seeder's database user (password mode): readWrite and dbAdmin on the database, so
+   * that the post-apply seeder can replace validators (collMod), which the application user may not.
+   * @default "audio-pipeline-seeder"
+   */
+  readonly seederUsername?: string;
+  /**
    * In `aws-iam` mode, keep the password users (and their passwords) beside the new IAM users:
    * step 1 of switching a deployed environment, so clients still connected with a password keep
    * working until they have moved. Remove it (step 2) to delete the password users.
@@ -293,45 +266,115 @@ export interface DatabaseModuleProps {
    * @default 1
    */
   readonly passwordVersion?: number;
-  /** AWS account id of the stack: its root principal administers the KMS keys. */
-  readonly awsAccountId: string;
+}
+
+/** The existing VPC the application runs in. */
+export interface NetworkProps {
+  readonly vpcId: string;
+  /** CIDR block of that VPC. Must be a private (RFC 1918) range. */
+  readonly vpcCidr: string;
+  /** Private subnets for the PrivateLink interface endpoint. Must be at least one. */
+  readonly privateSubnetIds: readonly string[];
+  /** Security groups of the database's clients, by name (e.g. api, worker). Only they reach the endpoint. */
+  readonly clientSecurityGroups: Readonly<Record<string, string>>;
   /**
-   * Role that plans this environment (read-only). Terraform reads the secret values on every
-   * refresh, so it may read and decrypt both secrets.
+   * CIDR blocks in the Atlas IP access list. Each must be private.
+   * @default - [vpcCidr]
    */
-  readonly planRoleArn: string;
-  /** Role that applies this environment: administers the KMS keys and writes the secret values. */
-  readonly deployRoleArn: string;
+  readonly accessListCidrs?: readonly string[];
+}
+
+/** The two Secrets Manager secrets that hold the connection strings. */
+export interface ConnectionSecretNames {
   /**
-   * Encrypt the cluster's storage with a customer-managed KMS key of this stack (Atlas customer
-   * key management through a cloud-provider-access role). Dedicated tiers (M10+) only.
-   * @default true
+   * Name of the secret holding the application's connection string.
+   * @default "audio-pipeline/mongodb-uri"
    */
-  readonly encryptionAtRest?: boolean;
+  readonly name?: string;
+  /**
+   * Name of the secret holding the seeder's connection string.
+   * @default "audio-pipeline/mongodb-seed-uri"
+   */
+  readonly seederName?: string;
+  /**
+   * Days a deleted secret can still be restored.
+   * @default 7
+   */
+  readonly recoveryWindowDays?: number;
+}
+
+/** Inputs of {@link DatabaseModule}. */
+export interface DatabaseModuleProps {
+  /** Environment name (dev, prod, ...): used in resource names and tags. */
+  readonly environment: string;
+  /** Atlas organization id that owns the project. Pass a Terraform variable so it is supplied at plan time. */
+  readonly atlasOrgId: string;
+  /**
+   * AWS region of the VPC and of the Atlas cluster.
+   * @default "us-east-1"
+   */
+  readonly region?: AwsRegion;
+  /**
+   * Prefix of the names of the AWS resources (security group, KMS alias, SNS topic, alarms, ...).
+   * @default - "<projectName>-<environment>"
+   */
+  readonly resourceNamePrefix?: string;
+  /** The Atlas project and cluster. */
+  readonly atlas: AtlasProps;
+  /** The database, its users and how they authenticate. */
+  readonly database: DatabaseProps;
+  /** The existing VPC. */
+  readonly network: NetworkProps;
+  /**
+   * Backup policy.
+   * @default - 7-day point-in-time window; snapshots daily 7 days, weekly 4 weeks, monthly 3 months
+   */
+  readonly backup?: BackupPolicy;
+  /**
+   * The connection secrets.
+   * @default - the names above, a 7-day recovery window
+   */
+  readonly connectionSecret?: ConnectionSecretNames;
+  /**
+   * Alarms, alerts and log export.
+   * @default - alarms and alerts on, log export on, no external destination
+   */
+  readonly monitoring?: MonitoringProps;
+  /**
+   * The roles Terraform plans and applies with, and their account: its root principal
+   * administers the KMS keys; both roles read the secrets (Terraform reads them back on every
+   * refresh), the deploy role writes them.
+   */
+  readonly terraformRoles: TerraformRoles;
   /** Names of the collections the seeder creates, published as an output. */
   readonly collectionNames: readonly string[];
 }
 
-/** The defaults of every optional input, in one place. */
+/** The defaults of every optional input, in one place, by section. */
 export const DATABASE_DEFAULTS = {
   region: "us-east-1",
-  projectName: "audio-pipeline",
-  clusterTier: "M10",
-  mongoDbMajorVersion: "7.0",
-  electableNodes: 3,
-  terminationProtection: true,
-  diskAutoScaling: true,
-  computeScaleDown: true,
-  databaseName: "audio_pipeline",
-  databaseUsername: "audio-pipeline-app",
-  seederUsername: "audio-pipeline-seeder",
-  connectionSecretName: "audio-pipeline/mongodb-uri",
-  seederSecretName: "audio-pipeline/mongodb-seed-uri",
-  secretRecoveryWindowDays: 7,
-  authentication: "aws-iam",
-  retainPasswordUsers: false,
-  passwordVersion: 1,
-  encryptionAtRest: true,
+  atlas: {
+    projectName: "audio-pipeline",
+    tier: "M10",
+    mongoDbMajorVersion: "7.0",
+    electableNodes: 3,
+    terminationProtection: true,
+    encryptionAtRest: true,
+    autoScaling: { diskGb: true, compute: { scaleDown: true } },
+  },
+  database: {
+    name: "audio_pipeline",
+    authentication: "aws-iam",
+    username: "audio-pipeline-app",
+    seederUsername: "audio-pipeline-seeder",
+    retainPasswordUsers: false,
+    passwordVersion: 1,
+  },
+  connectionSecret: {
+    name: "audio-pipeline/mongodb-uri",
+    seederName: "audio-pipeline/mongodb-seed-uri",
+    recoveryWindowDays: 7,
+  },
   backup: {
     pointInTimeRestore: true,
     restoreWindowDays: 7,
@@ -356,10 +399,64 @@ export const DATABASE_DEFAULTS = {
   },
 } as const satisfies {
   readonly region: AwsRegion;
-  readonly authentication: DatabaseAuthentication;
-  readonly clusterTier: DedicatedTier;
-  readonly mongoDbMajorVersion: MongoDbMajorVersion;
+  readonly atlas: Required<Omit<AtlasProps, "clusterName" | "pinFcvUntil" | "autoScaling">> & {
+    readonly autoScaling: Required<Pick<AutoScalingProps, "diskGb">> & { readonly compute: Required<Pick<ComputeAutoScaling, "scaleDown">> };
+  };
+  readonly database: Required<Omit<DatabaseProps, "appRoleArn" | "seederRoleArn">>;
+  readonly connectionSecret: Required<ConnectionSecretNames>;
   readonly backup: Required<BackupPolicy>;
   readonly monitoring: Omit<Required<MonitoringProps>, "alertEmails" | "alarmHttpsEndpoint" | "atlasWebhookUrl" | "atlasWebhookSecret">;
-  readonly [key: string]: unknown;
 };
+
+/** The inputs with every default applied: what the module's constructs read. */
+export interface ModuleSettings {
+  readonly environment: string;
+  readonly atlasOrgId: string;
+  readonly region: AwsRegion;
+  readonly namePrefix: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly atlas: Required<Omit<AtlasProps, "pinFcvUntil" | "autoScaling">> &
+    Pick<AtlasProps, "pinFcvUntil"> & {
+      readonly autoScaling: { readonly diskGb: boolean; readonly compute?: Required<ComputeAutoScaling> };
+    };
+  readonly database: Required<DatabaseProps>;
+  readonly network: Required<NetworkProps>;
+  readonly backup: Required<BackupPolicy>;
+  readonly connectionSecret: Required<ConnectionSecretNames>;
+  readonly monitoring: MonitoringProps & typeof DATABASE_DEFAULTS.monitoring;
+  readonly terraformRoles: TerraformRoles;
+  readonly collectionNames: readonly string[];
+}
+
+/** `defaults` with each value `given` sets (an undefined value is not set). */
+function merged<D extends object, G extends object>(defaults: D, given: G | undefined): D & G {
+  return { ...defaults, ...Object.fromEntries(Object.entries(given ?? {}).filter(([, value]) => value !== undefined)) } as D & G;
+}
+
+/** Applies DATABASE_DEFAULTS to the module's inputs: the one place the module reads a default. */
+export function withDefaults(props: DatabaseModuleProps): ModuleSettings {
+  const defaults = DATABASE_DEFAULTS;
+  const atlas = merged(defaults.atlas, props.atlas);
+  const compute = props.atlas.autoScaling?.compute;
+  return {
+    environment: props.environment,
+    atlasOrgId: props.atlasOrgId,
+    region: props.region ?? defaults.region,
+    namePrefix: props.resourceNamePrefix ?? `${atlas.projectName}-${props.environment}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-"),
+    tags: { Project: atlas.projectName, Environment: props.environment, ManagedBy: "cdktf" },
+    atlas: {
+      ...atlas,
+      autoScaling: {
+        diskGb: props.atlas.autoScaling?.diskGb ?? defaults.atlas.autoScaling.diskGb,
+        ...(compute ? { compute: { ...compute, scaleDown: compute.scaleDown ?? defaults.atlas.autoScaling.compute.scaleDown } } : {}),
+      },
+    },
+    database: merged(defaults.database, props.database),
+    network: { ...props.network, accessListCidrs: props.network.accessListCidrs ?? [props.network.vpcCidr] },
+    backup: merged(defaults.backup, props.backup),
+    connectionSecret: merged(defaults.connectionSecret, props.connectionSecret),
+    monitoring: merged(defaults.monitoring, props.monitoring),
+    terraformRoles: props.terraformRoles,
+    collectionNames: props.collectionNames,
+  };
+}

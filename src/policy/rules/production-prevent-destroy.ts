@@ -1,13 +1,5 @@
+import { DATA_AND_CREDENTIAL_TYPES } from "../data-resources";
 import { resourcesOfType, type PolicyRule, type ResourceBlock, type StackJson } from "../policy-rule";
-
-/** Resources whose loss loses data or locks every client out. */
-const DATA_AND_CREDENTIALS = [
-  "mongodbatlas_project",
-  "mongodbatlas_advanced_cluster",
-  "mongodbatlas_cloud_backup_schedule",
-  "mongodbatlas_database_user",
-  "aws_secretsmanager_secret",
-] as const;
 
 /** KMS keys that encrypt a secret: without them the secret cannot be read. */
 function secretKeys(stack: StackJson): ResourceBlock[] {
@@ -28,7 +20,7 @@ export const productionPreventDestroy: PolicyRule = {
   level: "error",
   check(stack, { production }) {
     if (!production) return [];
-    return [...resourcesOfType(stack, ...DATA_AND_CREDENTIALS), ...secretKeys(stack)]
+    return [...resourcesOfType(stack, ...DATA_AND_CREDENTIAL_TYPES), ...secretKeys(stack)]
       .filter((resource) => (resource.config.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy !== true)
       .map((resource) => ({ address: resource.address, message: "has no lifecycle.prevent_destroy in production" }));
   },

@@ -1,0 +1,75 @@
+import { AWS_PARTITION } from "../atlas/regions";
+import { arnAccountId } from "../config/fields";
+import { githubEnvironmentName } from "./names";
+import type { EnvironmentRoles } from "./roles";
+
+/*
+ * The roles CI assumes, and how: job timeouts and AWS session lengths, and the IAM trust policy
+ * of each role, which trusts GitHub's OIDC provider for exactly one GitHub environment of one
+ * repository (subject `repo:<owner>/<repo>:environment:<env>-<purpose>`, matched exactly, no
+ * wildcard). The workflow generator, docs/ci-cd.md and the stacks that create the roles all read
+ * these, so a role's trust and its session limit cannot drift from the jobs that use it.
+ */
+
+/** Job timeouts (minutes) and AWS session lengths (seconds): every session outlives its job. */
+export const CI_LIMITS = {
+  plan: { timeoutMinutes: 30, sessionSeconds: 3600 },
+  // A first apply waits for the cluster and the endpoint service (each can take tens of minutes).
+  apply: { timeoutMinutes: 120, sessionSeconds: 10800 },
+  seedPlan: { timeoutMinutes: 30, sessionSeconds: 3600 },
+  // Index builds on large collections.
+  seedApply: { timeoutMinutes: 90, sessionSeconds: 7200 },
+} as const;
+
+/** The CI roles of an environment, by purpose: each is the role of the GitHub environment of that purpose. */
+export const CI_ROLE_PURPOSES = ["plan", "deploy", "seed"] as const satisfies ReadonlyArray<keyof EnvironmentRoles>;
+export type CiRolePurpose = (typeof CI_ROLE_PURPOSES)[number];
+
+/** The longest session the workflows request with a role of each purpose (its MaxSessionDuration must allow it). */
+export const CI_ROLE_SESSION_SECONDS: { readonly [P in CiRolePurpose]: number } = {
+  plan: CI_LIMITS.plan.sessionSeconds,
+  deploy: CI_LIMITS.apply.sessionSeconds,
+  seed: Math.max(CI_LIMITS.seedPlan.sessionSeconds, CI_LIMITS.seedApply.sessionSeconds),
+};
+
+/** One CI role of one environment. */
+export interface CiRole {
+  readonly purpose: CiRolePurpose;
+  readonly roleArn: string;
+  /** The one GitHub environment the role trusts. */
+  readonly githubEnvironment: string;
+  /** The longest session the workflows request with this role (seconds). */
+  readonly maxSessionSeconds: number;
+}
+
+/** The CI roles of `environment`, in purpose order. */
+export function ciRolesOf(environment: string, roles: Pick<EnvironmentRoles, CiRolePurpose>): CiRole[] {
+  return CI_ROLE_PURPOSES.map((purpose) => ({
+    purpose,
+    roleArn: roles[purpose],
+    githubEnvironment: githubEnvironmentName(environment, purpose),
+    maxSessionSeconds: CI_ROLE_SESSION_SECONDS[purpose],
+  }));
+}
+
+export const OIDC_HOST = "token.actions.githubusercontent.com";
+
+/** The trust policy of a CI role: GitHub's OIDC provider of the role's account, for its one GitHub environment. */
+export function trustPolicy(role: Pick<CiRole, "roleArn" | "githubEnvironment">, repository: string): Record<string, unknown> {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: `arn:${AWS_PARTITION}:iam::${arnAccountId(role.roleArn) ?? "<account-id>"}:oidc-provider/${OIDC_HOST}` },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${OIDC_HOST}:aud`]: "sts.amazonaws.com",
+            [`${OIDC_HOST}:sub`]: `repo:${repository}:environment:${role.githubEnvironment}`,
+          },
+        },
+      },
+    ],
+  };
+}
