@@ -15,14 +15,19 @@ import * as path from "node:path";
 import { resolveEnvironments } from "../src/environment/resolve";
 import { placeholderReport } from "../src/config/placeholders";
 import { stackName } from "../src/environment/names";
+import { GITHUB_STACK, loadGithubSettings } from "../src/github/load-github-settings";
+import { githubPlaceholderReport } from "../src/github/placeholders";
 
 const GUARDED = new Set(["diff", "deploy"]);
 
 /** Every placeholder line of the named stacks (all stacks when none is named). */
 export function placeholderRefusals(stacks: readonly string[], configDir = "config"): string[] {
-  return resolveEnvironments(configDir)
-    .filter(({ config }) => stacks.length === 0 || stacks.includes(stackName(config.environment)))
-    .flatMap(({ file, config }) => placeholderReport(file, config));
+  const environments = resolveEnvironments(configDir);
+  const github = loadGithubSettings(configDir, environments);
+  return [
+    ...environments.filter(({ config }) => stacks.length === 0 || stacks.includes(stackName(config.environment))).flatMap(({ file, config }) => placeholderReport(file, config)),
+    ...(github && (stacks.length === 0 || stacks.includes(GITHUB_STACK)) ? githubPlaceholderReport(github) : []),
+  ];
 }
 
 /** The environment the CLI runs in. */
