@@ -295,6 +295,29 @@ describe("npm run doctor -- prod: each broken setting is a FAIL line naming it",
   });
 });
 
+describe("npm run doctor -- prod with an Atlas webhook", () => {
+  it("also wants ATLAS_ALERT_WEBHOOK_SECRET in the environments that hold the Atlas keys", async () => {
+    const webhookDir = path.join(workspace, "config-webhook");
+    writeConfigFile(webhookDir, "prod", { ...prodJson, monitoring: { ...prodJson.monitoring, atlasWebhookUrl: "https://hooks.audio-pipeline.internal/atlas" } });
+    writeConfigFile(webhookDir, "dev", committedConfigJson("dev"));
+    fs.copyFileSync("config/github.json", path.join(webhookDir, "github.json"));
+    githubStandIn = await startStandIn(githubRoutes());
+    atlasStandIn = await startStandIn(atlasRoutes());
+    healthyAws();
+    const credentials = { accessKeyId: "AKIADOCTOR", secretAccessKey: "doctor" };
+    const result = await runDoctor({
+      environment: "prod",
+      configDir: webhookDir,
+      env: { GITHUB_API_URL: githubStandIn.url, GITHUB_TOKEN: "t", MONGODB_ATLAS_BASE_URL: atlasStandIn.url, MONGODB_ATLAS_PUBLIC_API_KEY: PUBLIC_KEY, MONGODB_ATLAS_PRIVATE_API_KEY: PRIVATE_KEY, MONGODB_ATLAS_ORG_ID: ORG_ID },
+      aws: { iam: new IAMClient({ region: "us-east-1", credentials }), s3: new S3Client({ region: "us-east-1", credentials }) },
+    });
+    expect(failing(result.lines)).toEqual([
+      expect.stringMatching(/^FAIL github prod-plan: secrets: missing ATLAS_ALERT_WEBHOOK_SECRET/),
+      expect.stringMatching(/^FAIL github prod-deploy: secrets: missing ATLAS_ALERT_WEBHOOK_SECRET/),
+    ]);
+  });
+});
+
 describe("npm run doctor without credentials or network", () => {
   it("prints one clear line per service and exits 1, with no stack trace", () => {
     const home = temporaryDirectory("doctor-home");

@@ -84,7 +84,11 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
 
   const githubPart = guarded("github", async () => {
     if (!github) throw new ServiceStop(fail("github", "settings", `${githubSettingsPath(options.configDir)} does not exist, so nothing on GitHub can be compared`, "create it (docs/day-0.md) and deploy the github stack"));
-    return githubChecks({ apiUrl: env.GITHUB_API_URL || "https://api.github.com", token: env.GITHUB_TOKEN || env.GH_TOKEN, settings: github.settings, specs, runnerLabel: config.ci.runnerLabel });
+    return githubChecks({ apiUrl: env.GITHUB_API_URL || "https://api.github.com", token: env.GITHUB_TOKEN || env.GH_TOKEN, settings: github.settings, specs,
+      runnerLabel: config.ci.runnerLabel,
+      // The workflows pass it to Terraform only when monitoring.atlasWebhookUrl is set.
+      extraAtlasSecrets: config.monitoring.atlasWebhookUrl ? ["ATLAS_ALERT_WEBHOOK_SECRET"] : [],
+    });
   });
 
   const atlasPart = guarded("atlas", async () =>

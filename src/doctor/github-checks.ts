@@ -21,6 +21,8 @@ export interface GithubCheckInput {
   readonly specs: readonly GithubEnvironmentSpec[];
   /** ci.runnerLabel of the environment, when set. */
   readonly runnerLabel?: string;
+  /** Secrets the environment's Atlas-key environments need beyond the three keys (ATLAS_ALERT_WEBHOOK_SECRET with monitoring.atlasWebhookUrl). */
+  readonly extraAtlasSecrets?: readonly string[];
 }
 
 const FIX_STACK = "npm run deploy -- audio-pipeline-github (config/github.json), then npm run doctor again";
@@ -50,7 +52,7 @@ export async function githubChecks(input: GithubCheckInput): Promise<Check[]> {
   }
   checks.push(ok("github", `repository ${repo}`, "readable with this token"));
 
-  for (const spec of input.specs) checks.push(...(await environmentChecks(get, repo, spec)));
+  for (const spec of input.specs) checks.push(...(await environmentChecks(get, repo, spec, input.extraAtlasSecrets ?? [])));
   checks.push(...(await mainRules(get, repo, input.settings)));
   checks.push(...(await runnerGroup(get, input.settings, input.runnerLabel)));
   return checks;
@@ -58,7 +60,7 @@ export async function githubChecks(input: GithubCheckInput): Promise<Check[]> {
 
 type Get = (path: string) => Promise<HttpAnswer>;
 
-async function environmentChecks(get: Get, repo: string, spec: GithubEnvironmentSpec): Promise<Check[]> {
+async function environmentChecks(get: Get, repo: string, spec: GithubEnvironmentSpec, extraAtlasSecrets: readonly string[]): Promise<Check[]> {
   const name = spec.name;
   const path = `/repos/${repo}/environments/${encodeURIComponent(name)}`;
   const found = await get(path);
@@ -115,13 +117,14 @@ async function environmentChecks(get: Get, repo: string, spec: GithubEnvironment
   }
 
   // Secret names (values stay out of Terraform and out of this check).
-  if (spec.purpose.secrets.length > 0) {
+  const wanted = spec.purpose.secrets.length > 0 ? [...spec.purpose.secrets, ...extraAtlasSecrets] : [];
+  if (wanted.length > 0) {
     const secrets = await get(`${path}/secrets`);
     const present = new Set(((secrets.body as Json | undefined)?.secrets as Json[] | undefined)?.map((secret) => secret.name) ?? []);
-    const missing = spec.purpose.secrets.filter((secret) => !present.has(secret));
+    const missing = wanted.filter((secret) => !present.has(secret));
     checks.push(
       secrets.status === 200 && missing.length === 0
-        ? ok("github", `${name}: secrets`, `${spec.purpose.secrets.join(", ")} exist (names only)`)
+        ? ok("github", `${name}: secrets`, `${wanted.join(", ")} exist (names only)`)
         : fail(
             "github",
             `${name}: secrets`,
