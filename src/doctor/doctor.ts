@@ -3,13 +3,12 @@ import * as path from "node:path";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { App } from "cdktf";
-import { ciRoles, trustPolicy } from "../../.github/scripts/trust-policies";
-import { pipelineEnvironment } from "../../.github/scripts/pipeline";
 import { leastPlanRole } from "../atlas/api-key-roles";
 import { ConfigError } from "../config/config-issue";
 import { pullRequestPlans } from "../config/pull-request-plans";
 import { githubSettingsPath, loadGithubSettings, type LoadedGithubSettings } from "../github/load-github-settings";
 import { DatabaseStack } from "../stacks/database-stack";
+import { ciRolesOf, trustPolicy } from "../environment/ci-roles";
 import { stackName } from "../environment/names";
 import { resolveEnvironments, type ResolvedEnvironment } from "../environment/resolve";
 import { atlasChecks } from "./atlas-checks";
@@ -107,7 +106,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   const awsPart = guarded("aws", async () => {
     const repository = github?.settings.repository;
     if (!repository) throw new ServiceStop(fail("aws", "trust policies", `${githubSettingsPath(options.configDir)} does not exist, so the repository the roles must trust is unknown`, "create config/github.json (docs/day-0.md)"));
-    const roles = ciRoles([pipelineEnvironment(loaded)]).map((role) => ({
+    const roles = ciRolesOf(loaded.names.environment, loaded.roles).map((role) => ({
       purpose: role.purpose,
       roleArn: role.roleArn,
       trustPolicy: trustPolicy(role, repository),

@@ -7,8 +7,9 @@ import { privateCidrProblem } from "../../network/private-cidr";
 import { AccessList } from "./access-list";
 import { BackupSchedule } from "./backup";
 import { DatabaseCluster } from "./cluster";
-import { ConnectionSecret } from "./connection-secret";
-import { ConnectionSecretKey } from "./connection-secret-key";
+import type { ConnectionSecret } from "./connection-secret";
+import type { ConnectionSecretKey } from "./connection-secret-key";
+import { ConnectionSecrets } from "./connection-secrets";
 import type { DatabaseUser } from "./database-user";
 import { DatabaseUsers } from "./database-users";
 import { CustomerKeyEncryption } from "./encryption-at-rest";
@@ -124,42 +125,21 @@ export class DatabaseModule extends Construct {
       `\${[for endpoint in flatten(${this.cluster.cluster.fqn}.connection_strings[*].private_endpoint) : endpoint.srv_connection_string if contains(endpoint.endpoints[*].endpoint_id, ${this.privateLink.vpcEndpoint.id})]}`,
     );
 
-    const secrets = settings.connectionSecret;
-    this.connectionSecretKey = new ConnectionSecretKey(this, "connection_secret_key", {
+    const secrets = new ConnectionSecrets(this, {
+      names: settings.connectionSecret,
       namePrefix,
       region,
       terraformRoles,
-      secrets: [
-        { secretName: secrets.name, readerRoleArn: database.appRoleArn, sid: "AppReadsItsSecret" },
-        { secretName: secrets.seederName, readerRoleArn: database.seederRoleArn, sid: "SeederReadsItsSecret" },
-      ],
-    });
-    const secretBasics = {
-      recoveryWindowDays: secrets.recoveryWindowDays,
-      kmsKeyArn: this.connectionSecretKey.key.arn,
       environment: settings.environment,
       clusterName,
       databaseName: this.databaseName,
       privateSrvConnectionStrings: this.privateSrvConnectionStrings,
-    };
-    // Terraform reads every secret version back on each refresh: both of its roles read both secrets.
-    const terraformReaders = [terraformRoles.deployRoleArn, terraformRoles.planRoleArn];
-    this.connectionSecret = new ConnectionSecret(this, "connection_secret", {
-      ...secretBasics,
-      secretId: "connection_secret",
-      name: secrets.name,
-      purpose: "the application",
-      credentials: this.users.app.credentials,
-      readerRoleArns: [database.appRoleArn, ...terraformReaders],
+      app: { roleArn: database.appRoleArn, credentials: this.users.app.credentials },
+      seeder: { roleArn: database.seederRoleArn, credentials: this.users.seeder.credentials },
     });
-    this.seederSecret = new ConnectionSecret(this, "seeder_secret", {
-      ...secretBasics,
-      secretId: "seeder_connection_secret",
-      name: secrets.seederName,
-      purpose: "the post-apply seeder",
-      credentials: this.users.seeder.credentials,
-      readerRoleArns: [database.seederRoleArn, ...terraformReaders],
-    });
+    this.connectionSecretKey = secrets.key;
+    this.connectionSecret = secrets.app;
+    this.seederSecret = secrets.seeder;
 
     this.monitoring = new DatabaseMonitoring(this, "monitoring", {
       settings: settings.monitoring,
