@@ -338,6 +338,19 @@ describe("npm run doctor without credentials or network", () => {
     expect(`${child.stdout}${child.stderr}`).not.toMatch(/\n\s+at /);
   });
 
+  it("says, in one line per service that needs it, when config/github.json is missing", async () => {
+    const bare = path.join(workspace, "config-bare");
+    writeConfigFile(bare, "prod", prodJson);
+    healthyAws();
+    const credentials = { accessKeyId: "AKIADOCTOR", secretAccessKey: "doctor" };
+    const result = await runDoctor({ environment: "prod", configDir: bare, env: {}, aws: { iam: new IAMClient({ region: "us-east-1", credentials }), s3: new S3Client({ region: "us-east-1", credentials }) } });
+    expect(result.lines).toEqual([
+      expect.stringMatching(/^FAIL aws    trust policies: .*github\.json does not exist, so the repository the roles must trust is unknown/),
+      expect.stringMatching(/^FAIL github settings: .*github\.json does not exist/),
+      expect.stringMatching(/^FAIL atlas  API key: /),
+    ]);
+  });
+
   it("names the environments there are when asked for one that is not", async () => {
     const result = await runDoctor({ environment: "staging", configDir, env: {} });
     expect(result).toMatchObject({ exitCode: 1, lines: ['FAIL doctor: no environment "staging" in ' + configDir + "/; allowed: dev, prod"] });

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import { parse } from "yaml";
+import { environmentList } from "../../.github/scripts/environments";
 import { synthesizeApp } from "../../src/app";
 import { ConfigError } from "../../src/config/config-issue";
 import { resolveEnvironments, type ResolvedEnvironment } from "../../src/environment/resolve";
@@ -172,5 +173,25 @@ describe("config/github.json: bad input gets a named error", () => {
     const result = synthesizeApp({ configDir, outdir });
     expect([...result.stacks, result.githubStack]).toEqual(["audio-pipeline-dev", "audio-pipeline-prod", GITHUB_STACK]);
     expect(synthesizedFiles(outdir).sort()).toEqual([`stacks/${GITHUB_STACK}/cdk.tf.json`, "stacks/audio-pipeline-dev/cdk.tf.json", "stacks/audio-pipeline-prod/cdk.tf.json"].sort());
+  });
+});
+
+describe("ci.pullRequestPlan: an environment no pull request plans", () => {
+  it("leaves the pull-request matrix, keeps <env>-plan on main, and may then use password mode", () => {
+    const workspace = temporaryDirectory("pull-request-plan");
+    const configDir = path.join(workspace, "config");
+    const dev = committedConfigJson("dev");
+    dev.ci = { ...dev.ci, pullRequestPlan: false };
+    dev.database = { ...dev.database, authentication: "password" };
+    writeConfigFile(configDir, "dev", dev);
+    writeConfigFile(configDir, "prod", committedConfigJson("prod"));
+    writeConfigFile(configDir, "github", { ...githubJson(), $schema: undefined });
+    const resolved = resolveEnvironments(configDir);
+    expect(environmentList("pull-request", configDir).map((entry) => entry.environment)).toEqual([]);
+    expect(environmentList("deploy", configDir).map((entry) => entry.environment)).toEqual(["dev", "prod"]);
+    const stack = synthesize(loadGithubSettings(configDir, resolved) as LoadedGithubSettings);
+    const devPlan = Object.values(stack.resource.github_repository_environment as Record<string, Json>).find((resource) => resource.environment === "dev-plan");
+    expect(devPlan?.deployment_branch_policy).toEqual({ protected_branches: false, custom_branch_policies: true });
+    fs.rmSync(workspace, { recursive: true, force: true });
   });
 });
