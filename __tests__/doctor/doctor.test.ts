@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from "@aws-sdk/client-iam";
 import { GetBucketEncryptionCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
+import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
 import { ciRoles, trustPolicy } from "../../.github/scripts/trust-policies";
 import { pipelineEnvironment } from "../../.github/scripts/pipeline";
@@ -74,7 +75,7 @@ function githubRoutes(change: (routes: Record<string, Route>) => void = () => {}
   };
   routes[`GET /orgs/${owner}/actions/runner-groups/2/repositories`] = { body: { total_count: 1, repositories: [{ id: 4242, full_name: repository, name: repository.split("/")[1] }] } };
   routes[`GET /orgs/${owner}/actions/runner-groups/2/runners`] = {
-    body: { total_count: 1, runners: [{ id: 23, name: "vpc-runner-1", os: "linux", status: "online", busy: false, labels: [{ id: 5, name: "self-hosted", type: "read-only" }, { id: 9, name: RUNNER_LABEL, type: "custom" }] }] },
+    body: { total_count: 1, runners: [{ id: 23, name: RUNNER_NAME, os: "linux", status: "online", busy: false, labels: [{ id: 5, name: "self-hosted", type: "read-only" }, { id: 9, name: RUNNER_LABEL, type: "custom" }] }] },
   };
   change(routes);
   return routes;
@@ -142,12 +143,22 @@ function atlasRoutes(change: (keys: Json[], routes: Record<string, Route>) => vo
 }
 
 const iamMock = mockClient(IAMClient);
+const ec2Mock = mockClient(EC2Client);
+const RUNNER_NAME = "ip-10-0-1-23";
+
+function testClients() {
+  const credentials = { accessKeyId: "AKIADOCTOR", secretAccessKey: "doctor" };
+  return { iam: new IAMClient({ region: "us-east-1", credentials }), s3: new S3Client({ region: "us-east-1", credentials }), ec2: new EC2Client({ region: "us-east-1", credentials }) };
+}
 const s3Mock = mockClient(S3Client);
 const roles = ciRoles([pipelineEnvironment(prod)]);
 
 function healthyAws(change: () => void = () => {}): void {
   iamMock.reset();
   s3Mock.reset();
+  ec2Mock.reset();
+  // The runner's instance, found by the private address in its EC2 hostname, in one of the client security groups.
+  ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: "i-0a1b2c3d4e5f60718", PrivateIpAddress: "10.0.1.23", VpcId: prodJson.network.vpcId, SecurityGroups: [{ GroupId: prodJson.network.clientSecurityGroups.worker, GroupName: "worker" }] }] }] });
   for (const role of roles) {
     const name = role.roleArn.split("/").pop();
     iamMock.on(GetRoleCommand, { RoleName: name }).resolves({
@@ -172,6 +183,7 @@ afterEach(async () => {
 afterAll(() => {
   iamMock.restore();
   s3Mock.restore();
+  ec2Mock.restore();
   fs.rmSync(workspace, { recursive: true, force: true });
 });
 
@@ -187,8 +199,7 @@ async function doctor(options: { github?: Record<string, Route>; atlas?: Record<
     MONGODB_ATLAS_PRIVATE_API_KEY: PRIVATE_KEY,
     MONGODB_ATLAS_ORG_ID: ORG_ID,
   };
-  const credentials = { accessKeyId: "AKIADOCTOR", secretAccessKey: "doctor" };
-  return runDoctor({ environment: "prod", configDir, env, aws: { iam: new IAMClient({ region: "us-east-1", credentials }), s3: new S3Client({ region: "us-east-1", credentials }) } });
+  return runDoctor({ environment: "prod", configDir, env, aws: testClients() });
 }
 
 const failing = (lines: readonly string[]) => lines.filter((line) => line.startsWith("FAIL"));
@@ -209,9 +220,10 @@ describe("npm run doctor -- prod against a healthy set-up", () => {
     const methods = [...(githubStandIn?.requests ?? []), ...(atlasStandIn?.requests ?? [])].map((request) => request.method);
     expect(methods.length).toBeGreaterThan(10);
     expect(new Set(methods)).toEqual(new Set(["GET"]));
-    const commands = [...iamMock.calls(), ...s3Mock.calls()].map((call) => (call.args[0] as object).constructor.name);
+    const commands = [...iamMock.calls(), ...s3Mock.calls(), ...ec2Mock.calls()].map((call) => (call.args[0] as object).constructor.name);
     expect(commands.length).toBeGreaterThan(5);
-    for (const command of commands) expect(command).toMatch(/^(Get|List)[A-Za-z]+Command$/);
+    expect(commands).toContain("DescribeInstancesCommand");
+    for (const command of commands) expect(command).toMatch(/^(Get|List|Describe)[A-Za-z]+Command$/);
   });
 });
 
@@ -265,12 +277,11 @@ describe("npm run doctor -- prod: each broken setting is a FAIL line naming it",
     atlasStandIn = await startStandIn(atlasRoutes());
     githubStandIn = await startStandIn(githubRoutes());
     healthyAws();
-    const credentials = { accessKeyId: "AKIADOCTOR", secretAccessKey: "doctor" };
     const result = await runDoctor({
       environment: "prod",
       configDir,
       env: { GITHUB_API_URL: githubStandIn.url, GITHUB_TOKEN: "t", MONGODB_ATLAS_BASE_URL: atlasStandIn.url, MONGODB_ATLAS_PUBLIC_API_KEY: PUBLIC_KEY, MONGODB_ATLAS_PRIVATE_API_KEY: "wrong", MONGODB_ATLAS_ORG_ID: ORG_ID },
-      aws: { iam: new IAMClient({ region: "us-east-1", credentials }), s3: new S3Client({ region: "us-east-1", credentials }) },
+      aws: testClients(),
     });
     expect(failing(result.lines)).toEqual([expect.stringMatching(/^FAIL atlas  API key: the Admin API refused the caller's key \(401\)/)]);
   });
@@ -287,6 +298,8 @@ describe("npm run doctor -- prod: each broken setting is a FAIL line naming it",
     }, /^FAIL aws    deploy role placeholder-audio-pipeline-prod-deploy: MaxSessionDuration: 3600 s, shorter than the 10800 s the workflows ask for/],
     ["a missing role", () => iamMock.on(GetRoleCommand, { RoleName: roles[2].roleArn.split("/").pop() }).rejects(Object.assign(new Error("The role cannot be found."), { name: "NoSuchEntityException" })), /^FAIL aws    seed role placeholder-audio-pipeline-prod-seeder: does not exist/],
     ["AdministratorAccess on a CI role", () => iamMock.on(ListAttachedRolePoliciesCommand, { RoleName: roles[0].roleArn.split("/").pop() }).resolves({ AttachedPolicies: [{ PolicyName: "AdministratorAccess", PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }] }), /^FAIL aws    plan role .*: permission policies: AdministratorAccess attached/],
+    ["a VPC runner whose security group the endpoint does not admit", () => ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: "i-0a1b2c3d4e5f60718", SecurityGroups: [{ GroupId: "sg-0ffffffffffffffff" }] }] }] }), /^FAIL aws    runner ip-10-0-1-23: security group: sg-0ffffffffffffffff, none of network\.clientSecurityGroups: the endpoint refuses it/],
+    ["a runner outside the environment's VPC", () => ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] }), /^FAIL aws    runner ip-10-0-1-23: security group: no instance with address 10\.0\.1\.23 in vpc-/],
     ["a state bucket without versioning", () => s3Mock.on(GetBucketVersioningCommand).resolves({ Status: "Suspended" }), /^FAIL aws    state bucket .*: versioning: Suspended/],
     ["a state bucket without the whole public access block", () => s3Mock.on(GetPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: true } }), /^FAIL aws    state bucket .*: public access block: not all four on/],
   ])("AWS: %s", async (_what, change, expected) => {
@@ -304,12 +317,11 @@ describe("npm run doctor -- prod with an Atlas webhook", () => {
     githubStandIn = await startStandIn(githubRoutes());
     atlasStandIn = await startStandIn(atlasRoutes());
     healthyAws();
-    const credentials = { accessKeyId: "AKIADOCTOR", secretAccessKey: "doctor" };
     const result = await runDoctor({
       environment: "prod",
       configDir: webhookDir,
       env: { GITHUB_API_URL: githubStandIn.url, GITHUB_TOKEN: "t", MONGODB_ATLAS_BASE_URL: atlasStandIn.url, MONGODB_ATLAS_PUBLIC_API_KEY: PUBLIC_KEY, MONGODB_ATLAS_PRIVATE_API_KEY: PRIVATE_KEY, MONGODB_ATLAS_ORG_ID: ORG_ID },
-      aws: { iam: new IAMClient({ region: "us-east-1", credentials }), s3: new S3Client({ region: "us-east-1", credentials }) },
+      aws: testClients(),
     });
     expect(failing(result.lines)).toEqual([
       expect.stringMatching(/^FAIL github prod-plan: secrets: missing ATLAS_ALERT_WEBHOOK_SECRET/),
@@ -342,8 +354,7 @@ describe("npm run doctor without credentials or network", () => {
     const bare = path.join(workspace, "config-bare");
     writeConfigFile(bare, "prod", prodJson);
     healthyAws();
-    const credentials = { accessKeyId: "AKIADOCTOR", secretAccessKey: "doctor" };
-    const result = await runDoctor({ environment: "prod", configDir: bare, env: {}, aws: { iam: new IAMClient({ region: "us-east-1", credentials }), s3: new S3Client({ region: "us-east-1", credentials }) } });
+    const result = await runDoctor({ environment: "prod", configDir: bare, env: {}, aws: testClients() });
     expect(result.lines).toEqual([
       expect.stringMatching(/^FAIL aws    trust policies: .*github\.json does not exist, so the repository the roles must trust is unknown/),
       expect.stringMatching(/^FAIL github settings: .*github\.json does not exist/),

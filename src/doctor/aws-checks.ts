@@ -1,5 +1,6 @@
 import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from "@aws-sdk/client-iam";
 import { GetBucketEncryptionCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { fail, ok, ServiceStop, warn, type Check } from "./check";
 
 /*
@@ -138,6 +139,6 @@ async function bucketChecks(input: AwsCheckInput): Promise<Check[]> {
 }
 
 /** The SDK clients the doctor uses, with short retries so an unreachable endpoint fails fast. */
-export function awsClients(region: string, stateRegion: string): { iam: IAMClient; s3: S3Client } {
-  return { iam: new IAMClient({ region, maxAttempts: 2 }), s3: new S3Client({ region: stateRegion, maxAttempts: 2 }) };
+export function awsClients(region: string, stateRegion: string): { iam: IAMClient; s3: S3Client; ec2: EC2Client } {
+  return { iam: new IAMClient({ region, maxAttempts: 2 }), s3: new S3Client({ region: stateRegion, maxAttempts: 2 }), ec2: new EC2Client({ region, maxAttempts: 2 }) };
 }

@@ -1,5 +1,6 @@
 import * as os from "node:os";
 import * as path from "node:path";
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { App } from "cdktf";
@@ -15,6 +16,7 @@ import { atlasChecks } from "./atlas-checks";
 import { awsChecks, awsClients } from "./aws-checks";
 import { fail, formatCheck, ServiceStop, type Check, type Service } from "./check";
 import { githubChecks } from "./github-checks";
+import { runnerPlacementChecks } from "./runner-placement";
 
 /*
  * `npm run doctor -- <env>`: read-only checks of a live set-up with the caller's credentials, one
@@ -27,7 +29,7 @@ export interface DoctorOptions {
   readonly configDir: string;
   readonly env: NodeJS.ProcessEnv;
   /** AWS clients (tests pass mocked ones); default: clients for the environment's regions. */
-  readonly aws?: { readonly iam: IAMClient; readonly s3: S3Client };
+  readonly aws?: { readonly iam: IAMClient; readonly s3: S3Client; readonly ec2: EC2Client };
 }
 
 export interface DoctorResult {
@@ -81,10 +83,14 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   const stack = stackName(config.environment);
   const specs = github?.environments.filter((spec) => spec.environment === config.environment) ?? [];
 
+  const runners: string[] = [];
+  const stateRegion = config.state?.region ?? config.region;
+  const clients = options.aws ?? awsClients(config.region, stateRegion);
   const githubPart = guarded("github", async () => {
     if (!github) throw new ServiceStop(fail("github", "settings", `${githubSettingsPath(options.configDir)} does not exist, so nothing on GitHub can be compared`, "create it (docs/day-0.md) and deploy the github stack"));
     return githubChecks({ apiUrl: env.GITHUB_API_URL || "https://api.github.com", token: env.GITHUB_TOKEN || env.GH_TOKEN, settings: github.settings, specs,
       runnerLabel: config.ci.runnerLabel,
+      onRunners: (names) => runners.push(...names),
       // The workflows pass it to Terraform only when monitoring.atlasWebhookUrl is set.
       extraAtlasSecrets: config.monitoring.atlasWebhookUrl ? ["ATLAS_ALERT_WEBHOOK_SECRET"] : [],
     });
@@ -112,11 +118,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
       trustPolicy: trustPolicy(role, repository),
       maxSessionSeconds: role.maxSessionSeconds,
     }));
-    const stateRegion = config.state?.region ?? config.region;
-    const clients = options.aws ?? awsClients(config.region, stateRegion);
-    return awsChecks({ ...clients, roles, stateBucket: config.state ? { bucket: config.state.bucket, region: stateRegion } : undefined, production: config.production });
+    return awsChecks({ iam: clients.iam, s3: clients.s3, roles, stateBucket: config.state ? { bucket: config.state.bucket, region: stateRegion } : undefined, production: config.production });
   });
 
-  const checks = (await Promise.all([awsPart, githubPart, atlasPart])).flat();
+  const [aws, githubLines, atlas] = await Promise.all([awsPart, githubPart, atlasPart]);
+  // Needs both: the runners GitHub lists, and AWS credentials that worked.
+  const awsWorked = aws.length > 1 || aws[0]?.status === "ok";
+  const placement = awsWorked && runners.length > 0 ? await guarded("aws", () => runnerPlacementChecks({ ec2: clients.ec2, runners, vpcId: config.network.vpcId, clientSecurityGroups: config.network.clientSecurityGroups })) : [];
+  const checks = [...aws, ...placement, ...githubLines, ...atlas];
   return { checks, lines: checks.map(formatCheck), exitCode: checks.some((check) => check.status === "FAIL") ? 1 : 0 };
 }

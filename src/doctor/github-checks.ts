@@ -21,6 +21,8 @@ export interface GithubCheckInput {
   readonly specs: readonly GithubEnvironmentSpec[];
   /** ci.runnerLabel of the environment, when set. */
   readonly runnerLabel?: string;
+  /** Receives the names of the online runners with the environment's label (for the placement check). */
+  readonly onRunners?: (names: readonly string[]) => void;
   /** Secrets the environment's Atlas-key environments need beyond the three keys (ATLAS_ALERT_WEBHOOK_SECRET with monitoring.atlasWebhookUrl). */
   readonly extraAtlasSecrets?: readonly string[];
 }
@@ -54,7 +56,7 @@ export async function githubChecks(input: GithubCheckInput): Promise<Check[]> {
 
   for (const spec of input.specs) checks.push(...(await environmentChecks(get, repo, spec, input.extraAtlasSecrets ?? [])));
   checks.push(...(await mainRules(get, repo, input.settings)));
-  checks.push(...(await runnerGroup(get, input.settings, input.runnerLabel)));
+  checks.push(...(await runnerGroup(get, input.settings, input.runnerLabel, input.onRunners)));
   return checks;
 }
 
@@ -157,7 +159,7 @@ async function mainRules(get: Get, repo: string, settings: GithubSettings): Prom
   ];
 }
 
-async function runnerGroup(get: Get, settings: GithubSettings, runnerLabel: string | undefined): Promise<Check[]> {
+async function runnerGroup(get: Get, settings: GithubSettings, runnerLabel: string | undefined, onRunners?: (names: readonly string[]) => void): Promise<Check[]> {
   const owner = settings.repository.split("/")[0];
   if (!settings.runnerGroup) {
     return [
@@ -195,6 +197,7 @@ async function runnerGroup(get: Get, settings: GithubSettings, runnerLabel: stri
     const runners = await get(`/orgs/${owner}/actions/runner-groups/${group.id}/runners?per_page=100`);
     const labelled = (((runners.body as Json | undefined)?.runners as Json[] | undefined) ?? []).filter((runner) => ((runner.labels as Json[] | undefined) ?? []).some((label) => label.name === runnerLabel));
     const online = labelled.filter((runner) => runner.status === "online");
+    onRunners?.(online.map((runner) => String(runner.name)));
     checks.push(
       online.length > 0
         ? ok("github", `runner ${runnerLabel}`, `${online.length} online in ${name}; its security group must be one of network.clientSecurityGroups (docs/day-0.md)`)
