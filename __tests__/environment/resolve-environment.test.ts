@@ -126,3 +126,12 @@ describe("the connection-secret contract", () => {
     expect(connectionSecretValue.safeParse({ ...password, authentication: "iam" }).success).toBe(false);
   });
 });
+
+describe("the connection-secret contract, for the writer", () => {
+  it("refuses a field the readers do not know, rather than dropping it", () => {
+    const value = { uri: "mongodb+srv://h/d", authentication: "aws-iam", roleArn: "arn:aws:iam::123456789012:role/app", database: "d", environment: "dev", cluster: "c" };
+    expect(connectionSecretValue.safeParse(value).success).toBe(true);
+    expect(connectionSecretValue.safeParse({ ...value, port: "27017" }).success).toBe(false);
+    expect(readableConnectionSecret.safeParse({ ...value, port: "27017" }).success).toBe(true);
+  });
+});

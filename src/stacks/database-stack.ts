@@ -6,6 +6,7 @@ import type { Construct } from "constructs";
 import { asDedicatedTier } from "../atlas/cluster-tiers";
 import type { EnvironmentConfig } from "../config/environment-config";
 import { environmentNames } from "../environment/resolve";
+import { environmentRoles } from "../environment/roles";
 import { DatabaseModule } from "../modules/database/main";
 import { DatabaseOutputs } from "../modules/database/outputs";
 import { PolicyChecks } from "../policy/policy-checks";
@@ -30,6 +31,7 @@ export class DatabaseStack extends StableAddressStack {
   constructor(scope: Construct, props: DatabaseStackProps) {
     const { config } = props;
     const names = environmentNames(config);
+    const roles = environmentRoles(config);
     const name = names.stack;
     super(scope, name);
 
@@ -93,7 +95,7 @@ export class DatabaseStack extends StableAddressStack {
       backup: config.backup,
       connectionSecret: config.connectionSecret,
       monitoring: { ...config.monitoring, atlasWebhookSecret: webhookSecret },
-      terraformRoles: { accountId: config.aws.accountId, planRoleArn: config.ci.planRoleArn, deployRoleArn: config.ci.deployRoleArn },
+      terraformRoles: { accountId: config.aws.accountId, planRoleArn: roles.plan, deployRoleArn: roles.deploy },
       collectionNames: COLLECTION_NAMES,
     });
     new DatabaseOutputs(this, "outputs", this.database);

@@ -5,7 +5,7 @@
  */
 import { githubEnvironmentName } from "../../../src/environment/names";
 import { entryInputs } from "../environment-entry";
-import { queuedJob } from "./queued-job";
+import { queuedJob, type QueuedJobSpec } from "./queued-job";
 import {
   ATLAS_ENV,
   awsCredentials,
@@ -142,35 +142,37 @@ function environmentJobs(): Record<string, Job> {
     ],
   });
 
-  const seedSteps = (command: "plan" | "apply", beforeCredentials: Step[] = []): Step[] => [
-    checkout,
-    setupNode,
-    install,
-    ...beforeCredentials,
-    awsCredentials("seed", fromInputs, command === "plan" ? LIMITS.seedPlan.sessionSeconds : LIMITS.seedApply.sessionSeconds),
-  ];
+  /**
+   * A seed job: on the environment's VPC runner, with the seed role, after whatever its `when`
+   * says; `approval`, when given, runs before the role is assumed (and the job may read approvals).
+   */
+  const seedJob = (command: "plan" | "apply", spec: Pick<QueuedJobSpec, "name" | "needs" | "when" | "outputs"> & { readonly step: Step; readonly approval?: Step }) => {
+    const limits = command === "plan" ? LIMITS.seedPlan : LIMITS.seedApply;
+    return queuedJob({
+      ...spec,
+      evenAfterFailure: true,
+      // The seeder reaches the cluster through its PrivateLink hostname, routable only inside the VPC.
+      // A label from config/ (environment variables do not resolve in runs-on).
+      runsOn: ["self-hosted", seedLabel],
+      timeoutMinutes: limits.timeoutMinutes,
+      purpose: "seed",
+      changesAnything: command === "apply",
+      readsApprovals: spec.approval !== undefined,
+      steps: [checkout, setupNode, install, ...(spec.approval ? [spec.approval] : []), awsCredentials("seed", fromInputs, limits.sessionSeconds), spec.step],
+    });
+  };
   const seedEnv = { AWS_REGION: value(fromInputs, "region") };
-  const seedPlan = queuedJob({
+  const seedPlan = seedJob("plan", {
     name: "seed plan ${{ inputs.stack }}",
     needs: ["plan", "apply"],
-    evenAfterFailure: true,
     when: "needs.plan.result == 'success' && (needs.apply.result == 'success' || needs.apply.result == 'skipped')",
-    // The seeder reaches the cluster through its PrivateLink hostname, routable only inside the VPC.
-    // A label from config/ (environment variables do not resolve in runs-on).
-    runsOn: ["self-hosted", seedLabel],
-    timeoutMinutes: LIMITS.seedPlan.timeoutMinutes,
-    purpose: "seed",
-    changesAnything: false,
     outputs: { changes: "${{ steps.seed.outputs.changes }}", digest: "${{ steps.seed.outputs.digest }}" },
-    steps: [
-      ...seedSteps("plan"),
-      {
-        name: "Seed plan (into the job summary)",
-        id: "seed",
-        env: seedEnv,
-        run: 'npx tsx .github/scripts/seed-plan.ts plan --environment "$ENVIRONMENT" --secret-id "$SEED_SECRET_ID"',
-      },
-    ],
+    step: {
+      name: "Seed plan (into the job summary)",
+      id: "seed",
+      env: seedEnv,
+      run: 'npx tsx .github/scripts/seed-plan.ts plan --environment "$ENVIRONMENT" --secret-id "$SEED_SECRET_ID"',
+    },
   });
 
   const seedApproval: Job = {
@@ -192,25 +194,17 @@ function environmentJobs(): Record<string, Job> {
     ],
   };
 
-  const seedApply = queuedJob({
+  const seedApply = seedJob("apply", {
     name: "seed apply ${{ inputs.stack }}",
     needs: ["seed-plan", "approve-seed"],
     // Production: only after the approval; otherwise the approval job is skipped.
-    evenAfterFailure: true,
     when: "needs.seed-plan.result == 'success' && needs.seed-plan.outputs.changes == 'true' && (needs.approve-seed.result == 'success' || (!inputs.production && needs.approve-seed.result == 'skipped'))",
-    runsOn: ["self-hosted", seedLabel],
-    timeoutMinutes: LIMITS.seedApply.timeoutMinutes,
-    purpose: "seed",
-    changesAnything: true,
-    readsApprovals: true,
-    steps: [
-      ...seedSteps("apply", [approvalCheck(githubEnvironmentName(environment, "seedApproval"))]),
-      {
-        name: "Refuse a seed plan other than the approved one, then apply it",
-        env: { ...seedEnv, APPROVED_SEED_DIGEST: "${{ needs.seed-plan.outputs.digest }}" },
-        run: 'npx tsx .github/scripts/seed-plan.ts apply --environment "$ENVIRONMENT" --secret-id "$SEED_SECRET_ID" --digest "$APPROVED_SEED_DIGEST"',
-      },
-    ],
+    approval: approvalCheck(githubEnvironmentName(environment, "seedApproval")),
+    step: {
+      name: "Refuse a seed plan other than the approved one, then apply it",
+      env: { ...seedEnv, APPROVED_SEED_DIGEST: "${{ needs.seed-plan.outputs.digest }}" },
+      run: 'npx tsx .github/scripts/seed-plan.ts apply --environment "$ENVIRONMENT" --secret-id "$SEED_SECRET_ID" --digest "$APPROVED_SEED_DIGEST"',
+    },
   });
 
   return { plan, apply, "seed-plan": seedPlan, "approve-seed": seedApproval, "seed-apply": seedApply };

@@ -28,7 +28,7 @@ const FIELDS = {
  * What the stack writes, by authentication mode. The field order is the order of the JSON in the
  * secret (Terraform's jsonencode keeps it): changing it changes every stack's plan.
  */
-const passwordValue = z.object({
+const passwordValue = z.strictObject({
   uri: FIELDS.uri,
   username: FIELDS.username,
   database: FIELDS.database,
@@ -36,7 +36,7 @@ const passwordValue = z.object({
   cluster: FIELDS.cluster,
   authentication: z.literal("password"),
 });
-const awsIamValue = z.object({
+const awsIamValue = z.strictObject({
   uri: FIELDS.uri,
   authentication: z.literal("aws-iam"),
   roleArn: FIELDS.roleArn,
@@ -45,7 +45,7 @@ const awsIamValue = z.object({
   cluster: FIELDS.cluster,
 });
 
-/** The value the stack writes: exactly these fields, per mode. */
+/** The value the stack writes: exactly these fields, per mode (another field is an error, not dropped). */
 export const connectionSecretValue = z.discriminatedUnion("authentication", [passwordValue, awsIamValue]);
 export type ConnectionSecretValue = z.output<typeof connectionSecretValue>;
 
