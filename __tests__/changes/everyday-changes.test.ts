@@ -6,7 +6,7 @@
  *
  * All three changes go into ONE copy, synthesized once and tested once, to keep `npm test` fast.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as esbuild from "esbuild";
@@ -128,14 +128,15 @@ describe("everyday changes, each one file, need no test edit", () => {
     expect(region.electable_specs.instance_size).toBe("M30");
   });
 
-  it("pass the tests that read config/ and the declared shape, unchanged", () => {
+  it("pass the tests that read config/ and the declared shape, unchanged", async () => {
     // The selection itself: the tests of each change's rules are in it.
     expect(affected).toEqual(
       expect.arrayContaining(["__tests__/app/synthesize-app.test.ts", "__tests__/seed/declared-shape.test.ts", "__tests__/stack/prod-stack.test.ts", "__tests__/config/bad-input-catalogue.test.ts"]),
     );
-    const run = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--maxWorkers=1", ...affected], {
+    // Asynchronous: the child run takes over a minute, and a worker blocked that long in spawnSync
+    // misses vitest's own RPC deadline (60 s), which fails the whole run with "Timeout calling onTaskUpdate".
+    const run = await spawnAsync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--maxWorkers=1", ...affected], {
       cwd: copy,
-      encoding: "utf8",
       // The copy's real-Terraform and MongoDB tests are not what this checks: no mirror, no server.
       env: { ...process.env, TF_PLUGIN_MIRROR: path.join(copy, "no-mirror"), MONGODB_TEST_URI: "", CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" },
     });
@@ -144,3 +145,16 @@ describe("everyday changes, each one file, need no test edit", () => {
     expect(summary).toMatch(/Tests\s+\d+ passed/);
   }, 120_000);
 });
+
+/** spawnSync's result, without blocking the worker while the child runs. */
+function spawnAsync(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
