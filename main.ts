@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { SynthesisError, synthesizeApp } from "./src/app";
+import { BootstrapError } from "./src/bootstrap/bootstrap-error";
 import { ConfigError } from "./src/config/config-issue";
 import { reviewerHclRequested } from "./src/hcl/reviewer-hcl";
 import { ReviewerHclError } from "./src/hcl/reviewer-hcl-error";
@@ -21,7 +22,7 @@ try {
   console.log(`Synthesized ${stacks.join(", ")} into ${path.join(outdir, "stacks")}/`);
   if (hcl) console.log(`Reviewer HCL (not deployed) in ${path.join(outdir, "hcl")}/`);
 } catch (error) {
-  if (!(error instanceof ConfigError || error instanceof SynthesisError || error instanceof ReviewerHclError)) throw error;
+  if (!(error instanceof ConfigError || error instanceof SynthesisError || error instanceof BootstrapError || error instanceof ReviewerHclError)) throw error;
   console.error(error.message);
   process.exitCode = 1;
 }

@@ -4,7 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 /*
- * `npm run bench [-- --reps N] [--skip-baseline] [--skip-test]`: how fast and lean synth is, measured.
+ * `npm run bench [-- --reps N] [--skip-synth] [--skip-baseline] [--skip-test] [--skip-files] [--files <part of a path>]`:
+ * how fast and lean synth and the tests are, measured.
  *
  * 1. The main command against its floor, both launched the same way, alternating: `npm run synth`
  *    (every stack, output to a temp dir through CDKTF_OUTDIR) and `npm run bench:floor`, an npm
@@ -13,7 +14,10 @@ import * as path from "node:path";
  *    deep import rewritten to the provider package's root (barrel), run as the template runs it,
  *    `npx ts-node main.ts` (type checking on). Generated from the real source at bench time, in a
  *    temp dir; it must write byte-identical cdk.tf.json, or nothing is compared.
- * 3. `npm test` once.
+ * 3. `npm test` once: wall and CPU seconds (user + system, GNU time), against 45 s and 90 CPU-s,
+ *    and each file's wall time in that run (vitest's JSON report).
+ * 4. The cost of each test file: vitest on that file alone, less vitest's own start, most
+ *    expensive first (`--files <part of a path>` measures only matching files).
  * Prints each run as it finishes, then medians of wall time and peak RSS (GNU time), ratios and
  * targets. Cold: nothing is cached between runs (synth bundles afresh each time). Measures only:
  * no test asserts a timing.
@@ -160,22 +164,92 @@ function machineLine(): string {
   ].join("; ");
 }
 
-function measureNpmTest(): void {
+/** Wall and CPU seconds (user + system, children included) of one command, by GNU time; CPU is NaN without it. */
+function timed(command: readonly string[], options: { cwd: string; log: string; env?: NodeJS.ProcessEnv }): { status: number | null; wall: number; cpu: number } {
+  const timeFile = `${options.log}.time`;
+  const argv = hasGnuTime ? [TIME, "-f", "%e %U %S", "-o", timeFile, ...command] : [...command];
+  const started = process.hrtime.bigint();
+  const out = fs.openSync(options.log, "w");
+  const result = spawnSync(argv[0], argv.slice(1), { cwd: options.cwd, stdio: ["ignore", out, out], env: options.env ?? process.env });
+  fs.closeSync(out);
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  let cpu = NaN;
+  if (hasGnuTime && fs.existsSync(timeFile)) {
+    const [, user, system] = fs.readFileSync(timeFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+    cpu = user + system;
+    fs.rmSync(timeFile, { force: true });
+  }
+  return { status: result.status, wall, cpu };
+}
+
+const TARGET_TEST_CPU_SECONDS = 90;
+
+/** The vitest JSON report of the last run: counts, and each file's wall time in the shared run. */
+function vitestReport(): { counts: string; files: Map<string, number> } {
+  const report = path.join(ROOT, ".tmp", "vitest-report.json");
+  if (!fs.existsSync(report)) return { counts: "", files: new Map() };
+  const r = JSON.parse(fs.readFileSync(report, "utf8")) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+    testResults: { name: string; startTime: number; endTime: number }[];
+  };
+  const files = new Map(r.testResults.map((file) => [path.relative(ROOT, file.name), (file.endTime - file.startTime) / 1000]));
+  return { counts: `; ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`, files };
+}
+
+function measureNpmTest(): Map<string, number> {
   const log = path.join(ROOT, ".tmp", "bench-npm-test.log");
   fs.mkdirSync(path.dirname(log), { recursive: true });
-  const started = process.hrtime.bigint();
-  const result = spawnSync("npm", ["test"], { cwd: ROOT, stdio: ["ignore", fs.openSync(log, "w"), fs.openSync(log, "a")], env: process.env });
-  const wall = Number(process.hrtime.bigint() - started) / 1e9;
-  const report = path.join(ROOT, ".tmp", "vitest-report.json");
-  let counts = "";
-  if (fs.existsSync(report)) {
-    const r = JSON.parse(fs.readFileSync(report, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
-    counts = `; ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`;
-  }
+  const { status, wall, cpu } = timed(["npm", "test"], { cwd: ROOT, log });
+  const { counts, files } = vitestReport();
   console.log(
-    `npm test: ${seconds(wall)} wall, exit ${result.status}${counts} (target < ${TARGET_TEST_SECONDS} s on a 2-core machine: ${verdict(wall < TARGET_TEST_SECONDS)})`,
+    `npm test: ${seconds(wall)} wall, ${Number.isNaN(cpu) ? "CPU not measured (no GNU time)" : `${seconds(cpu)} CPU (user + sys)`}, exit ${status}${counts}`,
   );
-  if (result.status !== 0) console.log(`  npm test failed; its output is in ${path.relative(ROOT, log)}`);
+  console.log(`  targets on a 2-core machine: wall <= ${TARGET_TEST_SECONDS} s: ${verdict(wall <= TARGET_TEST_SECONDS)}; CPU <= ${TARGET_TEST_CPU_SECONDS} s: ${Number.isNaN(cpu) ? "n/a" : verdict(cpu <= TARGET_TEST_CPU_SECONDS)}`);
+  console.log(`  (on a machine shared with other work, CPU seconds are the comparable number: wall time grows with the load, CPU time hardly)`);
+  if (status !== 0) console.log(`  npm test failed; its output is in ${path.relative(ROOT, log)}`);
+  return files;
+}
+
+/** Every test file vitest runs (its include pattern: __tests__/**\/*.test.ts). */
+function testFiles(filter?: string): string[] {
+  return (fs.readdirSync(path.join(ROOT, "__tests__"), { recursive: true }) as string[])
+    .filter((file) => file.endsWith(".test.ts"))
+    .map((file) => path.join("__tests__", file))
+    .filter((file) => !filter || file.includes(filter))
+    .sort();
+}
+
+/**
+ * The cost of each test file: vitest run on that file alone, less vitest's own start (a run with
+ * no test file). Alone, a file also pays for loading what the full run loads once per worker
+ * (cdktf, the provider bindings), so the sum is more than npm test costs; the order is what tells
+ * where the time goes, and a new suite shows its own line.
+ */
+function measureEachFile(sharedWall: Map<string, number>, filter: string | undefined, scratch: string): void {
+  const files = testFiles(filter);
+  console.log(`4. The cost of each test file, alone (${files.length} files; vitest's own start subtracted)...`);
+  const vitest = ["node", "node_modules/vitest/vitest.mjs", "run", "--reporter=dot", "--outputFile.json=" + path.join(scratch, "report.json")];
+  const log = path.join(scratch, "file.log");
+  const empty = timed([...vitest, "--passWithNoTests", "__tests__/no-such-file-for-the-bench"], { cwd: ROOT, log });
+  console.log(`  vitest's own start (no test file): ${seconds(empty.wall)} wall, ${Number.isNaN(empty.cpu) ? "n/a" : seconds(empty.cpu)} CPU`);
+  const rows: { file: string; wall: number; cpu: number; status: number | null; shared?: number }[] = [];
+  for (const file of files) {
+    const result = timed([...vitest, file], { cwd: ROOT, log });
+    rows.push({ file, wall: Math.max(0, result.wall - empty.wall), cpu: Math.max(0, result.cpu - empty.cpu), status: result.status, shared: sharedWall.get(file) });
+    console.log(`  ${file}: ${seconds(Math.max(0, result.cpu - empty.cpu))} CPU${result.status === 0 ? "" : " (FAILED)"}`);
+  }
+  rows.sort((a, b) => (Number.isNaN(a.cpu) ? b.wall - a.wall : b.cpu - a.cpu));
+  const width = Math.max(...rows.map((row) => row.file.length));
+  console.log(`\n  ${"test file".padEnd(width)}  CPU alone  wall alone  wall in npm test`);
+  for (const row of rows) {
+    const shared = row.shared === undefined ? "-" : seconds(row.shared);
+    console.log(`  ${row.file.padEnd(width)}  ${(Number.isNaN(row.cpu) ? "n/a" : seconds(row.cpu)).padStart(9)}  ${seconds(row.wall).padStart(10)}  ${shared.padStart(16)}`);
+  }
+  const total = rows.reduce((sum, row) => sum + (Number.isNaN(row.cpu) ? 0 : row.cpu), 0);
+  console.log(`  sum of the files alone: ${seconds(total)} CPU (each pays its own module loading; npm test shares it per worker)`);
 }
 
 interface Summary {
@@ -256,18 +330,23 @@ function main(argv: readonly string[]): number {
   const repsIndex = argv.indexOf("--reps");
   const reps = repsIndex >= 0 ? Number(argv[repsIndex + 1]) : 5;
   if (!Number.isInteger(reps) || reps < 1) {
-    console.error("usage: npm run bench [-- --reps N] [--skip-baseline] [--skip-test]");
+    console.error("usage: npm run bench [-- --reps N] [--skip-synth] [--skip-baseline] [--skip-test] [--skip-files] [--files <part of a path>]");
     return 1;
   }
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "audio-pipeline-bench-"));
   try {
     console.log(`Machine: ${machineLine()}`);
     if (!hasGnuTime) console.log(`${TIME} not found: peak RSS is not measured (install GNU time: apt-get install time).`);
-    compareWithFloor(reps, scratch);
-    if (!argv.includes("--skip-baseline") && !compareWithCdktfInit(reps, scratch)) return 1;
+    if (!argv.includes("--skip-synth")) compareWithFloor(reps, scratch);
+    if (!argv.includes("--skip-synth") && !argv.includes("--skip-baseline") && !compareWithCdktfInit(reps, scratch)) return 1;
+    let sharedWall = new Map<string, number>();
     if (!argv.includes("--skip-test")) {
       console.log("3. npm test, once...");
-      measureNpmTest();
+      sharedWall = measureNpmTest();
+    }
+    if (!argv.includes("--skip-files")) {
+      const filterIndex = argv.indexOf("--files");
+      measureEachFile(sharedWall, filterIndex >= 0 ? argv[filterIndex + 1] : undefined, scratch);
     }
     return 0;
   } finally {

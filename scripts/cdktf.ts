@@ -3,7 +3,8 @@
  * - All three synthesize with `npm run synth`'s runner first, which prints a config error once
  *   (the CLI would print it twice); list then reads the stacks from that output's manifest.
  * - diff and deploy first refuse any stack whose environment file still holds a placeholder (the
- *   same check CI makes), listing each field; nothing is planned or applied then. Then they run
+ *   same check CI makes), listing each field; nothing is planned or applied then. A bootstrap
+ *   stack is refused while any environment file of its account holds one. Then they run
  *   the CLI with --skip-synth on exactly the output just synthesized.
  * - CHECKPOINT_DISABLE=1: no telemetry call, which fails (noisily) on an offline machine.
  * - Outside a terminal, CI=true: cdktf then prints plain lines instead of ~180 spinner frames.
@@ -13,21 +14,37 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { resolveEnvironments } from "../src/environment/resolve";
-import { placeholderReport } from "../src/config/placeholders";
-import { stackName } from "../src/environment/names";
+import { bootstrapPlaceholderReport, placeholderReport } from "../src/config/placeholders";
+import { bootstrapStackName, stackName } from "../src/environment/names";
 import { GITHUB_STACK, loadGithubSettings } from "../src/github/load-github-settings";
 import { githubPlaceholderReport } from "../src/github/placeholders";
 
 const GUARDED = new Set(["diff", "deploy"]);
 
-/** Every placeholder line of the named stacks (all stacks when none is named). */
+/**
+ * Whether a stack name given on the command line selects `stack`: cdktf takes exact names and
+ * glob patterns (`'*'`, `'audio-pipeline-bootstrap-*'`), so a pattern must be checked too.
+ */
+export function selects(argument: string, stack: string): boolean {
+  const pattern = argument.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${pattern}$`).test(stack);
+}
+
+/**
+ * Every placeholder line of the named stacks (all stacks when none is named). A bootstrap stack
+ * (`audio-pipeline-bootstrap-<account>`) is generated from every environment file of its account,
+ * so naming it checks each of those files, with the fields only the bootstrap reads.
+ */
 export function placeholderRefusals(stacks: readonly string[], configDir = "config"): string[] {
+  const chosen = (stack: string) => stacks.length === 0 || stacks.some((argument) => selects(argument, stack));
   const environments = resolveEnvironments(configDir);
+  const lines = environments.flatMap(({ file, config }) => {
+    if (chosen(bootstrapStackName(config.aws.accountId))) return bootstrapPlaceholderReport(file, config);
+    return chosen(stackName(config.environment)) ? placeholderReport(file, config) : [];
+  });
   const github = loadGithubSettings(configDir, environments);
-  return [
-    ...environments.filter(({ config }) => stacks.length === 0 || stacks.includes(stackName(config.environment))).flatMap(({ file, config }) => placeholderReport(file, config)),
-    ...(github && (stacks.length === 0 || stacks.includes(GITHUB_STACK)) ? githubPlaceholderReport(github) : []),
-  ];
+  if (github && chosen(GITHUB_STACK)) lines.push(...githubPlaceholderReport(github));
+  return [...new Set(lines)];
 }
 
 /** The environment the CLI runs in. */

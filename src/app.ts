@@ -1,14 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AnnotationMetadataEntryType, App } from "cdktf";
+import { AnnotationMetadataEntryType, App, type TerraformStack } from "cdktf";
 import { environmentFiles } from "./config/load-environment";
 import { resolveEnvironments, type ResolvedEnvironment } from "./environment/resolve";
 import { placeholderNotice } from "./config/placeholders";
 import { GITHUB_STACK, loadGithubSettings, type LoadedGithubSettings } from "./github/load-github-settings";
 import { removeReviewerHcl, updateReviewerHcl } from "./hcl/reviewer-hcl";
+import { buildBootstrapStacks } from "./stacks/bootstrap-stacks";
 import { DatabaseStack } from "./stacks/database-stack";
 import { GithubStack } from "./stacks/github-stack";
-import { stackName } from "./environment/names";
+import { BOOTSTRAP_STACK_PREFIX, stackName } from "./environment/names";
 
 /** Where the app reads environments and writes Terraform JSON. */
 export interface SynthesizeOptions {
@@ -26,7 +27,7 @@ export interface SynthesizeOptions {
 
 /** What a successful synth wrote, and what it has to say about it. */
 export interface SynthesisResult {
-  /** Stack names, one per environment file. */
+  /** Stack names: one per environment file, then one bootstrap stack per AWS account. */
   readonly stacks: readonly string[];
   /** The github stack's name, when config/github.json exists (docs/day-0.md). */
   readonly githubStack?: string;
@@ -34,6 +35,11 @@ export interface SynthesisResult {
   readonly warnings: readonly string[];
   /** The one line about committed placeholders, when any file still holds one. */
   readonly placeholderNotice?: string;
+  /**
+   * Every stack of the app as a construct, in the order of `stacks`: for tools that read the
+   * construct tree (the reviewer HCL's block schema) of whatever stacks the app makes.
+   */
+  readonly constructs: readonly TerraformStack[];
 }
 
 /** Error annotations (policy or construct validation) that stopped a synth. */
@@ -64,6 +70,12 @@ export function synthesizeApp(options: SynthesizeOptions): SynthesisResult {
       removeReviewerHcl(outdir, stack);
     }
     fs.rmSync(path.join(outdir, "stacks", GITHUB_STACK), { recursive: true, force: true });
+    const stacksDir = path.join(outdir, "stacks");
+    const bootstraps = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).filter((name) => name.startsWith(BOOTSTRAP_STACK_PREFIX)) : [];
+    for (const stack of bootstraps) {
+      fs.rmSync(path.join(stacksDir, stack), { recursive: true, force: true });
+      removeReviewerHcl(outdir, stack);
+    }
     fs.rmSync(path.join(outdir, "manifest.json"), { force: true });
     throw error;
   }
@@ -79,29 +91,33 @@ function synthesizeAll(configDir: string, outdir: string, hcl: boolean): Synthes
     const names = stacks.map((stack) => stack.node.id);
     publish(staging, outdir, github ? [...names, GITHUB_STACK] : names);
     updateReviewerHcl({ outdir, stacks, write: hcl });
-    return { stacks: names, ...(github ? { githubStack: GITHUB_STACK } : {}), warnings, placeholderNotice: placeholderNotice(environments) };
+    return { stacks: names, ...(github ? { githubStack: GITHUB_STACK } : {}), warnings, placeholderNotice: placeholderNotice(environments), constructs: stacks };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
 }
 
 /**
- * Synthesizes every environment's stack (and the github stack, from config/github.json) into
- * `directory`; throws SynthesisError on any error annotation. Returns the environment stacks.
+ * Synthesizes every environment's stack, the bootstrap stacks, and the github stack (from
+ * config/github.json) into `directory`; throws SynthesisError on any error annotation. Returns the
+ * environment and bootstrap stacks.
  */
 function synthesizeInto(
   directory: string,
   environments: readonly ResolvedEnvironment[],
   github: LoadedGithubSettings | undefined,
-): { stacks: DatabaseStack[]; warnings: string[] } {
+): { stacks: TerraformStack[]; warnings: string[] } {
   // cdktf reads both switches from the environment while the app and its stacks are built:
   // keep going after an error annotation (so every stack's errors are reported), and always JSON
   // (`cdktf synth --hcl` sets SYNTH_HCL_OUTPUT; the reviewer HCL is rendered from the JSON instead).
   const { app, stacks } = withEnvironment({ [CONTINUE_ON_ERRORS]: "true", SYNTH_HCL_OUTPUT: "false" }, () => {
     const app = new App({ outdir: directory, stackTraces: false, hclOutput: false });
-    const stacks = environments.map(({ file, config }) => new DatabaseStack(app, { config, configFile: file }));
+    const databaseStacks = environments.map(({ file, config }) => new DatabaseStack(app, { config, configFile: file }));
+    // One bootstrap stack per AWS account, its CI roles' permissions generated from the stacks above
+    // (throws BootstrapError, before anything is written, when they cannot be generated safely).
+    const bootstraps = buildBootstrapStacks(app, databaseStacks.map((stack, index) => ({ config: environments[index].config, stack })));
     if (github) new GithubStack(app, github);
-    return { app, stacks };
+    return { app, stacks: [...databaseStacks, ...bootstraps] as TerraformStack[] };
   });
 
   app.synth();

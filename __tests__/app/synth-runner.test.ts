@@ -6,9 +6,8 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { environmentFiles } from "../../src/config/load-environment";
 import { GITHUB_STACK, githubSettingsPath } from "../../src/github/load-github-settings";
-import { synthesizedFiles } from "../support/config-files";
+import { expectedStacks, synthesizedFiles } from "../support/config-files";
 import { temporaryDirectory } from "../support/temporary-directory";
 
 let copy: string;
@@ -45,10 +44,7 @@ describe("npm run synth (scripts/synth.cjs)", () => {
     fs.symlinkSync(process.execPath, path.join(nodeOnly, "node"));
     const { status, stdout, stderr } = synth({ PATH: nodeOnly });
     expect(status, stderr).toBe(0);
-    const stacks = [
-      ...environmentFiles("config").map((file) => `audio-pipeline-${path.basename(file, ".json")}`),
-      ...(fs.existsSync(githubSettingsPath("config")) ? [GITHUB_STACK] : []),
-    ];
+    const stacks = [...expectedStacks("config"), ...(fs.existsSync(githubSettingsPath("config")) ? [GITHUB_STACK] : [])];
     expect(synthesizedFiles(path.join(copy, "cdktf.out")).sort()).toEqual(stacks.map((stack) => path.join("stacks", stack, "cdk.tf.json")).sort());
     expect(fs.existsSync(path.join(copy, "cdktf.out", "manifest.json"))).toBe(true);
     expect(stderr).toBe("");

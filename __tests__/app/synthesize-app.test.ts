@@ -6,7 +6,7 @@ import { ConfigError } from "../../src/config/config-issue";
 import { environmentFiles } from "../../src/config/load-environment";
 import { resolveEnvironments } from "../../src/environment/resolve";
 import { placeholderFields } from "../../src/config/placeholders";
-import { committedConfigJson, synthesizedFiles, writeConfigFile } from "../support/config-files";
+import { committedConfigJson, expectedStacks, setField, synthesizedFiles, writeConfigFile } from "../support/config-files";
 import { temporaryDirectory } from "../support/temporary-directory";
 
 let workspace: string;
@@ -16,9 +16,9 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
 describe("synthesizeApp, the code path `npm run synth` and `cdktf synth` run", () => {
-  it("writes one stack named audio-pipeline-<env> per environment file (and the github stack, with config/github.json), and a manifest", () => {
+  it("writes one stack named audio-pipeline-<env> per environment file, one audio-pipeline-bootstrap-<account> per AWS account (and the github stack, with config/github.json), and a manifest", () => {
     const outdir = path.join(workspace, "out");
-    const expected = environmentFiles("config").map((file) => `audio-pipeline-${path.basename(file, ".json")}`);
+    const expected = expectedStacks("config");
     const github = fs.existsSync(githubSettingsPath("config")) ? [GITHUB_STACK] : [];
     const result = synthesizeApp({ configDir: "config", outdir });
     expect(result.stacks).toEqual(expected);
@@ -63,9 +63,9 @@ describe("synthesizeApp, the code path `npm run synth` and `cdktf synth` run", (
     writeConfigFile(configDir, "dev", dev);
     const staging = committedConfigJson("dev");
     staging.environment = "staging";
-    staging.atlas.projectName = "audio-pipeline-dev";
-    staging.connectionSecret.seederName = "audio-pipeline-dev/mongodb-uri";
-    staging.state = { bucket: dev.state.bucket, key: "audio-pipeline-dev/terraform.tfstate" };
+    setField(staging, "atlas.projectName", "audio-pipeline-dev");
+    setField(staging, "connectionSecret.seederName", "audio-pipeline-dev/mongodb-uri");
+    staging.state = { bucket: dev.state?.bucket ?? "audio-pipeline-dev-terraform-state", key: "audio-pipeline-dev/terraform.tfstate" };
     const stagingFile = writeConfigFile(configDir, "staging", staging);
     const devFile = path.join(configDir, "dev.json");
     const error = catchError(() => synthesizeApp({ configDir, outdir: path.join(workspace, "out") }));
@@ -86,7 +86,7 @@ describe("synthesizeApp, the code path `npm run synth` and `cdktf synth` run", (
     const outdir = path.join(workspace, "out");
     writeConfigFile(configDir, "dev", committedConfigJson("dev"));
     synthesizeApp({ configDir, outdir });
-    expect(synthesizedFiles(outdir)).toHaveLength(1);
+    expect(synthesizedFiles(outdir)).toHaveLength(expectedStacks(configDir).length);
 
     writeConfigFile(configDir, "prod", { ...committedConfigJson("prod"), region: "mars-1" });
     expect(() => synthesizeApp({ configDir, outdir })).toThrow(ConfigError);
@@ -99,10 +99,10 @@ describe("synthesizeApp, the code path `npm run synth` and `cdktf synth` run", (
     const configDir = path.join(workspace, "config");
     const dev = committedConfigJson("dev");
     dev.region = "mars-1";
-    dev.atlas.tier = "M2";
+    setField(dev, "atlas.tier", "M2");
     writeConfigFile(configDir, "dev", dev);
     const prod = committedConfigJson("prod");
-    prod.network.privateSubnetIds = [];
+    setField(prod, "network.privateSubnetIds", []);
     writeConfigFile(configDir, "prod", prod);
     const error = catchError(() => synthesizeApp({ configDir, outdir: path.join(workspace, "out") }));
     expect(error).toBeInstanceOf(ConfigError);

@@ -1,7 +1,7 @@
 /**
- * The Terraform version this project runs, in one place for the tests: the dev machines have it at
- * /usr/local/bin/terraform and the workflows pin it (`env.TERRAFORM_VERSION`). The delivery tests
- * check the workflows against this constant always, and against `terraform version -json` when a
- * terraform binary is installed. Change the three together.
+ * The Terraform version this project runs: one constant in src/terraform/terraform-version.ts,
+ * which the workflows (`env.TERRAFORM_VERSION`) and every stack's `required_version` read. The
+ * delivery tests check the generated workflows against it always, and against
+ * `terraform version -json` when a terraform binary is installed.
  */
-export const TERRAFORM_VERSION = "1.11.4";
+export { TERRAFORM_VERSION } from "../../src/terraform/terraform-version";

@@ -9,6 +9,10 @@ import * as path from "node:path";
 import { runCli as seedCli, seedPlanDigest, type SeedRun } from "../../.github/scripts/seed-plan";
 import { temporaryDirectory } from "../support/temporary-directory";
 import { TYPESCRIPT_RUNNER } from "../support/run-typescript";
+import { captureOutputOfEachTest } from "../support/captured-output";
+
+// The gate prints seed plans and ::error lines as the workflow shows them: only a failing test shows them here.
+captureOutputOfEachTest();
 
 let scratch: string;
 beforeAll(() => {

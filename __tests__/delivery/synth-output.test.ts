@@ -10,17 +10,16 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { environmentFiles } from "../../src/config/load-environment";
 import { spawnSync } from "node:child_process";
 import { synthesizeApp } from "../../src/app";
-import { synthesizeLocalStateDev } from "../support/config-files";
+import { expectedStacks, synthesizeLocalStateDev } from "../support/config-files";
 import { temporaryDirectory } from "../support/temporary-directory";
 import { terraformAvailability } from "../support/terraform-runner";
 
 const terraform = terraformAvailability();
 if (!terraform.available) console.warn(`[terraform] skipping the reviewer-HCL output tests: ${terraform.reason}`);
 
-const STACKS = environmentFiles("config").map((file) => `audio-pipeline-${path.basename(file, ".json")}`);
+const STACKS = expectedStacks("config");
 
 /** Every file below a directory, relative to it, sorted. */
 function filesBelow(directory: string): string[] {

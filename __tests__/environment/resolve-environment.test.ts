@@ -47,8 +47,14 @@ describe.each(committed.map((environment) => [environment.file, environment] as 
   });
 
   it("has its roles from the fields that name them, each a different role", () => {
-    expect(roles).toEqual({ plan: config.ci.planRoleArn, deploy: config.ci.deployRoleArn, seed: config.database.seederRoleArn, app: config.database.appRoleArn });
-    const arns = [roles.plan, roles.deploy, roles.seed, roles.app];
+    expect(roles).toEqual({
+      plan: config.ci.planRoleArn,
+      deploy: config.ci.deployRoleArn,
+      seed: config.database.seederRoleArn,
+      app: config.database.appRoleArn,
+      ...(config.ci.breakGlassRoleArn ? { breakGlass: config.ci.breakGlassRoleArn } : {}),
+    });
+    const arns = [roles.plan, roles.deploy, roles.seed, roles.app, ...(roles.breakGlass ? [roles.breakGlass] : [])];
     expect(new Set(arns).size).toBe(arns.length);
   });
 });

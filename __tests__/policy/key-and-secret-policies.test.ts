@@ -12,7 +12,16 @@ const VIA_SECRETS_MANAGER = { StringEquals: { "kms:ViaService": "secretsmanager.
 
 type Statement = Record<string, unknown>;
 const document = (...statements: Statement[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
-const rootAdministers: Statement = { Effect: "Allow", Principal: { AWS: ROOT }, Action: ["kms:DescribeKey", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"], Resource: "*" };
+const DEPLOY = "arn:aws:iam::111122223333:role/deploy";
+const BREAK_GLASS = "arn:aws:iam::111122223333:role/break-glass";
+const NAMED_ADMINISTRATORS = { ArnEquals: { "aws:PrincipalArn": [DEPLOY, BREAK_GLASS] } };
+const rootAdministers: Statement = {
+  Effect: "Allow",
+  Principal: { AWS: ROOT },
+  Action: ["kms:DescribeKey", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"],
+  Resource: "*",
+  Condition: NAMED_ADMINISTRATORS,
+};
 const appDecryptsViaSecretsManager: Statement = { Effect: "Allow", Principal: { AWS: APP }, Action: "kms:Decrypt", Resource: "*", Condition: VIA_SECRETS_MANAGER };
 
 /** A production key whose policy is `policy` (inline), or attached with aws_kms_key_policy. */
@@ -22,8 +31,11 @@ const key = (policy: string | undefined, attached = false) => (stack: StableAddr
 };
 
 const GOOD_KEY_POLICY = document(rootAdministers, appDecryptsViaSecretsManager);
-const denyAllBut = (action: string, readers: string[] = [APP]) =>
-  document({ Effect: "Deny", Principal: "*", Action: action, Resource: "*", Condition: { ArnNotEquals: { "aws:PrincipalArn": readers } } });
+const denyStatement = (action: string | string[], allowed: string[]): Statement => ({ Effect: "Deny", Principal: "*", Action: action, Resource: "*", Condition: { ArnNotEquals: { "aws:PrincipalArn": allowed } } });
+const SECRET_ADMINISTRATION = ["secretsmanager:DeleteSecret", "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy"];
+const onlyAdministratorsAdminister = denyStatement(SECRET_ADMINISTRATION, [DEPLOY, BREAK_GLASS]);
+/** Denies `action` to all but the readers, and administration to all but the named administrators. */
+const denyAllBut = (action: string, readers: string[] = [APP]) => document(denyStatement(action, readers), onlyAdministratorsAdminister);
 
 /** A production secret encrypted with a compliant key, with the given resource policy (none when undefined). */
 const secret = (policy: string | undefined) => (stack: StableAddressStack) => {
@@ -39,6 +51,7 @@ describe("policy rule kms-key-policy-least-privilege (production)", () => {
     ["root administers, a named role decrypts through Secrets Manager", key(GOOD_KEY_POLICY)],
     ["the same policy attached with aws_kms_key_policy", key(GOOD_KEY_POLICY, true)],
     ["root may decrypt, but only under a condition", key(document({ ...rootAdministers, Action: "kms:Decrypt", Condition: VIA_SECRETS_MANAGER }))],
+    ["root may only describe the key, for anyone (no administration)", key(document({ ...rootAdministers, Action: "kms:DescribeKey", Condition: undefined }))],
     ["a service principal may use the key (CloudWatch on an alarm topic)", key(document(rootAdministers, { Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: "*" }))],
   ])("passes: %s", (_name, build) => {
     expect(failedRuleIds(policyTestStack(build, PRODUCTION))).toEqual([]);
@@ -48,7 +61,7 @@ describe("policy rule kms-key-policy-least-privilege (production)", () => {
     ["no policy at all (the default policy: root kms:*)", key(undefined), /default key policy/],
     ["root gets kms:*", key(document({ ...rootAdministers, Action: "kms:*" })), /grants kms:\*/],
     ["a named role gets kms:*", key(document(rootAdministers, { ...appDecryptsViaSecretsManager, Action: ["kms:*"] })), /grants kms:\*/],
-    ["root may decrypt without a condition", key(document({ ...rootAdministers, Action: [...(rootAdministers.Action as string[]), "kms:Decrypt"] })), /kms:Decrypt/],
+    ["root may decrypt without a condition", key(document({ ...rootAdministers, Condition: undefined, Action: [...(rootAdministers.Action as string[]), "kms:Decrypt"] })), /kms:Decrypt/],
     ["everyone may re-encrypt without a condition (wildcard action)", key(document(rootAdministers, { Effect: "Allow", Principal: "*", Action: "kms:ReEncrypt*", Resource: "*" })), /kms:ReEncryptFrom/],
     ["root given as a bare account id may create grants", key(document(rootAdministers, { Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "kms:CreateGrant", Resource: "*" })), /kms:CreateGrant/],
     ["the attached policy is bad although the inline one is good", (stack: StableAddressStack) => {
@@ -56,6 +69,10 @@ describe("policy rule kms-key-policy-least-privilege (production)", () => {
       new KmsKeyPolicy(stack, "key_policy", { keyId: created.keyId, policy: document({ ...rootAdministers, Action: "kms:*" }) });
     }, /grants kms:\*/],
     ["the policy is an expression the rule cannot read", key(Fn.jsonencode({ Statement: [rootAdministers] })), /cannot check/],
+    ["root administers for every IAM principal of the account (no aws:PrincipalArn)", key(document({ ...rootAdministers, Condition: undefined })), /lets every IAM principal of the account administer the key \(kms:PutKeyPolicy, kms:ScheduleKeyDeletion\)/],
+    ["root administers for a wildcard aws:PrincipalArn", key(document({ ...rootAdministers, Condition: { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::111122223333:role/*" } } })), /administer the key/],
+    ["root administers under a condition that names no one (kms:ViaService)", key(document({ ...rootAdministers, Condition: VIA_SECRETS_MANAGER })), /administer the key/],
+    ["everyone may create grants under a condition that names no one", key(document(rootAdministers, { Effect: "Allow", Principal: "*", Action: "kms:CreateGrant", Resource: "*", Condition: VIA_SECRETS_MANAGER })), /administer the key \(kms:CreateGrant\)/],
   ])("fails: %s", (_name, build, message) => {
     const stack = policyTestStack(build, PRODUCTION);
     expect(failedRuleIds(stack)).toEqual(["kms-key-policy-least-privilege"]);
@@ -77,7 +94,10 @@ describe("policy rule secret-resource-policy (production)", () => {
 
   it.each([
     ["no resource policy", secret(undefined), /has no resource policy/],
-    ["a policy that denies only something else", secret(denyAllBut("secretsmanager:DeleteSecret")), /denies GetSecretValue to no one/],
+    ["a policy that denies only something else", secret(denyAllBut("secretsmanager:DescribeSecret")), /denies GetSecretValue to no one/],
+    ["a policy that denies reading but lets anyone delete or re-policy", secret(document(denyStatement("secretsmanager:GetSecretValue", [APP]))), /lets any IAM principal of the account secretsmanager:DeleteSecret, secretsmanager:PutResourcePolicy, secretsmanager:DeleteResourcePolicy/],
+    ["a policy whose administration deny excepts a wildcard", secret(document(denyStatement("secretsmanager:GetSecretValue", [APP]), denyStatement(SECRET_ADMINISTRATION, ["arn:aws:iam::111122223333:role/*"]))), /lets any IAM principal/],
+    ["a policy that keeps DeleteResourcePolicy open", secret(document(denyStatement("secretsmanager:GetSecretValue", [APP]), denyStatement(SECRET_ADMINISTRATION.slice(0, 2), [DEPLOY]))), /account secretsmanager:DeleteResourcePolicy;/],
     ["a policy that allows instead of denying", secret(document({ Effect: "Allow", Principal: { AWS: APP }, Action: "secretsmanager:GetSecretValue", Resource: "*" })), /denies GetSecretValue to no one/],
     ["a policy the rule cannot read", secret(Fn.jsonencode({ Statement: [] })), /cannot check/],
   ])("fails: %s", (_name, build, message) => {

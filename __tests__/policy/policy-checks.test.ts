@@ -5,7 +5,7 @@ import { Testing } from "cdktf";
 import { SynthesisError, synthesizeApp } from "../../src/app";
 import { POLICY_RULES } from "../../src/policy/rules";
 import { suppressPolicy } from "../../src/policy/suppressions";
-import { committedConfigJson, synthesizedFiles, writeConfigFile } from "../support/config-files";
+import { committedConfigJson, setField, synthesizedFiles, writeConfigFile } from "../support/config-files";
 import { policyAnnotations, policyTestStack } from "../support/policy";
 import { DatabaseStack } from "../../src/stacks/database-stack";
 import { parseEnvironment, resolveEnvironments } from "../../src/environment/resolve";
@@ -67,7 +67,7 @@ describe("production rules follow the config's production flag, not the environm
   it("apply to an environment named otherwise that declares production: true", () => {
     const config = committedConfigJson("dev");
     Object.assign(config, { environment: "live", production: true });
-    config.atlas.terminationProtection = false;
+    setField(config, "atlas.terminationProtection", false);
     const stack = new DatabaseStack(Testing.app(), { config: parseEnvironment(config), configFile: "config/live.json" });
     const errors = policyAnnotations(stack).filter((annotation) => annotation.level === "error");
     expect(errors.map((annotation) => /^\[([\w-]+)\]/.exec(annotation.message)?.[1])).toEqual(
@@ -82,7 +82,7 @@ describe("policy errors through the `cdktf synth` code path", () => {
     try {
       const configDir = path.join(workspace, "config");
       const prod = committedConfigJson("prod");
-      prod.atlas.terminationProtection = false;
+      setField(prod, "atlas.terminationProtection", false);
       writeConfigFile(configDir, "prod", prod);
       const outdir = path.join(workspace, "out");
       expect(() => synthesizeApp({ configDir, outdir })).toThrow(SynthesisError);

@@ -74,12 +74,27 @@ const alarmTopic = (subscribed: boolean) => (stack: StableAddressStack) => {
 // Production stacks need explicit key and secret policies (their own rules, tested in key-and-secret-policies.test.ts).
 const ADMINISTRATION_ONLY_KEY_POLICY = JSON.stringify({
   Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: ["kms:DescribeKey", "kms:PutKeyPolicy"], Resource: "*" }],
+  Statement: [
+    {
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111122223333:root" },
+      Action: ["kms:DescribeKey", "kms:PutKeyPolicy"],
+      Resource: "*",
+      Condition: { ArnEquals: { "aws:PrincipalArn": ["arn:aws:iam::111122223333:role/deploy"] } },
+    },
+  ],
 });
 const DENY_READ_TO_ALL_BUT_APP = JSON.stringify({
   Version: "2012-10-17",
   Statement: [
     { Effect: "Deny", Principal: "*", Action: "secretsmanager:GetSecretValue", Resource: "*", Condition: { ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::111122223333:role/app" } } },
+    {
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["secretsmanager:DeleteSecret", "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy"],
+      Resource: "*",
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::111122223333:role/deploy" } },
+    },
   ],
 });
 

@@ -135,11 +135,11 @@ const hoursFromNow = (hours: number) => new Date(Date.now() + hours * 3_600_000)
  * for stand-ins (a replaced random_password has a new result).
  */
 const SCENARIOS: Readonly<Record<string, { readonly config?: (config: Config) => void; readonly newRandomResults?: boolean }>> = {
-  "restore-cutover": { config: (config) => void (config.atlas.clusterName = `${clusterName(BASE_DEV)}-r1`) },
+  "restore-cutover": { config: (config) => void (config.atlas = { ...config.atlas, clusterName: `${clusterName(BASE_DEV)}-r1` }) },
   "rotate-passwords": { newRandomResults: true },
-  "tier-change": { config: (config) => void (config.atlas.tier = "M20") },
-  "fcv-pin": { config: (config) => Object.assign(config.atlas, { pinFcvSince: hoursFromNow(-1), pinFcvUntil: hoursFromNow(24 * 14) }) },
-  "major-upgrade": { config: (config) => void (config.atlas.mongoDbMajorVersion = "8.0") },
+  "tier-change": { config: (config) => void (config.atlas = { ...config.atlas, tier: "M20" }) },
+  "fcv-pin": { config: (config) => void (config.atlas = { ...config.atlas, pinFcvSince: hoursFromNow(-1), pinFcvUntil: hoursFromNow(24 * 14) }) },
+  "major-upgrade": { config: (config) => void (config.atlas = { ...config.atlas, mongoDbMajorVersion: "8.0" }) },
 };
 
 const PLANS: PredictedPlan[] = RUNBOOKS.flatMap(predictedPlans);
@@ -214,8 +214,9 @@ describe("runbooks: what they name exists", () => {
     expect(predicted.length).toBeGreaterThan(0);
     const renamed = Object.fromEntries(
       COMMITTED.map((stack) => {
+        // The file as committed, any optional block absent; the cluster name is read from the stack.
         const config = committedConfigJson(stack.config.environment);
-        config.atlas.clusterName = `${clusterName(stack.json)}-r1`;
+        config.atlas = { ...config.atlas, clusterName: `${clusterName(stack.json)}-r1` };
         return [stack.config.environment, config];
       }),
     );
@@ -268,9 +269,8 @@ describe("runbook-upgrade.md: switching compute auto-scaling off", () => {
   it("sends compute_enabled and compute_scale_down_enabled both false, also where scale-down was on", () => {
     // GIVEN prod (compute auto-scaling with scaleDown) with atlas.autoScaling.compute removed, as the runbook says
     const prod = committedConfigJson("prod");
-    expect(prod.atlas.autoScaling?.compute?.scaleDown, "prod scales down today; the variant turns it off").toBe(true);
-    delete prod.atlas.autoScaling.compute;
-    prod.atlas.tier = "M30";
+    expect(prod.atlas?.autoScaling?.compute?.scaleDown, "prod scales down today; the variant turns it off").toBe(true);
+    prod.atlas = { ...prod.atlas, autoScaling: { ...prod.atlas.autoScaling, compute: undefined }, tier: "M30" };
     // WHEN synthesized
     const json = synthesizeConfigs("autoscaling-off", { prod })["audio-pipeline-prod"];
     // THEN both switches are off, and the size is no longer ignored

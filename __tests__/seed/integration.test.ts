@@ -55,10 +55,13 @@ describe.skipIf(!TEST_URI)("seeder against a real MongoDB", () => {
   }
 
   /** Runs the command line against the test server, watching every command it sends. */
-  async function seed(command: "plan" | "apply", database: string, extra: string[] = []): Promise<SeedRun> {
+  async function seed(command: "plan" | "apply", database: string, extra: string[] = [], onStdout?: (line: string) => void): Promise<SeedRun> {
     const run = { stdout: [] as string[], stderr: [] as string[], writes: [] as string[], destructive: [] as string[], sent: [] as Document[] };
     const code = await main([command, "--database", database, "--timeout-ms", "15000", ...extra], {
-      stdout: (line) => run.stdout.push(line),
+      stdout: (line) => {
+        run.stdout.push(line);
+        onStdout?.(line);
+      },
       stderr: (line) => run.stderr.push(line),
       env: { MONGODB_URI: TEST_URI },
       secretsManager: () => {
@@ -129,9 +132,44 @@ describe.skipIf(!TEST_URI)("seeder against a real MongoDB", () => {
     await calls.insertOne({ call_id: `hang-${runId}`, status: "uploaded", metadata: { company_name: "Acme", call_date: now }, created_at: now, updated_at: now });
     await calls.dropIndex("status_1"); // the test's own set-up: the seeder itself never drops
     await failPoint("alwaysOn");
-    const build = testClient.db(database).command({ createIndexes: "calls", indexes: [{ name: "status_1", key: { status: 1 } }] }).catch((error: unknown) => error);
-    await untilBuilding(database, "calls", "status_1", true);
-    return { database, build };
+    // From here on the failpoint is on: a set-up that fails turns it off again, or every later
+    // index build on the server would hang.
+    let build: Promise<unknown> | undefined;
+    try {
+      build = testClient.db(database).command({ createIndexes: "calls", indexes: [{ name: "status_1", key: { status: 1 } }] }).catch((error: unknown) => error);
+      await untilBuilding(database, "calls", "status_1", true);
+      return { database, build };
+    } catch (error) {
+      await failPoint("off");
+      await build;
+      throw error;
+    }
+  }
+
+  /**
+   * Runs apply and resolves once it prints its own "Waiting for ... index build(s)" line, so the
+   * test releases the build only after apply has seen it (a fixed sleep races a busy runner).
+   * Rejects, with what apply printed, if apply ends or 30 s pass first.
+   */
+  function applyUntilWaiting(database: string): { applying: Promise<SeedRun>; waiting: Promise<void> } {
+    let settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
+    const waiting = new Promise<void>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    const timer = setTimeout(() => settle?.reject(new Error("apply did not print its waiting line within 30 s")), 30_000);
+    const applying = seed("apply", database, [], (line) => {
+      if (/^Waiting for \d+ index build\(s\) in progress/.test(line)) settle?.resolve();
+    });
+    // Settling twice is a no-op: an apply that ends after its waiting line changes nothing here.
+    void applying.then(
+      (run) => settle?.reject(new Error(`apply ended (exit ${run.code}) without waiting for the build:\n${[...run.stdout, ...run.stderr].join("\n")}`)),
+      (error: unknown) => settle?.reject(error instanceof Error ? error : new Error(String(error))),
+    );
+    void waiting.then(
+      () => clearTimeout(timer),
+      () => clearTimeout(timer),
+    );
+    return { applying, waiting };
   }
 
   afterAll(async () => {
@@ -295,19 +333,23 @@ describe.skipIf(!TEST_URI)("seeder against a real MongoDB", () => {
     it("plan shows the build as building and exits 4; apply waits for it, starts no second build, and exits 0", async (context) => {
       needReplicaSet(context);
       const { database, build } = await databaseWithHangingBuild("building");
-      const planned = await seed("plan", database);
-      expect(planned.code).toBe(EXIT.buildInProgress);
-      expect(planned.stdout).toContain('  * index calls.status_1 {"status":1} is being built (declared): plan again when it ends');
+      try {
+        const planned = await seed("plan", database);
+        expect(planned.code).toBe(EXIT.buildInProgress);
+        expect(planned.stdout).toContain('  * index calls.status_1 {"status":1} is being built (declared): plan again when it ends');
 
-      const applying = seed("apply", database);
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      await failPoint("off");
-      const applied = await applying;
-      expect(applied.stderr).toEqual([]);
-      expect(applied.code).toBe(EXIT.ok);
-      expect(applied.stdout).toContain("  build of calls.status_1 finished");
-      expect(applied.writes).not.toContain("createIndexes calls");
-      await build;
+        const { applying, waiting } = applyUntilWaiting(database);
+        await waiting;
+        await failPoint("off");
+        const applied = await applying;
+        expect(applied.stderr).toEqual([]);
+        expect(applied.code).toBe(EXIT.ok);
+        expect(applied.stdout).toContain("  build of calls.status_1 finished");
+        expect(applied.writes).not.toContain("createIndexes calls");
+      } finally {
+        await failPoint("off");
+        await build;
+      }
       expect((await seed("plan", database)).code).toBe(EXIT.ok);
     });
 
@@ -320,13 +362,16 @@ describe.skipIf(!TEST_URI)("seeder against a real MongoDB", () => {
       await calls.insertOne({ call_id: `limit-${runId}`, status: "uploaded", metadata: { company_name: "Acme", call_date: now }, created_at: now, updated_at: now });
       await calls.dropIndex("status_1");
       await failPoint("alwaysOn");
-      const applied = await seed("apply", database, ["--index-build-timeout-ms", "2000"]);
-      expect(applied.code).toBe(EXIT.failure);
-      expect(applied.stderr[0]).toMatch(/did not finish within the index build time limit \(2 s\); the server aborted the build, unless it was already committing/);
-      expect(applied.stderr[1]).toMatch(/a re-run of apply starts an aborted build again/);
-      const sent = applied.sent.find((command) => command.createIndexes === "calls");
-      expect(sent).toMatchObject({ commitQuorum: "majority", maxTimeMS: 2000 });
-      await failPoint("off");
+      try {
+        const applied = await seed("apply", database, ["--index-build-timeout-ms", "2000"]);
+        expect(applied.code).toBe(EXIT.failure);
+        expect(applied.stderr[0]).toMatch(/did not finish within the index build time limit \(2 s\); the server aborted the build, unless it was already committing/);
+        expect(applied.stderr[1]).toMatch(/a re-run of apply starts an aborted build again/);
+        const sent = applied.sent.find((command) => command.createIndexes === "calls");
+        expect(sent).toMatchObject({ commitQuorum: "majority", maxTimeMS: 2000 });
+      } finally {
+        await failPoint("off");
+      }
       await untilBuilding(database, "calls", "status_1", false);
       expect((await calls.listIndexes().toArray()).map((index) => index.name)).not.toContain("status_1");
 
@@ -378,6 +423,7 @@ describe.skipIf(!TEST_URI)("seeder against a real MongoDB", () => {
 
     it("lists a build in progress as { spec, buildUUID } only with includeBuildUUIDs", async (context) => {
       needReplicaSet(context);
+      // databaseWithHangingBuild turns the failpoint off itself if its set-up fails.
       const { database, build } = await databaseWithHangingBuild("listing");
       try {
         const withUUIDs = await testClient.db(database).command({ listIndexes: "calls", includeBuildUUIDs: true, cursor: {} });

@@ -22,7 +22,11 @@ describe("docs/seeding.md: seeding examples", () => {
 
   it("plans again on exit 4 in the pipeline snippet, and stops waiting", () => {
     expect(pipelineSnippet).toMatch(new RegExp(`"\\$status" -eq ${EXIT.buildInProgress}`));
-    expect(pipelineSnippet).toMatch(/for attempt in [\d ]+; do/);
+    // A bounded loop: `for attempt in $(seq 1 N)` (or the numbers listed), never more plans than N.
+    const bound = /for attempt in (?:\$\(seq 1 (\d+)\)|((?:\d+ )*(\d+))); do/.exec(pipelineSnippet!);
+    expect(bound, "a bounded for loop over the attempts").not.toBeNull();
+    const attempts = Number(bound![1] ?? bound![3]);
+    expect(pipelineSnippet).toContain(`"$attempt" -lt ${attempts} ]`);
   });
 
   it("never tells anyone to pass an application secret with --secret-id", () => {

@@ -6,7 +6,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { PushBasedLogExport } from "@cdktf/provider-mongodbatlas/lib/push-based-log-export";
 import { parseEnvironment } from "../../src/environment/resolve";
-import { committedConfigJson } from "../support/config-files";
+import { committedConfigJson, setField } from "../support/config-files";
 import { committedEnvironment, onlyResource, resourceNamed, synthesizeEnvironment, type TerraformJson } from "../support/stacks";
 
 const prod = committedEnvironment("prod");
@@ -212,7 +212,7 @@ describe("Atlas alerts", () => {
 
   it("sign webhook calls with a secret that enters only as a sensitive Terraform variable", () => {
     const withWebhook = committedConfigJson("prod");
-    withWebhook.monitoring.atlasWebhookUrl = "https://alerts.internal.example.org/atlas";
+    setField(withWebhook, "monitoring.atlasWebhookUrl", "https://alerts.internal.example.org/atlas");
     const config = parseEnvironment(withWebhook);
     const { json } = synthesizeEnvironment({ file: "config/prod.json", config });
     expect(json.variable.atlas_alert_webhook_secret).toMatchObject({ type: "string", sensitive: true });

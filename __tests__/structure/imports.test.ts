@@ -10,12 +10,12 @@ import ts from "typescript";
 
 /** The layers, lowest first: a file may import its own layer and those below it, never one above. */
 const LAYERS: readonly (readonly string[])[] = [
-  ["src/atlas", "src/network"],
+  ["src/atlas", "src/network", "src/terraform"],
   ["src/policy"],
   ["src/modules"],
   ["src/config"],
   ["src/environment"],
-  ["src/seed", "src/hcl", "src/github"],
+  ["src/seed", "src/hcl", "src/bootstrap", "src/github"],
   ["src/stacks"],
   ["src/app.ts", "src/doctor"],
   [".github/scripts", "main.ts"],

@@ -1,6 +1,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { synthesizeApp } from "../../src/app";
+import { environmentFiles } from "../../src/config/load-environment";
+import { resolveEnvironments } from "../../src/environment/resolve";
+import { bootstrapStackName } from "../../src/environment/names";
+
+/** The stacks a synth of `configDir` writes: one per environment file, then one bootstrap stack per AWS account. */
+export function expectedStacks(configDir = "config"): string[] {
+  const environments = environmentFiles(configDir).map((file) => `audio-pipeline-${path.basename(file, ".json")}`);
+  const accounts = [...new Set(resolveEnvironments(configDir).map(({ config }) => config.aws.accountId))].sort();
+  return [...environments, ...accounts.map(bootstrapStackName)];
+}
 
 /** The committed dev file as plain JSON, to derive variants from. */
 export function committedConfigJson(name: string): Record<string, any> {
@@ -45,8 +55,29 @@ export function deployableConfigJson(name: string): Record<string, any> {
     clientSecurityGroups: { api: "sg-0a1b2c3d4e5f60718", worker: "sg-0a1b2c3d4e5f60719" },
   };
   config.state = { bucket: `audio-pipeline-terraform-state-${name}` };
-  config.ci = { ...config.ci, planRoleArn: role("plan"), deployRoleArn: role("deploy"), runnerLabel: "audio-pipeline-vpc" };
+  config.ci = {
+    ...config.ci,
+    planRoleArn: role("plan"),
+    deployRoleArn: role("deploy"),
+    breakGlassRoleArn: `arn:aws:iam::${account}:role/audio-pipeline-break-glass`,
+    runnerLabel: "audio-pipeline-vpc",
+  };
   config.database = { ...config.database, appRoleArn: role("app"), seederRoleArn: role("seeder") };
   if (config.monitoring?.alertEmails) config.monitoring.alertEmails = ["database-oncall@audio-pipeline.internal"];
+  return config;
+}
+
+/**
+ * Sets a dotted field of a raw environment file, creating the blocks on the way: the test then
+ * works whether or not the file has that optional block (`atlas`, `monitoring`, ...).
+ */
+export function setField(config: Record<string, any>, dotted: string, value: unknown): Record<string, any> {
+  const keys = dotted.split(".");
+  let node = config;
+  for (const key of keys.slice(0, -1)) {
+    if (node[key] === undefined) node[key] = {};
+    node = node[key];
+  }
+  node[keys[keys.length - 1]] = value;
   return config;
 }

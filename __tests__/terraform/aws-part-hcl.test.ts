@@ -19,14 +19,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { synthesizeApp } from "../../src/app";
 import { reviewerHclPath } from "../../src/hcl/reviewer-hcl";
-import { resolveEnvironments } from "../../src/environment/resolve";
-import { stackName } from "../../src/environment/names";
 import type { Json, JsonObject } from "../support/aws-part";
 import { offlineTerraformAvailability, registryTerraformAvailability, settled, TerraformWorkspace, type PlanJson } from "../support/terraform-runner";
 import { changesOf, moduleName, PLAN_VARIABLE_VALUES, sharedRunOrThrow, type SharedAwsPartRun } from "./aws-part-workspace";
-import { CONFIG_DIR } from "./synthesized-stacks";
+import { CONFIG_DIR, synthesizeEveryStack } from "./synthesized-stacks";
 
-const STACK_NAMES = resolveEnvironments(CONFIG_DIR).map(({ config }) => stackName(config.environment));
+/** Every stack the app makes (environment stacks and any other), so a new stack is covered without a test edit. */
+const STACK_NAMES = synthesizeEveryStack().map((stack) => stack.name);
 
 const offline = offlineTerraformAvailability();
 if (!offline.available) console.warn(`[terraform] skipping the reviewer-HCL checks on the AWS part: ${offline.reason}`);
@@ -56,6 +55,13 @@ function configurationOf(plan: PlanJson, module: string): Json {
   return normalize({ resources: parsed.resources ?? [], outputs: parsed.outputs ?? {}, variables: parsed.variables ?? {} });
 }
 
+/** How many lifecycle precondition entries a Terraform JSON configuration holds. */
+function countPreconditions(value: Json): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + countPreconditions(item), 0);
+  if (value === null || typeof value !== "object") return 0;
+  return Object.entries(value).reduce((sum, [key, item]) => sum + (key === "precondition" && Array.isArray(item) ? item.length : 0) + countPreconditions(item), 0);
+}
+
 describe.skipIf(!offline.available)("reviewer HCL of each stack's AWS part, through real Terraform", () => {
   // The workspace aws-part-plan.test.ts plans too: one init, plan and show for both files.
   let checked: Promise<SharedAwsPartRun>;
@@ -73,7 +79,15 @@ describe.skipIf(!offline.available)("reviewer HCL of each stack's AWS part, thro
   test("terraform accepts every stack's HCL as valid (the plan's validation), lifecycle preconditions included", async () => {
     const { stacks, preparationErrors, diagnostics } = await checked;
     expect(preparationErrors).toEqual({});
-    for (const name of STACK_NAMES) expect(stacks.find((stack) => stack.name === name)?.hcl, name).toMatch(/^\s*precondition \{$/m);
+    expect(stacks.map((stack) => stack.name).sort()).toEqual([...STACK_NAMES].sort());
+    // Each stack's HCL carries as many precondition blocks as its JSON has preconditions.
+    let total = 0;
+    for (const { name, hcl, awsPart } of stacks) {
+      const inJson = countPreconditions(awsPart.config);
+      total += inJson;
+      expect((hcl.match(/^\s*precondition \{$/gm) ?? []).length, name).toBe(inJson);
+    }
+    expect(total, "the environment stacks have lifecycle preconditions to carry over").toBeGreaterThan(0);
     expect(diagnostics.filter((diagnostic) => diagnostic.severity === "error")).toEqual([]);
   }, 300_000);
 

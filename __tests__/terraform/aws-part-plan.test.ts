@@ -182,9 +182,15 @@ const CHECKS_BY_TYPE: Record<string, { readonly name: string; readonly check: (v
         const root = `arn:aws:iam::${view.config.aws.accountId}:root`;
         for (const key of view.changes("aws_kms_key")) {
           const statements = view.keyPolicy(key.address);
-          const rootActions = statements.filter((statement) => principalsOf(statement).includes(root)).flatMap(actionsOf);
-          expect(rootActions, key.address).toContain("kms:PutKeyPolicy");
-          expect(rootActions.filter(isCryptographic), key.address).toEqual([]);
+          const rootStatements = statements.filter((statement) => principalsOf(statement).includes(root));
+          expect(rootStatements.flatMap(actionsOf), key.address).toContain("kms:PutKeyPolicy");
+          // The root stands for named roles only: every root statement carries an aws:PrincipalArn list.
+          for (const statement of rootStatements) {
+            const named = ((statement.Condition as JsonObject | undefined)?.ArnEquals as JsonObject | undefined)?.["aws:PrincipalArn"];
+            expect(named, `${key.address} ${String(statement.Sid)}`).toEqual(expect.arrayContaining([view.config.ci.deployRoleArn]));
+            // Using the key through the root (publishing a test message) only through a service.
+            if (actionsOf(statement).some(isCryptographic)) expect((statement.Condition as JsonObject).StringEquals, key.address).toHaveProperty(["kms:ViaService"]);
+          }
           expect(statements.flatMap(actionsOf), key.address).not.toContain("kms:*");
           expect(statements.filter((statement) => principalsOf(statement).includes("*")), key.address).toEqual([]);
           // The deploy role can always change the key's policy again (KMS refuses a policy that locks its caller out).
@@ -308,7 +314,14 @@ const CHECKS_BY_TYPE: Record<string, { readonly name: string; readonly check: (v
           expect(after.block_public_policy).toBe(true);
           const document = JSON.parse(String(after.policy)) as { Statement: JsonObject[] };
           const readers = [readerOf[String(view.after(secret).name)], config.ci.planRoleArn, config.ci.deployRoleArn];
-          expect(document.Statement).toEqual([
+          const administrators = [config.ci.deployRoleArn, ...(config.ci.breakGlassRoleArn ? [config.ci.breakGlassRoleArn] : [])];
+          expect(document.Statement.find((statement) => statement.Sid === "OnlyNamedAdministratorsChangeIt")).toMatchObject({
+            Effect: "Deny",
+            Principal: "*",
+            Action: expect.arrayContaining(["secretsmanager:DeleteSecret", "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy"]),
+            Condition: { ArnNotEquals: { "aws:PrincipalArn": administrators } },
+          });
+          expect(document.Statement.filter((statement) => statement.Sid !== "OnlyNamedAdministratorsChangeIt")).toEqual([
             {
               Sid: "OnlyItsReadersGetTheValue",
               Effect: "Deny",
@@ -541,6 +554,7 @@ describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of ea
   };
   const view = async (name: string): Promise<PlanView> => {
     const { shared: done, stack } = await run(name);
+    if (!stack.config) throw new Error(`${name} comes from no environment file`);
     return new PlanView(planOfStack(done.plan, name), stack.config, stack.awsPart);
   };
 
@@ -561,11 +575,10 @@ describe.skipIf(!offline.available)("real Terraform, offline: the AWS part of ea
 
     test("terraform init installs only hashicorp/aws, at the pinned version, from the mirror", async () => {
       const { shared: done, stack } = await run(name);
-      const { text, json } = done.version;
-      console.info(`[terraform] ${name}: terraform version in ${done.dir}:\n${text}`);
+      const { json } = done.version;
       const pinned = ((stack.json.terraform as JsonObject).required_providers as Record<string, JsonObject>).aws.version;
-      expect(json.provider_selections).toEqual({ [AWS_PROVIDER_ADDRESS]: pinned });
-      console.info(`[terraform] ${name}: provider installed as ${done.installedAs}`);
+      // On failure, what Terraform reported; a green run stays quiet.
+      expect(json.provider_selections, `terraform version in ${done.dir}:\n${done.version.text}\nprovider installed as ${done.installedAs}`).toEqual({ [AWS_PROVIDER_ADDRESS]: pinned });
     }, 300_000);
 
     test("terraform finds the configuration valid (the plan's validation)", async () => {

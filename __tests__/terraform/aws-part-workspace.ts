@@ -21,9 +21,7 @@ import { inject } from "vitest";
 import type { EnvironmentConfig } from "../../src/config/environment-config";
 import { blockSchemaOf } from "../../src/hcl/block-schema";
 import { renderHcl } from "../../src/hcl/render-hcl";
-import { resolveEnvironments } from "../../src/environment/resolve";
 import { toAwsPart, type AwsPartResult, type Json, type JsonObject, type TerraformJson } from "../support/aws-part";
-import { synthesizeEnvironment } from "../support/stacks";
 import {
   withAwsOfflineSettings,
   TerraformWorkspace,
@@ -32,7 +30,8 @@ import {
   type ResourceChange,
   type TerraformVersion,
 } from "../support/terraform-runner";
-import { CONFIG_DIR, synthesizeStacks } from "./synthesized-stacks";
+import { BOOTSTRAP_STACK_PREFIX } from "../../src/environment/names";
+import { synthesizeEveryStack } from "./synthesized-stacks";
 
 /** Provider local names the AWS part keeps: aws, and Terraform's built-in provider (terraform_data). */
 export const KEPT_PROVIDERS = ["aws", "terraform"];
@@ -49,15 +48,25 @@ const rootOutputName = (module: string, output: string) => `${module}__${output}
 /** One stack as planned: the app's JSON, its environment file's config, its AWS part and that part's HCL. */
 export interface PlannedStack {
   readonly name: string;
-  readonly config: EnvironmentConfig;
+  /** The environment file's config, for a stack made from one (other stacks have none). */
+  readonly config?: EnvironmentConfig;
   readonly json: TerraformJson;
   readonly awsPart: AwsPartResult;
   readonly hcl: string;
 }
 
+/** One bootstrap stack as planned: the app's JSON and its module (the JSON without the backend). */
+export interface PlannedBootstrapStack {
+  readonly name: string;
+  readonly json: TerraformJson;
+  readonly awsPart: AwsPartResult;
+}
+
 /** What the shared workspace found; plain JSON, so that it can pass between workers. */
 export interface SharedAwsPartRun {
   readonly stacks: readonly PlannedStack[];
+  /** The bootstrap stacks (AWS only: planned whole, as JSON modules beside the environment stacks). */
+  readonly bootstraps: readonly PlannedBootstrapStack[];
   /** Stacks whose AWS part could not be prepared, with the reason (their tests fail with it). */
   readonly preparationErrors: Readonly<Record<string, string>>;
   readonly version: { readonly text: string; readonly json: TerraformVersion };
@@ -74,8 +83,9 @@ export interface SharedAwsPartRun {
 export type SharedAwsPartOutcome = { readonly ok: true; readonly run: SharedAwsPartRun } | { readonly ok: false; readonly error: string };
 
 /** Each stack's AWS part and its reviewer HCL; a stack that cannot be prepared is left out, with the reason. */
-function prepare(): { stacks: PlannedStack[]; preparationErrors: Record<string, string>; hclError?: string } {
-  const synthesized = synthesizeStacks();
+function prepare(): { stacks: PlannedStack[]; bootstraps: PlannedBootstrapStack[]; preparationErrors: Record<string, string>; hclError?: string } {
+  // Every stack the app makes (environments and bootstraps): each one's AWS part and HCL are checked.
+  const synthesized = synthesizeEveryStack();
   const stacks: PlannedStack[] = [];
   const preparationErrors: Record<string, string> = {};
   const message = (error: unknown) => (error instanceof Error ? error.stack ?? error.message : String(error));
@@ -83,7 +93,7 @@ function prepare(): { stacks: PlannedStack[]; preparationErrors: Record<string, 
   let schema: ReturnType<typeof blockSchemaOf> | undefined;
   try {
     // The renderer's block schema comes from the constructs (the app's JSON does not say which keys are blocks).
-    schema = blockSchemaOf(resolveEnvironments(CONFIG_DIR).map((environment) => synthesizeEnvironment(environment).stack));
+    schema = blockSchemaOf(synthesized.map((stack) => stack.construct));
   } catch (error) {
     hclError = message(error);
   }
@@ -92,6 +102,10 @@ function prepare(): { stacks: PlannedStack[]; preparationErrors: Record<string, 
     try {
       // terraform_data (the IAM propagation waits) is built into Terraform: it needs no provider, so it stays.
       awsPart = toAwsPart(stack.json, { keepProviders: KEPT_PROVIDERS });
+      // allowed_account_ids needs the caller's account, which offline planning never asks AWS for
+      // (skip_requesting_account_id): the guard is for real deploys; offline it only fails the plan.
+      const providers = (awsPart.config.provider as JsonObject | undefined)?.aws;
+      for (const block of Array.isArray(providers) ? providers : []) delete (block as JsonObject).allowed_account_ids;
       const missing = awsPart.variablesWithoutDefault.filter((name) => PLAN_VARIABLE_VALUES[name] === undefined);
       if (missing.length > 0) throw new Error(`add realistic plan values for ${missing.join(", ")} to PLAN_VARIABLE_VALUES`);
     } catch (error) {
@@ -105,9 +119,11 @@ function prepare(): { stacks: PlannedStack[]; preparationErrors: Record<string, 
     } catch (error) {
       hclError ??= `${stack.name}: ${message(error)}`;
     }
-    stacks.push({ name: stack.name, config: stack.config, json: stack.json, awsPart, hcl });
+    stacks.push({ name: stack.name, ...(stack.config ? { config: stack.config } : {}), json: stack.json, awsPart, hcl });
   }
-  return { stacks, preparationErrors, ...(hclError ? { hclError } : {}) };
+  // The bootstrap stacks are AWS only: planned whole, as the same JSON and HCL modules as the others.
+  const bootstraps = stacks.filter(({ name }) => name.startsWith(BOOTSTRAP_STACK_PREFIX)).map(({ name, json, awsPart }) => ({ name, json, awsPart }));
+  return { stacks, bootstraps, preparationErrors, ...(hclError ? { hclError } : {}) };
 }
 
 /**
@@ -117,18 +133,20 @@ function prepare(): { stacks: PlannedStack[]; preparationErrors: Record<string, 
  */
 async function runTerraform(available: { readonly terraform: string; readonly mirror: string }): Promise<SharedAwsPartRun> {
   const prepared = prepare();
-  if (prepared.hclError) return { ...(await runTerraformOn(available, prepared.stacks, ["json"])), preparationErrors: prepared.preparationErrors, hclError: prepared.hclError };
+  const { bootstraps, preparationErrors } = prepared;
+  if (prepared.hclError) return { ...(await runTerraformOn(available, prepared.stacks, bootstraps, ["json"])), preparationErrors, hclError: prepared.hclError };
   try {
-    return { ...(await runTerraformOn(available, prepared.stacks, ["json", "hcl"])), preparationErrors: prepared.preparationErrors };
+    return { ...(await runTerraformOn(available, prepared.stacks, bootstraps, ["json", "hcl"])), preparationErrors };
   } catch (error) {
     const hclError = error instanceof Error ? error.message : String(error);
-    return { ...(await runTerraformOn(available, prepared.stacks, ["json"])), preparationErrors: prepared.preparationErrors, hclError };
+    return { ...(await runTerraformOn(available, prepared.stacks, bootstraps, ["json"])), preparationErrors, hclError };
   }
 }
 
 async function runTerraformOn(
   available: { readonly terraform: string; readonly mirror: string },
   stacks: readonly PlannedStack[],
+  bootstraps: readonly PlannedBootstrapStack[],
   formats: readonly ("json" | "hcl")[],
 ): Promise<Omit<SharedAwsPartRun, "preparationErrors">> {
   const files: Record<string, Json> = {};
@@ -160,7 +178,7 @@ async function runTerraformOn(
     const installedAs = fs.existsSync(installed) && fs.lstatSync(installed).isSymbolicLink() ? `a symlink to ${fs.readlinkSync(installed)}` : "a copy";
     const { diagnostics, plan } = await workspace.validatedPlan();
     const timings = workspace.timings.map(({ command, durationMs }) => `${command} ${(durationMs / 1000).toFixed(1)}s`).join(", ");
-    return { stacks, version, dir: workspace.dir, installedAs, diagnostics, plan, timings };
+    return { stacks, bootstraps, version, dir: workspace.dir, installedAs, diagnostics, plan, timings };
   } finally {
     workspace.dispose();
   }

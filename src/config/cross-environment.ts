@@ -42,6 +42,12 @@ const UNIQUE_NAMES: readonly UniqueName[] = [
       { field: "database.seederRoleArn", value: config.database.seederRoleArn },
       { field: "ci.planRoleArn", value: config.ci.planRoleArn },
       { field: "ci.deployRoleArn", value: config.ci.deployRoleArn },
+      // A role about to replace one of these is owned the same way. The break-glass role is not
+      // listed: one administrator for every environment of an account is the usual set-up.
+      { field: "database.nextAppRoleArn", value: config.database.nextAppRoleArn },
+      { field: "database.nextSeederRoleArn", value: config.database.nextSeederRoleArn },
+      { field: "ci.nextPlanRoleArn", value: config.ci.nextPlanRoleArn },
+      { field: "ci.nextDeployRoleArn", value: config.ci.nextDeployRoleArn },
     ],
   },
 ];

@@ -1,3 +1,4 @@
+import { AWS_PARTITION } from "../atlas/regions";
 import type { ClusterTier } from "../atlas/cluster-tiers";
 import { DATABASE_DEFAULTS } from "../modules/database/variables";
 import type { ParsedEnvironment } from "./environment-schema";
@@ -15,11 +16,20 @@ export const PLACEHOLDER_ACCOUNT_ID = "000000000000";
 /** Marks a derived value that a person must replace before deploying. */
 export const PLACEHOLDER_MARK = "placeholder";
 
+/** The repository a file without `github.repository` names: flagged, never a real one. */
+export const PLACEHOLDER_REPOSITORY = `${PLACEHOLDER_MARK}-owner/audio-pipeline`;
+
+/** The boundary the bootstrap stack creates for an environment: `arn:aws:iam::<account>:policy/audio-pipeline-<env>-boundary`. */
+export function defaultPermissionsBoundaryArn(accountId: string, environment: string): string {
+  return `arn:${AWS_PARTITION}:iam::${accountId}:policy/audio-pipeline-${environment}-boundary`;
+}
+
 type Parsed = ParsedEnvironment;
 
 /** An environment file with every default filled in, the derived ones included. */
-export type EnvironmentConfig = Omit<Parsed, "aws" | "atlas" | "database" | "connectionSecret" | "ci" | "state"> & {
-  readonly aws: { readonly accountId: string };
+export type EnvironmentConfig = Omit<Parsed, "aws" | "github" | "atlas" | "database" | "connectionSecret" | "ci" | "state"> & {
+  readonly aws: Parsed["aws"] & { readonly accountId: string; readonly permissionsBoundaryArn: string };
+  readonly github: { readonly repository: string };
   readonly atlas: Omit<Parsed["atlas"], "projectName" | "clusterName" | "tier" | "encryptionAtRest"> & {
     readonly projectName: string;
     readonly clusterName: string;

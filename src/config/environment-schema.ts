@@ -79,6 +79,12 @@ export const databaseSection = z
       .describe(
         `${field.iamRoleArn.description}: the seeder's role, also the CI seed job's, the only reader of its secret (both modes) and its database user (aws-iam mode); default: a flagged placeholder`,
       ),
+    nextAppRoleArn: field.iamRoleArn
+      .optional()
+      .describe(`${field.iamRoleArn.description}: step 1 of replacing appRoleArn (docs/runbook-rotation.md): the new role may read the app secret beside the current one; in step 2 it becomes appRoleArn and this field goes`),
+    nextSeederRoleArn: field.iamRoleArn
+      .optional()
+      .describe(`${field.iamRoleArn.description}: step 1 of replacing seederRoleArn, as nextAppRoleArn for the seeder's secret`),
     username: field.databaseUsername.default(DATABASE_DEFAULTS.database.username).describe(`${field.databaseUsername.description} (password mode)`),
     seederUsername: field.databaseUsername.default(DATABASE_DEFAULTS.database.seederUsername).describe(`${field.databaseUsername.description} (password mode)`),
     retainPasswordUsers: z
@@ -86,6 +92,13 @@ export const databaseSection = z
       .default(DATABASE_DEFAULTS.database.retainPasswordUsers)
       .describe(
         'true or false (aws-iam mode): keep the password users beside the IAM users, step 1 of switching a deployed environment to "aws-iam" (docs/connecting.md); remove it in step 2',
+      ),
+    seederTrustedRoleArns: z
+      .array(field.iamRoleArn)
+      .refine((arns) => new Set(arns).size === arns.length, { error: "must not list a role twice" })
+      .default([])
+      .describe(
+        "a list of IAM role ARNs (e.g. a bastion's) that may also assume the seeder role, besides the `<environment>-seed` GitHub environment, for seeding by hand from inside the VPC (docs/seeding.md); default none",
       ),
     passwordVersion: z
       .number()
@@ -185,14 +198,42 @@ const state = z
       .optional()
       .describe('an S3 object key; default "audio-pipeline-<environment>/terraform.tfstate"'),
     region: field.awsRegion.optional().describe(`${field.awsRegion.description}; default: the environment's region`),
+    noncurrentVersionRetentionDays: field
+      .wholeNumber(1, 3650, "days")
+      .default(90)
+      .describe("a whole number of days from 1 to 3650: how long the bucket keeps a state object's older versions (the bootstrap stack's lifecycle rule); environments sharing a bucket must agree; default 90"),
   })
   .describe("an object {bucket, key, region}: S3 remote state; omit for a local state file (refused for production)");
 
 const aws = z
   .strictObject({
     accountId: field.awsAccountId.optional().describe(`${field.awsAccountId.description}; default: a flagged placeholder`),
+    githubOidcProviderArn: field.githubOidcProviderArn
+      .optional()
+      .describe(
+        `${field.githubOidcProviderArn.description}, in this account: the bootstrap stack adopts it instead of creating one (an account holds one per URL); every environment of the account must agree; default: the bootstrap stack creates it`,
+      ),
+    bootstrapState: z
+      .enum(["local", "s3"])
+      .default("local")
+      .describe(
+        '"local" or "s3": where the account\'s bootstrap stack keeps its own state: "local" until its first apply has created the state bucket, then "s3" (the first state bucket of the account, with use_lockfile) after `terraform init -migrate-state` (docs/day-0.md); every environment of the account must agree',
+      ),
+    permissionsBoundaryArn: field.iamPolicyArn
+      .optional()
+      .describe(
+        `${field.iamPolicyArn.description}, in this account: the permissions boundary of every role this environment's stack creates, which its deploy role can neither create a role without nor change; default: "arn:aws:iam::<account>:policy/audio-pipeline-<environment>-boundary", created by the bootstrap stack`,
+      ),
   })
-  .describe("an object {accountId}");
+  .describe("an object {accountId, githubOidcProviderArn, bootstrapState, permissionsBoundaryArn}: the AWS account and its day-0 IAM pieces");
+
+const github = z
+  .strictObject({
+    repository: field.githubRepository
+      .optional()
+      .describe(`${field.githubRepository.description}: the CI roles trust only its GitHub environments; every environment file must name the same one; default: a flagged placeholder`),
+  })
+  .describe("an object {repository}: the GitHub repository whose workflows plan, deploy and seed");
 
 const ci = z
   .strictObject({
@@ -208,6 +249,17 @@ const ci = z
       .describe(
         "true or false: pull requests plan this environment with its <env>-plan credentials, so its plan environment is open to every branch and password mode is refused; default: true when production is false; production cannot set it true",
       ),
+    breakGlassRoleArn: field.iamRoleArn
+      .optional()
+      .describe(
+        `${field.iamRoleArn.description}: the break-glass administrator role, the only principal besides the deploy role that may administer the stack's KMS keys and delete or re-policy its secrets (same account); none: the deploy role alone`,
+      ),
+    nextPlanRoleArn: field.iamRoleArn
+      .optional()
+      .describe(`${field.iamRoleArn.description}: step 1 of replacing planRoleArn (docs/runbook-rotation.md): allowed beside the current plan role; in step 2 it becomes planRoleArn and this field goes`),
+    nextDeployRoleArn: field.iamRoleArn
+      .optional()
+      .describe(`${field.iamRoleArn.description}: step 1 of replacing deployRoleArn, as nextPlanRoleArn for the deploy role`),
     runnerLabel: field.runnerLabel.optional().describe(`${field.runnerLabel.description}; none: flagged, deploys stop before this environment`),
     deployAfter: field.environmentName
       .optional()
@@ -227,6 +279,7 @@ export const environmentSchema = z
       ),
     region: field.awsRegion.default(DATABASE_DEFAULTS.region),
     aws: aws.prefault({}),
+    github: github.prefault({}),
     atlas: atlasSection.prefault({}),
     database: databaseSection.prefault({}),
     network,

@@ -138,3 +138,52 @@ export const runnerLabel = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: "must be 1-64 letters, digits, dots, underscores or hyphens" })
   .describe("the label of a self-hosted GitHub Actions runner inside the VPC (the seed job runs there)");
+
+/** A GitHub repository as `owner/repo`: the CI roles trust its environments only. */
+export const githubRepository = z
+  .string()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
+    error: 'must be "owner/repo": an owner of 1-39 letters, digits or single hyphens, a slash, and a repository name of letters, digits, . _ -',
+  })
+  .describe('a GitHub repository "owner/repo" (owner: 1-39 letters, digits or single inner hyphens; repo: letters, digits, . _ -)');
+
+const IAM_ARN = /^arn:([^:]*):iam::([^:]*):(.*)$/;
+
+/** Why `arn` is not an IAM ARN of `kind` (`policy/<path><name>` or a fixed resource); undefined when it is. */
+function iamArnProblem(arn: string, kind: string, resource: RegExp): string | undefined {
+  const match = IAM_ARN.exec(arn);
+  const allowed = `allowed: "arn:aws:iam::<12-digit account>:${kind}"`;
+  if (!match) return `not an IAM ARN; ${allowed}`;
+  const [, partition, account, rest] = match;
+  if (!["aws", "aws-us-gov", "aws-cn"].includes(partition)) return `partition "${partition}" is not one of aws, aws-us-gov, aws-cn; ${allowed}`;
+  if (!/^\d{12}$/.test(account)) return `account "${account}" is not 12 digits; ${allowed}`;
+  if (!resource.test(rest)) return `names "${rest}", not ${kind.replace(/<[^>]+>/g, "…")}; ${allowed}`;
+  return undefined;
+}
+
+/** A customer managed IAM policy ARN (a permissions boundary). */
+export const iamPolicyArn = checkedString(
+  (arn) => iamArnProblem(arn, "policy/<name>", /^policy\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/),
+  'an IAM managed policy ARN: "arn:aws:iam::<12-digit account>:policy/<name>"',
+);
+
+/** The host of GitHub Actions' OIDC tokens: the provider URL, audience key prefix and subject key prefix. */
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+
+/** The ARN of the account's IAM OIDC provider for GitHub Actions (one per URL per account). */
+export const githubOidcProviderArn = checkedString(
+  (arn) => iamArnProblem(arn, `oidc-provider/${GITHUB_OIDC_HOST}`, new RegExp(`^oidc-provider/${GITHUB_OIDC_HOST.replace(/\./g, "\\.")}$`)),
+  `the ARN of an existing IAM OIDC provider for GitHub Actions: "arn:aws:iam::<12-digit account>:oidc-provider/${GITHUB_OIDC_HOST}"`,
+);
+
+/** A role's name: the last part of its ARN, after any path (IAM role names are unique per account, paths aside). */
+export function roleNameOf(roleArn: string): string {
+  return roleArn.slice(roleArn.lastIndexOf("/") + 1);
+}
+
+/** A role's path: "/" or "/<path>/". */
+export function rolePathOf(roleArn: string): string {
+  const resource = roleArn.split(":").slice(5).join(":");
+  const parts = resource.split("/").slice(1, -1);
+  return parts.length === 0 ? "/" : `/${parts.join("/")}/`;
+}

@@ -40,12 +40,32 @@ export function placeholderFields(config: EnvironmentConfig): PlaceholderField[]
     ["database.seederRoleArn", config.database.seederRoleArn, isPlaceholderText],
     ["ci.planRoleArn", config.ci.planRoleArn, isPlaceholderText],
     ["ci.deployRoleArn", config.ci.deployRoleArn, isPlaceholderText],
+    // Optional, but when written they enter the key and secret policies, which KMS and Secrets Manager check.
+    ["ci.breakGlassRoleArn", config.ci.breakGlassRoleArn, isPlaceholderText],
+    ["ci.nextPlanRoleArn", config.ci.nextPlanRoleArn, isPlaceholderText],
+    ["ci.nextDeployRoleArn", config.ci.nextDeployRoleArn, isPlaceholderText],
+    ["database.nextAppRoleArn", config.database.nextAppRoleArn, isPlaceholderText],
+    ["database.nextSeederRoleArn", config.database.nextSeederRoleArn, isPlaceholderText],
   ];
   const found: PlaceholderField[] = candidates
     .filter(([, value, isPlaceholder]) => value !== undefined && isPlaceholder(value))
     .map(([field, value]) => ({ field, value: value as string }));
   if (config.ci.runnerLabel === undefined) found.push({ field: "ci.runnerLabel", value: "not set" });
   return found;
+}
+
+/**
+ * What a bootstrap stack reads beyond the environment stack's fields: the GitHub repository its
+ * roles trust. Every other field (account, role ARNs, state bucket, ...) is in placeholderFields.
+ */
+export function bootstrapPlaceholderFields(config: EnvironmentConfig): PlaceholderField[] {
+  const repository = config.github.repository;
+  return [...placeholderFields(config), ...(isPlaceholderText(repository) ? [{ field: "github.repository", value: repository }] : [])];
+}
+
+/** One line per placeholder field that stops a bootstrap stack fed by this file. */
+export function bootstrapPlaceholderReport(file: string, config: EnvironmentConfig): string[] {
+  return bootstrapPlaceholderFields(config).map(({ field, value }) => `${file}: ${field} is a placeholder (${value}); set the real value before planning or applying the bootstrap stack`);
 }
 
 /** The one line synth prints when any file still holds placeholders; undefined when none does. */

@@ -110,8 +110,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   );
 
   const awsPart = guarded("aws", async () => {
-    const repository = github?.settings.repository;
-    if (!repository) throw new ServiceStop(fail("aws", "trust policies", `${githubSettingsPath(options.configDir)} does not exist, so the repository the roles must trust is unknown`, "create config/github.json (docs/day-0.md)"));
+    // The repository the bootstrap stack's roles trust: the environment file's github.repository.
+    const repository = config.github.repository;
     const roles = ciRolesOf(loaded.names.environment, loaded.roles).map((role) => ({
       purpose: role.purpose,
       roleArn: role.roleArn,

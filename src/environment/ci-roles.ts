@@ -1,5 +1,5 @@
 import { AWS_PARTITION } from "../atlas/regions";
-import { arnAccountId } from "../config/fields";
+import { arnAccountId, GITHUB_OIDC_HOST } from "../config/fields";
 import { githubEnvironmentName } from "./names";
 import type { EnvironmentRoles } from "./roles";
 
@@ -52,16 +52,32 @@ export function ciRolesOf(environment: string, roles: Pick<EnvironmentRoles, CiR
   }));
 }
 
-export const OIDC_HOST = "token.actions.githubusercontent.com";
+/** The host of GitHub Actions' OIDC tokens (one definition: the config field of an adopted provider checks it too). */
+export const OIDC_HOST = GITHUB_OIDC_HOST;
+
+/** What a trust policy may add to the GitHub environment it trusts. */
+export interface TrustOptions {
+  /**
+   * The OIDC provider to trust.
+   * @default - GitHub's provider in the role's account
+   */
+  readonly providerArn?: string;
+  /**
+   * Roles that may also assume the role (the seeder's bastion: `database.seederTrustedRoleArns`).
+   * @default - none
+   */
+  readonly trustedRoleArns?: readonly string[];
+}
 
 /** The trust policy of a CI role: GitHub's OIDC provider of the role's account, for its one GitHub environment. */
-export function trustPolicy(role: Pick<CiRole, "roleArn" | "githubEnvironment">, repository: string): Record<string, unknown> {
+export function trustPolicy(role: Pick<CiRole, "roleArn" | "githubEnvironment">, repository: string, options: TrustOptions = {}): Record<string, unknown> {
+  const trusted = options.trustedRoleArns ?? [];
   return {
     Version: "2012-10-17",
     Statement: [
       {
         Effect: "Allow",
-        Principal: { Federated: `arn:${AWS_PARTITION}:iam::${arnAccountId(role.roleArn) ?? "<account-id>"}:oidc-provider/${OIDC_HOST}` },
+        Principal: { Federated: options.providerArn ?? `arn:${AWS_PARTITION}:iam::${arnAccountId(role.roleArn) ?? "<account-id>"}:oidc-provider/${OIDC_HOST}` },
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: {
           StringEquals: {
@@ -70,6 +86,7 @@ export function trustPolicy(role: Pick<CiRole, "roleArn" | "githubEnvironment">,
           },
         },
       },
+      ...(trusted.length > 0 ? [{ Effect: "Allow", Principal: { AWS: trusted.length === 1 ? trusted[0] : [...trusted] }, Action: "sts:AssumeRole" }] : []),
     ],
   };
 }

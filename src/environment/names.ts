@@ -66,3 +66,11 @@ export function githubEnvironments(environment: string): GitHubEnvironments {
   const entries = (Object.keys(GITHUB_ENVIRONMENT_SUFFIXES) as GitHubEnvironmentPurpose[]).map((purpose) => [purpose, githubEnvironmentName(environment, purpose)]);
   return Object.fromEntries(entries) as GitHubEnvironments;
 }
+
+/** What every bootstrap stack's name starts with. */
+export const BOOTSTRAP_STACK_PREFIX = `${PRODUCT_NAME}-bootstrap-`;
+
+/** The day-0 stack of one AWS account: `audio-pipeline-bootstrap-<account id>`. */
+export function bootstrapStackName(accountId: string): string {
+  return `${BOOTSTRAP_STACK_PREFIX}${accountId}`;
+}

@@ -1,8 +1,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, type ConfigIssue } from "../config/config-issue";
+import { agreeWithinAccounts } from "../config/account-wide";
 import { uniqueAcrossEnvironments } from "../config/cross-environment";
-import { effectiveEncryptionAtRest, effectiveTier, PLACEHOLDER_ACCOUNT_ID, type EnvironmentConfig } from "../config/environment-config";
+import {
+  defaultPermissionsBoundaryArn,
+  effectiveEncryptionAtRest,
+  effectiveTier,
+  PLACEHOLDER_ACCOUNT_ID,
+  PLACEHOLDER_REPOSITORY,
+  type EnvironmentConfig,
+} from "../config/environment-config";
 import { environmentSchema, type ParsedEnvironment } from "../config/environment-schema";
 import { checkEnvironmentText, displayPath, environmentFiles } from "../config/load-environment";
 import { LEGACY_NAMES } from "./legacy-names";
@@ -59,7 +67,8 @@ function withDerivedDefaults(parsed: ParsedEnvironment): EnvironmentConfig {
   const role = (purpose: PlaceholderRolePurpose) => placeholderRoleArn(accountId, parsed.environment, purpose);
   return {
     ...parsed,
-    aws: { accountId },
+    aws: { ...parsed.aws, accountId, permissionsBoundaryArn: parsed.aws.permissionsBoundaryArn ?? defaultPermissionsBoundaryArn(accountId, parsed.environment) },
+    github: { repository: parsed.github.repository ?? PLACEHOLDER_REPOSITORY },
     atlas: {
       ...parsed.atlas,
       projectName: names.atlasProject,
@@ -168,7 +177,7 @@ export function resolveEnvironments(configDir = "config"): readonly ResolvedEnvi
     problems.push(...issues.map((issue) => ({ file, issue })));
     if (environment) environments.push(environment);
   }
-  problems.push(...uniqueAcrossEnvironments(environments));
+  problems.push(...uniqueAcrossEnvironments(environments), ...agreeWithinAccounts(environments));
   if (problems.length > 0) throw new ConfigError(problems);
   const frozen = Object.freeze(environments);
   resolvedRuns.set(key, frozen);

@@ -31,5 +31,11 @@ export function placeholderRoleArn(accountId: string, environment: string, purpo
 }
 
 export function environmentRoles(config: EnvironmentConfig): EnvironmentRoles {
-  return { plan: config.ci.planRoleArn, deploy: config.ci.deployRoleArn, seed: config.database.seederRoleArn, app: config.database.appRoleArn };
+  return {
+    plan: config.ci.planRoleArn,
+    deploy: config.ci.deployRoleArn,
+    seed: config.database.seederRoleArn,
+    app: config.database.appRoleArn,
+    ...(config.ci.breakGlassRoleArn ? { breakGlass: config.ci.breakGlassRoleArn } : {}),
+  };
 }

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, type ConfigIssue } from "../config/config-issue";
+import { PLACEHOLDER_MARK } from "../config/environment-config";
 import { pullRequestPlans } from "../config/pull-request-plans";
 import { validateAgainstSchema } from "../config/schema-issues";
 import { stackName } from "../environment/names";
@@ -62,7 +63,12 @@ export function crossFileIssues(settings: GithubSettings, environments: readonly
       issues.push({ path: ["reviewers", environment], value: reviewers, message: `names no environment file in config/; allowed: ${names.map((name) => `"${name}"`).join(", ")}` });
     }
   }
-  for (const { config } of environments) {
+  for (const { file, config } of environments) {
+    // The CI roles (bootstrap stack) trust the environment files' github.repository; both must name one repository.
+    const trusted = config.github?.repository;
+    if (trusted && !trusted.includes(PLACEHOLDER_MARK) && trusted !== settings.repository) {
+      issues.push({ path: ["repository"], value: settings.repository, message: `differs from ${file}'s github.repository ("${trusted}"), which the CI roles trust; allowed: "${trusted}"` });
+    }
     if (stackName(config.environment) === GITHUB_STACK) {
       issues.push({ path: [], value: undefined, message: `the environment "${config.environment}" would share its stack name with the github stack (${GITHUB_STACK}); rename the environment` });
     }

@@ -31,3 +31,17 @@ export function actionCovers(written: string, action: string): boolean {
   const escaped = written.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
   return new RegExp(`^${escaped}$`, "i").test(action);
 }
+
+/**
+ * The principals a condition names under `aws:PrincipalArn` with one of `operators` (e.g.
+ * ArnEquals, or ArnNotEquals for a deny to all but them); none when it names none, or names a
+ * wildcard (which names no one in particular).
+ */
+export function namedPrincipalArns(condition: Record<string, unknown> | undefined, operators: readonly string[]): string[] {
+  const named = operators.flatMap((operator) => {
+    const keys = (condition?.[operator] ?? {}) as Record<string, unknown>;
+    const entry = Object.entries(keys).find(([key]) => key.toLowerCase() === "aws:principalarn");
+    return entry ? ([] as unknown[]).concat(entry[1]).map(String) : [];
+  });
+  return named.some((arn) => /[*?]/.test(arn)) ? [] : named;
+}

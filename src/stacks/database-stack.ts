@@ -11,6 +11,7 @@ import { DatabaseModule } from "../modules/database/main";
 import { DatabaseOutputs } from "../modules/database/outputs";
 import { PolicyChecks } from "../policy/policy-checks";
 import { COLLECTION_NAMES } from "../seed/declared-shape";
+import { applyPermissionsBoundary } from "./permissions-boundary";
 import { StableAddressStack } from "./stable-addresses";
 
 /** Inputs of {@link DatabaseStack}. */
@@ -95,10 +96,18 @@ export class DatabaseStack extends StableAddressStack {
       backup: config.backup,
       connectionSecret: config.connectionSecret,
       monitoring: { ...config.monitoring, atlasWebhookSecret: webhookSecret },
-      terraformRoles: { accountId: config.aws.accountId, planRoleArn: roles.plan, deployRoleArn: roles.deploy },
+      terraformRoles: {
+        accountId: config.aws.accountId,
+        planRoleArn: roles.plan,
+        deployRoleArn: roles.deploy,
+        nextPlanRoleArn: config.ci.nextPlanRoleArn,
+        nextDeployRoleArn: config.ci.nextDeployRoleArn,
+        breakGlassRoleArn: roles.breakGlass,
+      },
       collectionNames: COLLECTION_NAMES,
     });
     new DatabaseOutputs(this, "outputs", this.database);
+    applyPermissionsBoundary(this, config.aws.permissionsBoundaryArn);
 
     Aspects.of(this).add(new PolicyChecks({ production: config.production }));
   }

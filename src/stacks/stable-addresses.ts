@@ -1,5 +1,6 @@
 import { TerraformElement, TerraformStack } from "cdktf";
-import type { Node } from "constructs";
+import type { Construct, Node } from "constructs";
+import { REQUIRED_TERRAFORM_VERSION } from "../terraform/terraform-version";
 
 /**
  * A stack whose Terraform addresses are the construct ids themselves
@@ -11,6 +12,13 @@ import type { Node } from "constructs";
 export class StableAddressStack extends TerraformStack {
   private readonly addressOwners = new Map<string, string>();
   private terraformJson?: { readonly nodes: number; readonly json: any };
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    // Every stack of the app pins the Terraform it is tested with (cdktf 0.21 has no typed option
+    // for it); an older CLI then stops at init instead of misreading the state or the lockfile.
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+  }
 
   /**
    * The stack as Terraform JSON. The policy Aspect reads it during synthesis and the synthesizer

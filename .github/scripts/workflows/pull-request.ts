@@ -82,21 +82,25 @@ function pullRequestPlanJob(): Job {
   };
 }
 
+// Waits for a writable primary (what the tests write to), as docs/seeding.md does, and prints the
+// server's log whenever start-up fails: the server never answers, rs.initiate() fails, or no
+// writable primary within the bound.
 const MONGODB_START = [
   "docker run -d --name mongo -p 127.0.0.1:27017:27017 mongo:7.0.14 --replSet rs0 --bind_ip_all --setParameter enableTestCommands=1",
+  'fail() { echo "::error::$1"; docker logs mongo 2>&1 | tail -n 50; exit 1; }',
+  'up=""',
   "for attempt in $(seq 1 60); do",
-  "  if docker exec mongo mongosh --quiet --eval 'db.runCommand({ ping: 1 }).ok' >/dev/null 2>&1; then break; fi",
+  "  if docker exec mongo mongosh --quiet --eval 'db.runCommand({ ping: 1 }).ok' >/dev/null 2>&1; then up=1; break; fi",
   "  sleep 2",
   "done",
-  "docker exec mongo mongosh --quiet --eval 'rs.initiate()'",
+  '[ -n "$up" ] || fail "MongoDB did not answer within 2 minutes"',
+  "docker exec mongo mongosh --quiet --eval 'rs.initiate()' || fail \"rs.initiate() failed\"",
   "for attempt in $(seq 1 60); do",
-  "  state=\"$(docker exec mongo mongosh --quiet --eval 'rs.status().members[0].stateStr' 2>/dev/null || true)\"",
-  '  if [ "$state" = "PRIMARY" ]; then echo "MongoDB 7.0 is PRIMARY of rs0"; exit 0; fi',
+  "  writable=\"$(docker exec mongo mongosh --quiet --eval 'db.hello().isWritablePrimary' 2>/dev/null || true)\"",
+  '  if [ "$writable" = "true" ]; then echo "MongoDB 7.0 is the writable primary of rs0"; exit 0; fi',
   "  sleep 2",
   "done",
-  'echo "::error::MongoDB did not become PRIMARY within 2 minutes"',
-  "docker logs mongo | tail -n 50",
-  "exit 1",
+  'fail "MongoDB did not become a writable primary within 2 minutes"',
   "",
 ].join("\n");
 

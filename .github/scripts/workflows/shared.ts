@@ -5,6 +5,7 @@
  */
 import { stringify } from "yaml";
 import { CI_LIMITS as LIMITS } from "../../../src/environment/ci-roles";
+import { TERRAFORM_VERSION } from "../../../src/terraform/terraform-version";
 import { entryEnv } from "../environment-entry";
 
 export { LIMITS };
@@ -20,8 +21,8 @@ export const ACTIONS = {
   githubScript: { ref: "actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea", version: "v7.0.1" },
 } as const;
 
-/** The Terraform the tests run; __tests__/delivery checks the two agree. */
-export const TERRAFORM_VERSION = "1.11.4";
+/** The Terraform the workflows install: src/terraform/terraform-version.ts, which every stack's required_version reads too. */
+export { TERRAFORM_VERSION };
 
 export type Step = Record<string, unknown>;
 export type Job = Record<string, unknown>;

@@ -1,6 +1,8 @@
+import { breakGlassRoleOfItsOwn } from "../../../src/config/rules/break-glass-role-of-its-own";
 import { computeAutoScalingBounds } from "../../../src/config/rules/compute-auto-scaling-bounds";
 import type { ConfigRule } from "../../../src/config/rules/config-rule";
 import { CONFIG_RULES } from "../../../src/config/rules";
+import { dayZeroArnsBelongToTheAccount } from "../../../src/config/rules/day-zero-arns-belong-to-the-account";
 import { fcvPinWithinAtlasLimit } from "../../../src/config/rules/fcv-pin-within-atlas-limit";
 import { roleArnsBelongToTheAccount } from "../../../src/config/rules/role-arns-belong-to-the-account";
 import { pullRequestEnvironmentsUseAwsIam } from "../../../src/config/rules/pull-request-environments-use-aws-iam";
@@ -81,6 +83,18 @@ const cases: { rule: ConfigRule<unknown>; compliant: unknown; noncompliant: unkn
     noncompliant: { production: false, database: { authentication: "password" } },
     path: "database.authentication",
   },
+  {
+    rule: dayZeroArnsBelongToTheAccount,
+    compliant: { aws: { accountId: "111122223333", permissionsBoundaryArn: "arn:aws:iam::111122223333:policy/b" } },
+    noncompliant: { aws: { accountId: "111122223333", permissionsBoundaryArn: "arn:aws:iam::444455556666:policy/b" } },
+    path: "aws.permissionsBoundaryArn",
+  },
+  {
+    rule: breakGlassRoleOfItsOwn,
+    compliant: { ci: { deployRoleArn: "arn:aws:iam::111122223333:role/deploy", breakGlassRoleArn: "arn:aws:iam::111122223333:role/break-glass" } },
+    noncompliant: { ci: { planRoleArn: "arn:aws:iam::111122223333:role/plan", breakGlassRoleArn: "arn:aws:iam::111122223333:role/plan" } },
+    path: "ci.breakGlassRoleArn",
+  },
 ];
 
 describe.each(cases)("config rule $rule.id", ({ rule, compliant, noncompliant, path }) => {
@@ -153,4 +167,20 @@ describe("config rule 'pull-request-environments-use-aws-iam': password mode onl
     expect(run(pullRequestEnvironmentsUseAwsIam, { production: false, database: { authentication: "password" } })?.map((issue) => issue.path.join("."))).toEqual(["database.authentication"]);
     expect(run(pullRequestEnvironmentsUseAwsIam, { production: false })).toEqual([]);
   });
+});
+
+describe("config rule break-glass-role-of-its-own", () => {
+  const roles = {
+    database: { appRoleArn: "arn:aws:iam::111122223333:role/app", seederRoleArn: "arn:aws:iam::111122223333:role/seeder" },
+    ci: { planRoleArn: "arn:aws:iam::111122223333:role/plan", deployRoleArn: "arn:aws:iam::111122223333:role/deploy", nextDeployRoleArn: "arn:aws:iam::111122223333:role/deploy-2" },
+  };
+  it.each(["database.appRoleArn", "database.seederRoleArn", "ci.planRoleArn", "ci.deployRoleArn", "ci.nextDeployRoleArn"])(
+    "refuses a break-glass role that is also %s, naming it",
+    (field) => {
+      const [section, name] = field.split(".") as ["ci" | "database", string];
+      const arn = (roles[section] as Record<string, string>)[name];
+      const [issue] = run(breakGlassRoleOfItsOwn, { ...roles, ci: { ...roles.ci, breakGlassRoleArn: arn } }) ?? [];
+      expect(issue).toEqual({ path: ["ci", "breakGlassRoleArn"], value: arn, message: `is also ${field}; allowed: a break-glass administrator role of its own, which no job or application runs as` });
+    },
+  );
 });

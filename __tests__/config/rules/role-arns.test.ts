@@ -66,3 +66,21 @@ describe("config rule role-arns-belong-to-the-account", () => {
     expect(issues(withPatch({ database: { appRoleArn: "arn:aws:iam::444455556666:user/alice" }, ci: { planRoleArn: "not-an-arn" } }))).toEqual([]);
   });
 });
+
+describe("ci.breakGlassRoleArn and the roles of a rotation (ci.next*, database.next*)", () => {
+  it.each(["ci.breakGlassRoleArn", "ci.nextPlanRoleArn", "ci.nextDeployRoleArn", "database.nextAppRoleArn", "database.nextSeederRoleArn"])(
+    "%s must be a role of the environment's account and partition, else a named error",
+    (field) => {
+      const [section, name] = field.split(".") as ["ci" | "database", string];
+      const otherAccount = role("administrator", "444455556666");
+      expect(issues(withPatch({ [section]: { [name]: otherAccount } }))).toEqual([
+        { field, value: otherAccount, message: expect.stringMatching(/^is a role of account 444455556666, but aws\.accountId is 111122223333; allowed: arn:aws:iam::111122223333:role\/<name>/) },
+      ]);
+      const otherPartition = role("administrator", ACCOUNT, "aws-us-gov");
+      expect(issues(withPatch({ [section]: { [name]: otherPartition } }))).toEqual([
+        { field, value: otherPartition, message: expect.stringMatching(/^is in partition "aws-us-gov", but every region Atlas runs in here is in "aws"/) },
+      ]);
+      expect(issues(withPatch({ [section]: { [name]: role("administrator") } }))).toEqual([]);
+    },
+  );
+});

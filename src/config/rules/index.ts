@@ -1,5 +1,7 @@
+import { breakGlassRoleOfItsOwn } from "./break-glass-role-of-its-own";
 import { computeAutoScalingBounds } from "./compute-auto-scaling-bounds";
 import type { ConfigRule } from "./config-rule";
+import { dayZeroArnsBelongToTheAccount } from "./day-zero-arns-belong-to-the-account";
 import { fcvPinWithinAtlasLimit } from "./fcv-pin-within-atlas-limit";
 import { noIgnoredValues } from "./no-ignored-values";
 import { productionRemoteState } from "./production-remote-state";
@@ -21,5 +23,7 @@ export const CONFIG_RULES: readonly ConfigRule<unknown>[] = [
   noIgnoredValues,
   fcvPinWithinAtlasLimit,
   roleArnsBelongToTheAccount,
+  breakGlassRoleOfItsOwn,
+  dayZeroArnsBelongToTheAccount,
   pullRequestEnvironmentsUseAwsIam,
 ];

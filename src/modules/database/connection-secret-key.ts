@@ -1,15 +1,15 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import { keyAdministrationStatements, policyDocument, type PolicyStatement, type TerraformRoles } from "./key-policy";
+import { deployRoleArns, keyAdministrationStatements, oneOrMany, policyDocument, terraformRoleArns, type PolicyStatement, type TerraformRoles } from "./key-policy";
 import { AWS_PARTITION } from "../../atlas/regions";
 
 /** A secret the key encrypts, and the one role (besides Terraform's) that reads it. */
 export interface SecretReader {
   /** Secrets Manager name of the secret. */
   readonly secretName: string;
-  /** IAM role that reads the secret (the application's, the seeder's). */
-  readonly readerRoleArn: string;
+  /** IAM role(s) that read the secret (the application's, the seeder's; two while one replaces the other). */
+  readonly readerRoleArns: readonly string[];
   /** Statement id of that reader's decrypt permission, e.g. "AppReadsItsSecret". */
   readonly sid: string;
 }
@@ -46,7 +46,7 @@ export class ConnectionSecretKey extends Construct {
 
   constructor(scope: Construct, id: string, props: ConnectionSecretKeyProps) {
     super(scope, id);
-    const { accountId, planRoleArn, deployRoleArn } = props.terraformRoles;
+    const { accountId } = props.terraformRoles;
     const throughSecretsManager = (secretNames: readonly string[]) => ({
       StringEquals: { "kms:ViaService": `secretsmanager.${props.region}.amazonaws.com` },
       StringLike: { "kms:EncryptionContext:SecretARN": secretNames.map((name) => secretArnPattern(props.region, accountId, name)) },
@@ -58,7 +58,7 @@ export class ConnectionSecretKey extends Construct {
         (secret): PolicyStatement => ({
           Sid: secret.sid,
           Effect: "Allow",
-          Principal: { AWS: secret.readerRoleArn },
+          Principal: { AWS: oneOrMany(secret.readerRoleArns) },
           Action: "kms:Decrypt",
           Resource: "*",
           Condition: throughSecretsManager([secret.secretName]),
@@ -68,7 +68,7 @@ export class ConnectionSecretKey extends Construct {
         // Terraform reads every secret version back on each refresh and plan.
         Sid: "TerraformReadsTheSecrets",
         Effect: "Allow",
-        Principal: { AWS: [planRoleArn, deployRoleArn] },
+        Principal: { AWS: terraformRoleArns(props.terraformRoles) },
         Action: "kms:Decrypt",
         Resource: "*",
         Condition: throughSecretsManager(allSecrets),
@@ -76,7 +76,7 @@ export class ConnectionSecretKey extends Construct {
       {
         Sid: "DeployRoleWritesSecretVersions",
         Effect: "Allow",
-        Principal: { AWS: deployRoleArn },
+        Principal: { AWS: oneOrMany(deployRoleArns(props.terraformRoles)) },
         Action: "kms:GenerateDataKey",
         Resource: "*",
         Condition: throughSecretsManager(allSecrets),

@@ -4,8 +4,29 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { Fn, Op, type TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
 import { connectionSecretValue, type ConnectionSecretValue } from "./connection-secret-value";
-import { policyDocument } from "./key-policy";
+import { onlyPrincipals, policyDocument } from "./key-policy";
 import type { DatabaseAuthentication } from "./variables";
+
+/**
+ * What only the named administrators may do to a secret: delete it, change or drop its resource
+ * policy, and change what it holds or which key encrypts it (outside the deploy role, a new value
+ * could point clients at another server). Tags too: IAM policies may scope by aws:ResourceTag.
+ */
+export const SECRET_ADMINISTRATION_ACTIONS = [
+  "secretsmanager:DeleteSecret",
+  "secretsmanager:PutResourcePolicy",
+  "secretsmanager:DeleteResourcePolicy",
+  "secretsmanager:PutSecretValue",
+  "secretsmanager:UpdateSecret",
+  "secretsmanager:UpdateSecretVersionStage",
+  "secretsmanager:RotateSecret",
+  "secretsmanager:CancelRotateSecret",
+  "secretsmanager:ReplicateSecretToRegions",
+  "secretsmanager:RemoveRegionsFromReplication",
+  "secretsmanager:StopReplicationToReplica",
+  "secretsmanager:TagResource",
+  "secretsmanager:UntagResource",
+] as const;
 
 /** How the secret's user authenticates; the secret holds what a client needs for it. */
 export type SecretCredentials =
@@ -40,6 +61,11 @@ export interface ConnectionSecretProps {
    * denied by the secret's resource policy, whatever its IAM policy says.
    */
   readonly readerRoleArns: readonly string[];
+  /**
+   * The only principals that may delete the secret, change its policy or its value
+   * ({@link SECRET_ADMINISTRATION_ACTIONS}): the deploy role(s) and the break-glass role.
+   */
+  readonly administratorArns: readonly string[];
   /**
    * The private-endpoint SRV connection strings Atlas published for this VPC endpoint
    * (a list). Exactly one is expected.
@@ -86,6 +112,16 @@ export class ConnectionSecret extends Construct {
           Action: "secretsmanager:GetSecretValue",
           Resource: "*",
           Condition: { ArnNotEquals: { "aws:PrincipalArn": [...props.readerRoleArns] } },
+        },
+        {
+          // A deny, so that no IAM policy of the account (PowerUserAccess, secretsmanager:* on *) can
+          // delete or re-policy the secret; the named roles still need the actions in their IAM policy.
+          Sid: "OnlyNamedAdministratorsChangeIt",
+          Effect: "Deny",
+          Principal: "*",
+          Action: [...SECRET_ADMINISTRATION_ACTIONS],
+          Resource: "*",
+          Condition: { ArnNotEquals: onlyPrincipals(props.administratorArns).ArnEquals },
         },
       ]),
       blockPublicPolicy: true,

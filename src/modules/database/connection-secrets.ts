@@ -2,13 +2,13 @@ import type { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { ConnectionSecret, type SecretCredentials } from "./connection-secret";
 import { ConnectionSecretKey } from "./connection-secret-key";
-import type { TerraformRoles } from "./key-policy";
+import { administratorArns, terraformRoleArns, type TerraformRoles } from "./key-policy";
 import type { ConnectionSecretNames } from "./variables";
 
 /** One secret's reader and what its value carries. */
 export interface SecretOwner {
-  /** The only role (besides Terraform's) that may read and decrypt the secret. */
-  readonly roleArn: string;
+  /** The only role(s) (besides Terraform's) that may read and decrypt the secret: the owner's, and during a rotation the one replacing it. */
+  readonly roleArns: readonly string[];
   readonly credentials: SecretCredentials;
 }
 
@@ -46,8 +46,8 @@ export class ConnectionSecrets {
       region: props.region,
       terraformRoles: props.terraformRoles,
       secrets: [
-        { secretName: names.name, readerRoleArn: props.app.roleArn, sid: "AppReadsItsSecret" },
-        { secretName: names.seederName, readerRoleArn: props.seeder.roleArn, sid: "SeederReadsItsSecret" },
+        { secretName: names.name, readerRoleArns: props.app.roleArns, sid: "AppReadsItsSecret" },
+        { secretName: names.seederName, readerRoleArns: props.seeder.roleArns, sid: "SeederReadsItsSecret" },
       ],
     });
     const basics = {
@@ -57,16 +57,17 @@ export class ConnectionSecrets {
       clusterName: props.clusterName,
       databaseName: props.databaseName,
       privateSrvConnectionStrings: props.privateSrvConnectionStrings,
+      administratorArns: administratorArns(props.terraformRoles),
     };
-    // Terraform reads every secret version back on each refresh: both of its roles read both secrets.
-    const terraformReaders = [props.terraformRoles.deployRoleArn, props.terraformRoles.planRoleArn];
+    // Terraform reads every secret version back on each refresh: each of its roles reads both secrets.
+    const terraformReaders = terraformRoleArns(props.terraformRoles);
     this.app = new ConnectionSecret(scope, "connection_secret", {
       ...basics,
       secretId: "connection_secret",
       name: names.name,
       purpose: "the application",
       credentials: props.app.credentials,
-      readerRoleArns: [props.app.roleArn, ...terraformReaders],
+      readerRoleArns: [...props.app.roleArns, ...terraformReaders],
     });
     this.seeder = new ConnectionSecret(scope, "seeder_secret", {
       ...basics,
@@ -74,7 +75,7 @@ export class ConnectionSecrets {
       name: names.seederName,
       purpose: "the post-apply seeder",
       credentials: props.seeder.credentials,
-      readerRoleArns: [props.seeder.roleArn, ...terraformReaders],
+      readerRoleArns: [...props.seeder.roleArns, ...terraformReaders],
     });
   }
 }

@@ -7,7 +7,7 @@ import { IamDatabaseUser } from "./iam-database-user";
 import type { DatabaseProps } from "./variables";
 
 /** Inputs of {@link DatabaseUsers}: the database section with its defaults applied, and where the users live. */
-export interface DatabaseUsersProps extends Required<Omit<DatabaseProps, "name">> {
+export interface DatabaseUsersProps extends Required<Omit<DatabaseProps, "name" | "nextAppRoleArn" | "nextSeederRoleArn">> {
   readonly projectId: string;
   readonly clusterName: string;
   readonly databaseName: string;

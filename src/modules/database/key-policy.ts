@@ -54,40 +54,98 @@ export const KEY_ADMINISTRATION_ACTIONS = [
   "kms:CancelKeyDeletion",
 ] as const;
 
-/** The roles Terraform runs as for one environment. */
+/** The roles Terraform runs as for one environment, and who else may administer what it creates. */
 export interface TerraformRoles {
   readonly accountId: string;
   /** Plans (read-only): reads the key on every refresh. */
   readonly planRoleArn: string;
   /** Applies: creates the key, and must be able to change its policy later. */
   readonly deployRoleArn: string;
+  /**
+   * Step 1 of replacing the plan role: the new role is allowed beside the current one, so that
+   * the plan that switches to it (step 2) can refresh.
+   * @default - no rotation under way
+   */
+  readonly nextPlanRoleArn?: string;
+  /**
+   * Step 1 of replacing the deploy role, as nextPlanRoleArn.
+   * @default - no rotation under way
+   */
+  readonly nextDeployRoleArn?: string;
+  /**
+   * The break-glass administrator: besides the deploy role(s), the only principal that may
+   * administer the keys and delete or re-policy the secrets.
+   * @default - the deploy role(s) alone
+   */
+  readonly breakGlassRoleArn?: string;
+}
+
+const present = (...arns: ReadonlyArray<string | undefined>): string[] => arns.filter((arn): arn is string => arn !== undefined);
+
+/** The plan role, and during a rotation the one replacing it. */
+export function planRoleArns(roles: TerraformRoles): string[] {
+  return present(roles.planRoleArn, roles.nextPlanRoleArn);
+}
+
+/** The deploy role, and during a rotation the one replacing it. */
+export function deployRoleArns(roles: TerraformRoles): string[] {
+  return present(roles.deployRoleArn, roles.nextDeployRoleArn);
+}
+
+/** Every role Terraform may run as: each refreshes, so each reads the secrets. */
+export function terraformRoleArns(roles: TerraformRoles): string[] {
+  return [...planRoleArns(roles), ...deployRoleArns(roles)];
+}
+
+/** The named administrators of keys and secrets: the deploy role(s) and the break-glass role. */
+export function administratorArns(roles: TerraformRoles): string[] {
+  return present(...deployRoleArns(roles), roles.breakGlassRoleArn);
+}
+
+/** A principal list as reviewers expect it: one ARN as a string, several as a list. */
+export function oneOrMany(arns: readonly string[]): string | readonly string[] {
+  return arns.length === 1 ? arns[0] : arns;
 }
 
 /**
- * The statements every key of this module starts with: the account root and the deploy role
- * administer the key (never use it), the plan role reads it.
+ * The condition that narrows an account-root statement to named roles. `aws:PrincipalArn` of a
+ * role session is the role's ARN, compared as text: a role deleted and recreated under the same
+ * name qualifies again (a role named as Principal would not: KMS stores its unique id).
+ */
+export function onlyPrincipals(arns: readonly string[]) {
+  return { ArnEquals: { "aws:PrincipalArn": [...arns] } } as const;
+}
+
+/**
+ * The statements every key of this module starts with:
+ * - the account root administers the key (never uses it), but only for the named
+ *   administrators (`aws:PrincipalArn`): a PowerUserAccess role of the account gets nothing;
+ * - the deploy role(s) administer it directly, the lock-out guard: KMS refuses a policy that
+ *   would stop its caller from changing it again, and the deploy role must always pass that check;
+ * - the plan role(s) read it.
  */
 export function keyAdministrationStatements(roles: TerraformRoles): PolicyStatement[] {
   return [
     {
-      Sid: "AccountRootAdministersOnly",
+      Sid: "NamedAdministratorsThroughTheAccount",
       Effect: "Allow",
       Principal: { AWS: accountRootArn(roles.accountId) },
       Action: [...KEY_ADMINISTRATION_ACTIONS],
       Resource: "*",
+      Condition: onlyPrincipals(administratorArns(roles)),
     },
     {
       // Without it the deploy role could create the key but never change it (or its policy) again.
       Sid: "DeployRoleAdministers",
       Effect: "Allow",
-      Principal: { AWS: roles.deployRoleArn },
+      Principal: { AWS: oneOrMany(deployRoleArns(roles)) },
       Action: [...KEY_ADMINISTRATION_ACTIONS],
       Resource: "*",
     },
     {
       Sid: "PlanRoleReadsTheKey",
       Effect: "Allow",
-      Principal: { AWS: roles.planRoleArn },
+      Principal: { AWS: oneOrMany(planRoleArns(roles)) },
       Action: [...KEY_READ_ACTIONS],
       Resource: "*",
     },

@@ -125,6 +125,9 @@ export class DatabaseModule extends Construct {
       `\${[for endpoint in flatten(${this.cluster.cluster.fqn}.connection_strings[*].private_endpoint) : endpoint.srv_connection_string if contains(endpoint.endpoints[*].endpoint_id, ${this.privateLink.vpcEndpoint.id})]}`,
     );
 
+    // During step 1 of a role rotation, the role about to replace the current one reads too.
+    const appReaders = [database.appRoleArn, ...(database.nextAppRoleArn ? [database.nextAppRoleArn] : [])];
+    const seederReaders = [database.seederRoleArn, ...(database.nextSeederRoleArn ? [database.nextSeederRoleArn] : [])];
     const secrets = new ConnectionSecrets(this, {
       names: settings.connectionSecret,
       namePrefix,
@@ -134,8 +137,8 @@ export class DatabaseModule extends Construct {
       clusterName,
       databaseName: this.databaseName,
       privateSrvConnectionStrings: this.privateSrvConnectionStrings,
-      app: { roleArn: database.appRoleArn, credentials: this.users.app.credentials },
-      seeder: { roleArn: database.seederRoleArn, credentials: this.users.seeder.credentials },
+      app: { roleArns: appReaders, credentials: this.users.app.credentials },
+      seeder: { roleArns: seederReaders, credentials: this.users.seeder.credentials },
     });
     this.connectionSecretKey = secrets.key;
     this.connectionSecret = secrets.app;

@@ -40,6 +40,7 @@ export class DatabaseMonitoring extends Construct {
       emails,
       httpsEndpoint: settings.alarmHttpsEndpoint,
       terraformRoles: props.terraformRoles,
+      region: props.region,
     });
     this.endpointAlarms = new EndpointAlarms(this, "endpoint_alarms", {
       namePrefix: props.namePrefix,

@@ -243,6 +243,16 @@ export interface DatabaseProps {
   /** IAM role the post-apply seeder runs as; like appRoleArn, for the seeder's secret. */
   readonly seederRoleArn: string;
   /**
+   * Step 1 of replacing appRoleArn: the new role may read (and decrypt) the application's secret too.
+   * @default - no rotation under way
+   */
+  readonly nextAppRoleArn?: string;
+  /**
+   * Step 1 of replacing seederRoleArn: the new role may read (and decrypt) the seeder's secret too.
+   * @default - no rotation under way
+   */
+  readonly nextSeederRoleArn?: string;
+  /**
    * Name of the application's database user (password mode).
    * @default "audio-pipeline-app"
    */
@@ -402,11 +412,14 @@ export const DATABASE_DEFAULTS = {
   readonly atlas: Required<Omit<AtlasProps, "clusterName" | "pinFcvUntil" | "autoScaling">> & {
     readonly autoScaling: Required<Pick<AutoScalingProps, "diskGb">> & { readonly compute: Required<Pick<ComputeAutoScaling, "scaleDown">> };
   };
-  readonly database: Required<Omit<DatabaseProps, "appRoleArn" | "seederRoleArn">>;
+  readonly database: Required<Omit<DatabaseProps, "appRoleArn" | "seederRoleArn" | RotationFields>>;
   readonly connectionSecret: Required<ConnectionSecretNames>;
   readonly backup: Required<BackupPolicy>;
   readonly monitoring: Omit<Required<MonitoringProps>, "alertEmails" | "alarmHttpsEndpoint" | "atlasWebhookUrl" | "atlasWebhookSecret">;
 };
+
+/** The role-rotation inputs, which have no default: absent outside a rotation. */
+type RotationFields = "nextAppRoleArn" | "nextSeederRoleArn";
 
 /** The inputs with every default applied: what the module's constructs read. */
 export interface ModuleSettings {
@@ -419,7 +432,7 @@ export interface ModuleSettings {
     Pick<AtlasProps, "pinFcvUntil"> & {
       readonly autoScaling: { readonly diskGb: boolean; readonly compute?: Required<ComputeAutoScaling> };
     };
-  readonly database: Required<DatabaseProps>;
+  readonly database: Required<Omit<DatabaseProps, RotationFields>> & Pick<DatabaseProps, RotationFields>;
   readonly network: Required<NetworkProps>;
   readonly backup: Required<BackupPolicy>;
   readonly connectionSecret: Required<ConnectionSecretNames>;

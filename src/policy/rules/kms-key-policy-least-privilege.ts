@@ -1,4 +1,4 @@
-import { actionCovers, literalPolicyStatements, statementActions } from "../policy-documents";
+import { actionCovers, literalPolicyStatements, namedPrincipalArns, statementActions } from "../policy-documents";
 import { resourcesOfType, type PolicyFinding, type PolicyRule, type ResourceBlock, type StackJson } from "../policy-rule";
 
 /** Actions that use a key, or hand its use to someone else (a grant). */
@@ -18,6 +18,9 @@ const CRYPTOGRAPHIC_ACTIONS = [
   "kms:DeriveSharedSecret",
   "kms:CreateGrant",
 ];
+
+/** Actions that can take a key away from everyone: change who may use it, disable it, delete it. */
+const DESTRUCTIVE_ADMINISTRATION = ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:CreateGrant"];
 
 const ACCOUNT_ROOT = /^(arn:[\w-]+:iam::\d{12}:root|\d{12})$/;
 const EVERY_KMS_ACTION = /^(\*|kms:\*)$/i;
@@ -53,7 +56,14 @@ function keyProblems(stack: StackJson, key: ResourceBlock): string[] {
       return;
     }
     const broad = who.filter((principal) => principal === "*" || ACCOUNT_ROOT.test(principal));
-    if (broad.length === 0 || statement.Condition !== undefined) return;
+    if (broad.length === 0) return;
+    const administers = DESTRUCTIVE_ADMINISTRATION.filter((candidate) => actions.some((action) => actionCovers(action, candidate)));
+    if (administers.length > 0 && namedPrincipalArns(statement.Condition, ["ArnEquals", "StringEquals"]).length === 0) {
+      problems.push(
+        `lets every IAM principal of the account administer the key (${administers.join(", ")}) in ${name}; name the administrators with an ArnEquals aws:PrincipalArn condition (the deploy and break-glass roles)`,
+      );
+    }
+    if (statement.Condition !== undefined) return;
     const used = CRYPTOGRAPHIC_ACTIONS.filter((candidate) => actions.some((action) => actionCovers(action, candidate)));
     if (used.length > 0) problems.push(`lets ${broad.join(", ")} use the key (${used.join(", ")}) without a condition in ${name}`);
   });
@@ -62,9 +72,11 @@ function keyProblems(stack: StackJson, key: ResourceBlock): string[] {
 
 /**
  * In production, every KMS key has an explicit key policy, written out, that never grants
- * kms:* and never lets the account root or everyone use the key without a condition. The root
- * principal means "any IAM policy of the account": granting it decrypt makes the key policy no
- * barrier at all.
+ * kms:* and never lets the account root or everyone use the key without a condition, nor
+ * administer it (PutKeyPolicy, ScheduleKeyDeletion, DisableKey, CreateGrant) without an
+ * aws:PrincipalArn condition naming who. The root principal means "any IAM policy of the
+ * account": granting it decrypt makes the key policy no barrier at all, and granting it
+ * administration lets a PowerUserAccess role delete the key.
  */
 export const kmsKeyPolicyLeastPrivilege: PolicyRule = {
   id: "kms-key-policy-least-privilege",
