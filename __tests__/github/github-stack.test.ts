@@ -147,6 +147,12 @@ describe("config/github.json: bad input gets a named error", () => {
     expect(issuesOf({ ...githubJson(), repository: "audio-pipeline-database" }).join("\n")).toMatch(/repository: must be "<owner>\/<repository>"/);
   });
 
+  it("a repository other than the one the CI roles trust (an environment file's github.repository)", () => {
+    const trusting = { ...environments[0], config: { ...environments[0].config, github: { repository: "audio-team/audio-pipeline-database" } } } as ResolvedEnvironment;
+    const issues = crossFileIssues(githubSettingsSchema.parse({ repository: "example-org/audio-pipeline-database" }), [trusting]);
+    expect(issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("\n")).toMatch(/^repository: differs from config\/.*\.json's github\.repository \("audio-team\/audio-pipeline-database"\), which the CI roles trust; allowed: "audio-team\/audio-pipeline-database"/m);
+  });
+
   it("an environment name GitHub would refuse: too long, a control character, or the same name in another case", () => {
     expect(githubEnvironmentNameProblem("x".repeat(256))).toMatch(/256 characters long; GitHub allows at most 255/);
     expect(githubEnvironmentNameProblem("prod\u0007-deploy")).toMatch(/control character/);
