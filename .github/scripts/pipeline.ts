@@ -56,8 +56,8 @@ export function pipelineEnvironment({ file, config, names, roles }: ResolvedEnvi
   };
 }
 
-/** The environments a pipeline step must wait for (before the chain is formed). */
-function predecessors(environment: PipelineEnvironment, all: readonly PipelineEnvironment[]): string[] {
+/** The environments one must wait for: ci.deployAfter, else (production) every non-production one. */
+export function predecessors(environment: PipelineEnvironment, all: readonly PipelineEnvironment[]): string[] {
   if (environment.deployAfter !== undefined) return [environment.deployAfter];
   return environment.production ? all.filter((other) => !other.production).map((other) => other.name) : [];
 }

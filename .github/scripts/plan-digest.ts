@@ -13,10 +13,40 @@
  * secret (it only keeps a sensitive value from being matched against a table of guesses computed in
  * advance, or across runs), and a masked job output would not be passed on by the runner at all.
  * Every hash is keyed with the same salt, so both jobs compute the same digest for the same plan.
+ *
+ * Numbers are read losslessly (lossless-json keeps each number's text): JSON.parse would turn
+ * 9007199254740993 into 9007199254740992, and 1e400 into Infinity, which JSON.stringify writes as
+ * null. Each number enters the digest as one canonical decimal text of its exact value.
  */
 import { createHmac, randomBytes } from "node:crypto";
+import { isLosslessNumber, parse as parseLossless, type LosslessNumber } from "lossless-json";
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A JSON value as `parsePlanJson` returns it: every number kept as its exact text. */
+export type Json = null | boolean | number | LosslessNumber | string | Json[] | { [key: string]: Json };
+
+/** `terraform show -json` output, parsed without losing a digit of any number. */
+export function parsePlanJson(text: string): ShownPlan {
+  return parseLossless(text) as unknown as ShownPlan;
+}
+
+/**
+ * The exact value of a JSON number text, written one way: an optional "-", the significant digits
+ * without leading or trailing zeros, and "e<exponent>" when the exponent is not 0 ("100" -> "1e2",
+ * "1.50" -> "15e-1", "-0.0" -> "0"). Two texts give the same result exactly when they are the same
+ * number; no digit is rounded away, and no magnitude becomes Infinity.
+ */
+export function canonicalNumber(text: string): string {
+  const match = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!match) throw new Error(`not a JSON number: ${text}`);
+  const [, sign, whole, fraction = "", exponentText = "0"] = match;
+  let digits = `${whole}${fraction}`.replace(/^0+/, "");
+  if (digits === "") return "0";
+  let exponent = BigInt(exponentText) - BigInt(fraction.length);
+  const trailing = digits.length - digits.replace(/0+$/, "").length;
+  digits = digits.slice(0, digits.length - trailing);
+  exponent += BigInt(trailing);
+  return `${sign}${digits}${exponent === 0n ? "" : `e${exponent}`}`;
+}
 
 /** The parts of `terraform show -json` (format 1.x) read here. */
 export interface ShownPlan {
@@ -61,6 +91,11 @@ export function newSalt(): string {
 /** JSON with object keys sorted at every level: one text per value. */
 export function canonicalJson(value: unknown): string {
   if (value === undefined) return "null";
+  if (isLosslessNumber(value)) return canonicalNumber((value as LosslessNumber).value);
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`${value} is not a JSON number`);
+    return canonicalNumber(String(value));
+  }
   if (value === null || typeof value !== "object") return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   const entries = Object.entries(value as Record<string, unknown>)
@@ -73,7 +108,7 @@ function hmac(salt: string, text: string): string {
   return createHmac("sha256", salt).update(text).digest("hex");
 }
 
-const isObject = (value: unknown): value is Record<string, Json> => value !== null && typeof value === "object" && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, Json> => value !== null && typeof value === "object" && !Array.isArray(value) && !isLosslessNumber(value);
 
 /**
  * `value` with every part that `sensitive` marks (`true` at that path, as Terraform's

@@ -24,6 +24,7 @@ import {
   hasChanges,
   newSalt,
   parseAddresses,
+  parsePlanJson,
   planDigest,
   type PlanDigest,
   type ShownPlan,
@@ -40,7 +41,7 @@ export function showPlan(dir: string, planFile: string, terraform = process.env.
   });
   if (shown.error) throw new Error(`cannot run ${terraform}: ${shown.error.message}`);
   if (shown.status !== 0) throw new Error(`terraform show -json ${planFile} exited ${shown.status}: ${shown.stderr.trim()}`);
-  return JSON.parse(shown.stdout) as ShownPlan;
+  return parsePlanJson(shown.stdout);
 }
 
 /** Where a step's results go: GitHub's files, or anything a test passes. */

@@ -30,7 +30,17 @@ cat push.log
 lock_id="$(sed -n 's/^[[:space:]]*ID:[[:space:]]*//p' push.log | head -n 1)"
 lock_who="$(sed -n 's/^[[:space:]]*Who:[[:space:]]*//p' push.log | head -n 1)"
 lock_operation="$(sed -n 's/^[[:space:]]*Operation:[[:space:]]*//p' push.log | head -n 1)"
-me="$(id -un)@$(hostname)"
+# Some backends (http) report the holder only as "already locked:" + "ID=<id>" and put this push's own
+# request under "Lock Info": then whose lock it is cannot be told, and it is left alone.
+holder_id="$(sed -n 's/.*ID=\([^[:space:]]*\).*/\1/p' push.log | head -n 1)"
+if [ -n "$holder_id" ] && [ "$holder_id" != "$lock_id" ]; then
+  lock_id="$holder_id"
+  lock_who="someone the backend does not name"
+  lock_operation="unknown"
+fi
+user="$(id -un)"
+host="$(hostname)"
+me="$user@$host"
 
 if [ -n "$lock_id" ] && [ "$lock_who" = "$me" ] && [ "$lock_operation" = "OperationTypeApply" ]; then
   echo "the state lock $lock_id is this job's own failed apply ($lock_who): releasing it"

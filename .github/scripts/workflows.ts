@@ -11,6 +11,8 @@
  *                           apply), called with that environment's values as inputs
  *   pull-request.yml        tests, then one plan job per production: false environment (a matrix
  *                           over the list), each under its own <env>-plan environment
+ *   drill.yml               monthly restore drill per environment set up for real (<env>-drill)
+ *   drift.yml               nightly read-only plan and seed plan per environment, one issue each
  *
  *   npx tsx .github/scripts/workflows.ts write [config-dir] [workflow-dir] [doc-file]   regenerate
  *   npx tsx .github/scripts/workflows.ts check [config-dir] [workflow-dir] [doc-file]   exit 1 when stale
@@ -24,13 +26,21 @@ import { pipelineEnvironments } from "./pipeline";
 import { trustPolicySection } from "./trust-policies";
 import { deployWorkflow } from "./workflows/deploy";
 import { DEPLOY_ENVIRONMENT_FILE, deployEnvironmentWorkflow } from "./workflows/deploy-environment";
+import { DRIFT_FILE, driftWorkflow } from "./workflows/drift";
+import { DRILL_FILE, drillWorkflow } from "./workflows/drill";
 import { pullRequestWorkflow } from "./workflows/pull-request";
 
 export { TERRAFORM_VERSION } from "./workflows/shared";
 
 /** The workflow files, by file name: the same whatever config/ holds. */
 export function generateWorkflows(): Record<string, string> {
-  return { "deploy.yml": deployWorkflow(), [DEPLOY_ENVIRONMENT_FILE]: deployEnvironmentWorkflow(), "pull-request.yml": pullRequestWorkflow() };
+  return {
+    "deploy.yml": deployWorkflow(),
+    [DEPLOY_ENVIRONMENT_FILE]: deployEnvironmentWorkflow(),
+    "pull-request.yml": pullRequestWorkflow(),
+    [DRILL_FILE]: drillWorkflow(),
+    [DRIFT_FILE]: driftWorkflow(),
+  };
 }
 
 const CI_DOC = path.join("docs", "ci-cd.md");

@@ -54,7 +54,7 @@ async function grammarProblems(statement: Statement): Promise<string[]> {
   return problems;
 }
 
-const OPERATORS = new Set(["StringEquals", "StringLike", "StringEqualsIfExists", "ForAllValues:StringNotEquals", "Bool", "ArnEquals"]);
+const OPERATORS = new Set(["StringEquals", "StringNotEquals", "StringLike", "StringEqualsIfExists", "ForAllValues:StringNotEquals", "Bool", "ArnEquals", "Null"]);
 
 describe("the permission table", () => {
   it("has an entry for every aws_* type of every environment stack (a new type fails here, naming the table file)", () => {

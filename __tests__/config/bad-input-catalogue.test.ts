@@ -72,6 +72,9 @@ const CATALOGUE: BadInput[] = [
   // Backups
   { name: "a restore window of 0 days", mutate: set("backup.restoreWindowDays", 0), path: "backup.restoreWindowDays", value: "0", allowed: /below the minimum 1; allowed: a whole number of days, at most hourlyRetentionDays, 1 or more/ },
   { name: "a restore window above the hourly retention (Atlas maximum)", mutate: set("backup.restoreWindowDays", 30), path: "backup.restoreWindowDays", value: "30", allowed: /longer than backup\.hourlyRetentionDays \(7\)/ },
+  { name: "a snapshot copy in the cluster's own region", mutate: both(set("region", "us-east-1"), set("backup.copyToRegions", ["US_EAST_1"])), path: "backup.copyToRegions[0]", value: '"US_EAST_1"', allowed: /is the cluster's own region \(region "us-east-1"\).*allowed: another Atlas AWS region/ },
+  { name: "a snapshot copy region in AWS spelling", mutate: set("backup.copyToRegions", ["us-west-2"]), path: "backup.copyToRegions[0]", value: '"us-west-2"', allowed: /not an Atlas AWS region name \(write "US_WEST_2"/ },
+  { name: "a snapshot copy of a kind the policy does not take", mutate: both(set("backup.copyToRegions", ["US_WEST_2"]), set("backup.copyFrequencies", ["YEARLY"])), path: "backup.copyFrequencies[0]", value: '"YEARLY"', allowed: /takes no YEARLY snapshots/ },
   { name: "a fractional restore window", mutate: set("backup.restoreWindowDays", 7.5), path: "backup.restoreWindowDays", value: "7.5", allowed: /expected a whole number/ },
   { name: "daily snapshots kept shorter than hourly ones", mutate: set("backup.dailyRetentionDays", 3), path: "backup.dailyRetentionDays", value: "3", allowed: /shorter than backup\.hourlyRetentionDays \(7 days\)/ },
   { name: "weekly snapshots kept shorter than daily ones", mutate: set("backup.dailyRetentionDays", 35), path: "backup.weeklyRetentionWeeks", value: "4", allowed: /shorter than backup\.dailyRetentionDays \(35 days\)/ },

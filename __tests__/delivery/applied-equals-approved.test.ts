@@ -160,7 +160,8 @@ describeWithTerraform("applied = approved, with real Terraform (terraform_data s
     await planTo("size-3", { size: "3" });
     const shownApproved = summarizePlan(showPlan(workspace.dir, "size-2", bin));
     const shownFresh = summarizePlan(showPlan(workspace.dir, "size-3", bin));
-    expect(shownFresh).toEqual(shownApproved); // the same addresses and actions...
+    const rows = (summary: typeof shownApproved) => summary.resources.map((row) => `${row.action} ${row.address}`);
+    expect(rows(shownFresh)).toEqual(rows(shownApproved)); // the same addresses and actions...
     expect(shownApproved.resources.map((row) => `${row.action} ${row.address}`).sort()).toEqual(["replace terraform_data.endpoint", "update terraform_data.cluster"]);
     // The same counts as Terraform's own plan line for that plan file.
     const planLine = /Plan: (\d+ to add, \d+ to change, \d+ to destroy)\./.exec((await workspace.run(["show", "-no-color", "size-2"], 30_000)).stdout)?.[1];

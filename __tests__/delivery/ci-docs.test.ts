@@ -84,3 +84,28 @@ describe("the docs the workflows and scripts point at", () => {
     expect(doc).toContain("(runbook-state-lock.md)");
   });
 });
+
+describe("what the apply job prints is what the state-lock runbook tells the operator to look for", () => {
+  const runbook = fs.readFileSync("docs/runbook-state-lock.md", "utf8");
+  /** Every `::error title=...::` a script or step of the apply path can print. */
+  function titles(text: string): string[] {
+    return [...new Set([...text.matchAll(/::error title=(.+?)::/g)].map((match) => match[1]).filter((title) => !title.includes("$")))];
+  }
+
+  it("the wrapper's and the push script's titles, and Terraform's own lines, are in the runbook", () => {
+    const wrapper = fs.readFileSync(".github/scripts/terraform-interruptible.sh", "utf8");
+    const push = fs.readFileSync(".github/scripts/push-errored-state.sh", "utf8");
+    expect(titles(wrapper).sort()).toEqual(["Apply interrupted: cancelled", "Apply interrupted: time limit", "State not saved"]);
+    for (const title of [...titles(wrapper), ...titles(push)]) expect(runbook).toContain(`::error title=${title}::`);
+    // Terraform's words, as the rehearsal (interrupted-apply.test.ts) sees them.
+    for (const words of ["Interrupt received.", "Gracefully shutting down...", "Error releasing the state lock", "Error acquiring the state lock"]) expect(runbook).toContain(words);
+    expect(wrapper).toContain("docs/runbook-state-lock.md");
+  });
+
+  it("docs/ci-cd.md names every re-run option and the mechanism that keeps a waiting approval out of the queues", () => {
+    for (const option of ["Re-run all jobs", "Re-run failed jobs", "Re-run this job", "Run workflow"]) expect(doc).toContain(`**${option}**`);
+    expect(doc).toContain("## A waiting approval never holds a queue");
+    expect(doc).toContain("refs/pull/<n>/merge");
+    expect(doc).toContain("## What the linters check");
+  });
+});

@@ -1,6 +1,7 @@
 /*
  * The pull-request check's MongoDB 7.0 replica set, for the seeder's integration tests: the step
- * runs as the job runs it (bash -e), with stand-in docker and sleep.
+ * runs as the job runs it (shell: bash, i.e. bash --noprofile --norc -eo pipefail), with stand-in
+ * docker and sleep.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -45,7 +46,7 @@ describe("the pull-request check's MongoDB 7.0 replica set (bash, stand-in docke
       ].join("\n"),
       { mode: 0o755 },
     );
-    const result = spawnSync("bash", ["-e", "-c", start.run!], { encoding: "utf8", env: { PATH: `${bin}:${process.env.PATH}` } });
+    const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", start.run!], { encoding: "utf8", env: { PATH: `${bin}:${process.env.PATH}` } });
     return { ...result, calls: fs.readFileSync(path.join(bin, "calls"), "utf8").trim().split("\n") };
   }
 
@@ -55,7 +56,7 @@ describe("the pull-request check's MongoDB 7.0 replica set (bash, stand-in docke
     expect(result.calls[0]).toBe("run -d --name mongo -p 127.0.0.1:27017:27017 mongo:7.0.14 --replSet rs0 --bind_ip_all --setParameter enableTestCommands=1");
     expect(result.calls).toContain("exec mongo mongosh --quiet --eval rs.initiate()");
     expect(result.calls.filter((call) => call.includes("isWritablePrimary")).length).toBe(4);
-    expect(result.calls).not.toContain("logs mongo");
+    expect(result.calls).not.toContain("logs --tail 50 mongo");
     expect(check.steps.indexOf(start)).toBeLessThan(check.steps.indexOf(test));
     expect(test.env?.MONGODB_TEST_URI).toBe("mongodb://127.0.0.1:27017/?replicaSet=rs0&directConnection=true");
     expect((check as { services?: unknown }).services).toBeUndefined();
@@ -66,7 +67,7 @@ describe("the pull-request check's MongoDB 7.0 replica set (bash, stand-in docke
     expect(result.status).toBe(1);
     expect(result.stdout).toContain("::error::MongoDB did not become a writable primary within 2 minutes");
     expect(result.calls.filter((call) => call.includes("isWritablePrimary")).length).toBe(60);
-    expect(result.calls).toContain("logs mongo");
+    expect(result.calls).toContain("logs --tail 50 mongo");
     expect(result.stdout).toContain("the server log:");
   });
 

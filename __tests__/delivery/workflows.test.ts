@@ -15,6 +15,7 @@ import { environmentList } from "../../.github/scripts/environments";
 import { pipelineEnvironments } from "../../.github/scripts/pipeline";
 import { preflightProblems } from "../../.github/scripts/preflight";
 import { generatedFiles, generateWorkflows, staleWorkflows, TERRAFORM_VERSION as GENERATED_TERRAFORM } from "../../.github/scripts/workflows";
+import { CI_LIMITS as LIMITS } from "../../src/environment/ci-roles";
 import { temporaryDirectory } from "../support/temporary-directory";
 import { terraformAvailability } from "../support/terraform-runner";
 import { DEFAULT_INDEX_BUILD_TIMEOUT_MS } from "../../src/seed/time-limits";
@@ -30,6 +31,7 @@ import {
   unpinnedActions,
   type JobOutcome,
 } from "./support/workflow-properties";
+import { broken, type Writable } from "./support/broken-copy";
 import { filledInEnvironment } from "./support/environment-files";
 import { committedWorkflow, concreteDeploy, concretePullRequest, concreteWorkflows, literalEnvironmentValues, simulateDeploy } from "./support/instances";
 import { loadWorkflows, workflowText, type Workflow } from "./support/workflows";
@@ -41,15 +43,6 @@ const called = committedWorkflow("deploy-environment.yml");
 const genericPullRequest = committedWorkflow("pull-request.yml");
 const { deploy, pullRequest } = concreteWorkflows("config");
 
-/** A workflow as plain, writable data, for breaking a copy. */
-type Writable = Record<string, any> & { jobs: Record<string, Record<string, any> & { steps: Record<string, any>[] }> };
-
-/** A deep copy of `workflow` with `change` applied: the property under test broken on purpose. */
-function broken(workflow: Workflow, change: (copy: Writable) => void): Workflow {
-  const copy = structuredClone(workflow) as unknown as Writable;
-  change(copy);
-  return copy as unknown as Workflow;
-}
 /** The concrete deploy run of config/ with the generic deploy-environment.yml broken. */
 const brokenDeploy = (change: (copy: Writable) => void) => concreteDeploy(genericDeploy, broken(called, change));
 /** The concrete pull-request run of config/ with the generic pull-request.yml broken. */
@@ -269,12 +262,12 @@ describe("property: every AWS session outlives its job", () => {
     expect(sessionsShorterThanJobs(workflow)).toEqual([]);
   });
 
-  it("fails for the action's default (1 h) on a 120-minute apply", () => {
+  it(`fails for the action's default (1 h) on a ${LIMITS.apply.timeoutMinutes}-minute apply`, () => {
     const short = brokenDeploy((copy) => {
       const step = findStep(copy, "apply", /configure-aws-credentials/);
       step.with = { ...step.with, "role-duration-seconds": undefined };
     });
-    expect(sessionsShorterThanJobs(short)).toEqual(perEnvironment((name) => `apply-${name}: role-duration-seconds (default 3600) does not outlive timeout-minutes 120`));
+    expect(sessionsShorterThanJobs(short)).toEqual(perEnvironment((name) => `apply-${name}: role-duration-seconds (default 3600) does not outlive timeout-minutes ${LIMITS.apply.timeoutMinutes}`));
   });
 });
 
@@ -283,21 +276,31 @@ describe("property: deploys queue per environment, and only the head of main dep
     expect(deployConcurrencyProblems(deploy, environments)).toEqual([]);
   });
 
-  it("fails for a workflow-level group, a first job in a group, a shared or cancelling group, an apply without the head check, a job queued on an earlier attempt's check", () => {
+  it("fails for a workflow-level group, a first job in a group, an approval inside a group, a shared or cancelling group, an apply or approval without the head check, a job queued on an earlier attempt's check", () => {
     expect(deployConcurrencyProblems(concreteDeploy(broken(genericDeploy, (copy) => (copy.concurrency = { group: "deploy", "cancel-in-progress": false })), called), environments)).toEqual([
       "a workflow-level concurrency group",
     ]);
     expect(deployConcurrencyProblems(concreteDeploy(broken(genericDeploy, (copy) => (copy.jobs["current-head"].concurrency = { group: "deploy" })), called), environments)).toEqual([
       "current-head: the first job joins a concurrency group",
     ]);
-    expect(deployConcurrencyProblems(brokenDeploy((copy) => (copy.jobs.apply.concurrency = { group: "deploy", "cancel-in-progress": false })), environments)).toEqual(
-      perEnvironment((name) => `apply-${name}: not in the concurrency group of its environment`),
+    // The old design: the apply job, which waits for approval, in the environment's group.
+    expect(deployConcurrencyProblems(brokenDeploy((copy) => (copy.jobs.apply.concurrency = { group: "deploy-${{ inputs.environment }}", "cancel-in-progress": false })), environments)).toEqual(
+      perEnvironment((name) => [
+        `apply-${name}: waits for approval inside a concurrency group (the waiting approval would hold the queue of ${name})`,
+        `apply-${name}: joins a queue without requiring the head check of this attempt (needs.current-head.outputs.attempt == github.run_attempt)`,
+      ]).flat(),
+    );
+    expect(deployConcurrencyProblems(brokenDeploy((copy) => (copy.jobs["seed-plan"].concurrency = { group: "deploy", "cancel-in-progress": false })), environments)).toEqual(
+      perEnvironment((name) => `seed-plan-${name}: not in the concurrency group of its environment`),
+    );
+    expect(deployConcurrencyProblems(brokenDeploy((copy) => stepsOf(copy, "approve-seed").shift()), environments)).toEqual(
+      perEnvironment((name) => `approve-seed-${name}: waits for approval without checking the head of main first once approved`),
     );
     expect(deployConcurrencyProblems(brokenDeploy((copy) => (copy.jobs.plan.concurrency["cancel-in-progress"] = true)), environments)).toEqual(
       perEnvironment((name) => `plan-${name}: its concurrency group may cancel a job in progress`),
     );
     expect(deployConcurrencyProblems(brokenDeploy((copy) => stepsOf(copy, "apply").shift()), environments)).toEqual(
-      perEnvironment((name) => `apply-${name}: applies without first checking it deploys the head of main`),
+      perEnvironment((name) => [`apply-${name}: waits for approval without checking the head of main first once approved`, `apply-${name}: applies without first checking it deploys the head of main`]).flat(),
     );
     const stale = brokenDeploy((copy) => (copy.jobs.plan.if = "${{ true }}"));
     expect(deployConcurrencyProblems(stale, environments)).toEqual(
@@ -350,7 +353,7 @@ describe("the deploy run, evaluated with its own needs:, if: and matrix strategy
     expect(Object.entries(results).filter(([id, result]) => result !== "success" && !id.startsWith("approve-seed-"))).toEqual([]);
     expect(results[`approve-seed-${production}`]).toBe("success");
     // Each environment's jobs all end before the next environment's first job starts.
-    const order = seen.filter((id) => id !== "current-head" && id !== "environments").map((id) => environments.find((environment) => id.endsWith(`-${environment.name}`))!.name);
+    const order = seen.filter((id) => id !== "current-head" && id !== "environments" && id !== "verdict").map((id) => environments.find((environment) => id.endsWith(`-${environment.name}`))!.name);
     expect(order.filter((name, index) => name !== order[index - 1])).toEqual(environments.map((environment) => environment.name));
     expect(deploy.jobs[`apply-${production}`].environment).toBe(`${production}-deploy`);
   });
@@ -368,14 +371,16 @@ describe("the deploy run, evaluated with its own needs:, if: and matrix strategy
     expect(rejected[`seed-apply-${production}`]).toBe("skipped");
     expect(run()[`approve-seed-${firstNonProduction}`]).toBe("skipped");
     expect(deploy.jobs[`approve-seed-${production}`].environment).toBe(`${production}-seed-approval`);
-    expect(deploy.jobs[`approve-seed-${production}`].permissions).toEqual({});
+    // No role and no secret: only the token's read of main for its head check.
+    expect(deploy.jobs[`approve-seed-${production}`].permissions).toEqual({ contents: "read" });
   });
 
   it("stops every later environment when one fails, and everything when the run is not the head of main", () => {
     const failed = run({ fail: [`apply-${firstNonProduction}`] });
     expect(Object.entries(failed).filter(([id, result]) => id.endsWith(`-${production}`) && result !== "skipped")).toEqual([]);
     const superseded = run({ fail: ["current-head"] });
-    expect(Object.entries(superseded).filter(([id, result]) => id !== "current-head" && result !== "skipped")).toEqual([]);
+    // Only the verdict runs (always), and says nothing was deployed.
+    expect(Object.entries(superseded).filter(([id, result]) => id !== "current-head" && result !== "skipped")).toEqual([["verdict", "success"]]);
   });
 
   it("the check fails when the matrix may run environments side by side or keep going after a failure", () => {
@@ -392,6 +397,10 @@ describe("the deploy run, evaluated with its own needs:, if: and matrix strategy
     const queued = Object.entries(deploy.jobs).filter(([, job]) => job.concurrency !== undefined).map(([id]) => id);
     expect(queued.length).toBeGreaterThan(0);
     expect(queued.filter((id) => rerun[id] !== "skipped")).toEqual([]);
+    // ...and it does not end green with nothing done: the verdict runs (its script fails, see
+    // delivery-behaviour.test.ts), and the apply jobs, in no queue, check the head of main themselves.
+    expect(rerun.verdict).toBe("success");
+    expect(Object.keys(rerun).filter((id) => id.startsWith("apply-")).every((id) => deploy.jobs[id].steps[0].name === "Refuse anything but the current head of main")).toBe(true);
     // "Re-run all jobs" runs the head check again: the run goes ahead (if it is still the head of main).
     const all = run({ headCheckedInAttempt: "2" }, { run_attempt: "2" });
     expect(queued.filter((id) => all[id] !== "success")).toEqual([]);

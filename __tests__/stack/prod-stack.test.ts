@@ -263,6 +263,34 @@ describe("prod stack: 7. backups", () => {
   });
 });
 
+describe("prod stack: 7b. snapshot copies in a second region", () => {
+  const schedule = onlyResource(json, "mongodbatlas_cloud_backup_schedule");
+  const copies = (schedule.copy_settings ?? []) as Record<string, unknown>[];
+  const ownRegion = (onlyResource(json, "mongodbatlas_advanced_cluster").replication_specs as any)[0].region_configs[0].region_name;
+
+  it("copies snapshots to at least one region other than the cluster's", () => {
+    expect(copies.length).toBeGreaterThan(0);
+    for (const copy of copies) expect(copy.region_name).not.toBe(ownRegion);
+    expect(copies.map((copy) => copy.region_name)).toEqual(config.backup.copyToRegions);
+  });
+
+  it("names the cluster's zone (zone_id), not the deprecated replication_spec_id", () => {
+    for (const copy of copies) {
+      expect(copy.zone_id).toBe("${mongodbatlas_advanced_cluster.cluster.replication_specs[0].zone_id}");
+      expect(copy).not.toHaveProperty("replication_spec_id");
+      expect(copy.cloud_provider).toBe("AWS");
+    }
+  });
+
+  it("copies the oplog exactly when point-in-time restore is on, and only snapshot kinds the policy takes", () => {
+    const policyKinds = ["hourly", "daily", "weekly", "monthly"].filter((kind) => schedule[`policy_item_${kind}`] !== undefined).map((kind) => kind.toUpperCase());
+    for (const copy of copies) {
+      expect(copy.should_copy_oplogs).toBe(config.backup.pointInTimeRestore);
+      expect(policyKinds).toEqual(expect.arrayContaining(copy.frequencies as string[]));
+    }
+  });
+});
+
 describe("prod stack: 8. outputs", () => {
   const expected = [
     "atlas_project_id",

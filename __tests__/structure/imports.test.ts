@@ -10,13 +10,13 @@ import ts from "typescript";
 
 /** The layers, lowest first: a file may import its own layer and those below it, never one above. */
 const LAYERS: readonly (readonly string[])[] = [
-  ["src/atlas", "src/network", "src/terraform"],
+  ["src/atlas", "src/network", "src/terraform", "src/atlas-api"],
   ["src/policy"],
   ["src/modules"],
   ["src/config"],
   ["src/environment"],
   ["src/seed", "src/hcl", "src/bootstrap", "src/github"],
-  ["src/stacks"],
+  ["src/stacks", "src/drill"],
   ["src/app.ts", "src/doctor"],
   [".github/scripts", "main.ts"],
 ];

@@ -24,3 +24,6 @@ export function atlasRegionName(region: AwsRegion): string {
 
 /** Every region Atlas runs in (ATLAS_AWS_REGIONS) is in the commercial partition. */
 export const AWS_PARTITION = "aws";
+
+/** Every Atlas spelling of ATLAS_AWS_REGIONS (US_EAST_1, ...): the names Atlas accepts for AWS. */
+export const ATLAS_AWS_REGION_NAMES: readonly string[] = ATLAS_AWS_REGIONS.map(atlasRegionName);

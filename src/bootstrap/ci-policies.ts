@@ -50,21 +50,22 @@ function grantsOf(scope: EnvironmentScope): Grant[] {
   return usesEc2Tags ? [...grants, ...EC2_TAGGING] : grants;
 }
 
-/** Merges grants with the same resources and condition into one statement each, actions sorted. */
+/** Merges grants with the same effect, resources and condition into one statement each, actions sorted. */
 function statementsOf(grants: readonly Grant[], scope: EnvironmentScope): Statement[] {
-  const merged = new Map<string, { resources: string[]; condition?: Condition; actions: Set<string> }>();
+  const merged = new Map<string, { effect: "Allow" | "Deny"; resources: string[]; condition?: Condition; actions: Set<string> }>();
   for (const grant of grants) {
     const resources = [...new Set(grant.resources(scope))].sort();
     if (resources.length === 0) continue;
     const condition = grant.condition?.(scope);
-    const key = JSON.stringify([resources, condition ?? null]);
-    const entry = merged.get(key) ?? { resources, condition, actions: new Set<string>() };
+    const effect = grant.effect ?? "Allow";
+    const key = JSON.stringify([effect, resources, condition ?? null]);
+    const entry = merged.get(key) ?? { effect, resources, condition, actions: new Set<string>() };
     for (const action of grant.actions) entry.actions.add(action);
     merged.set(key, entry);
   }
   return [...merged.values()]
-    .map(({ resources, condition, actions }) => ({
-      Effect: "Allow" as const,
+    .map(({ effect, resources, condition, actions }) => ({
+      Effect: effect,
       Action: [...actions].sort(),
       Resource: resources.length === 1 ? resources[0] : resources,
       ...(condition ? { Condition: condition } : {}),

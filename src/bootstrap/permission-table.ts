@@ -47,6 +47,11 @@ export interface Grant {
   readonly actions: readonly string[];
   readonly resources: (scope: EnvironmentScope) => readonly string[];
   readonly condition?: (scope: EnvironmentScope) => Condition;
+  /**
+   * "Deny" for a guard that no Allow of the table may override.
+   * @default "Allow"
+   */
+  readonly effect?: "Allow" | "Deny";
   /** Why IAM cannot scope these actions below "*" (required when resources is ["*"]). */
   readonly unscoped?: string;
 }
@@ -74,6 +79,16 @@ const keepsEnvironmentTag = (scope: EnvironmentScope): Condition => ({
 const keepsEnvironmentTagKey = (scope: EnvironmentScope): Condition => ({
   StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: scope.environment },
   "ForAllValues:StringNotEquals": { "aws:TagKeys": [ENVIRONMENT_TAG] },
+});
+/**
+ * Resources that already carry another environment's tag. Tagging at create time can only be
+ * scoped by the request's tags (the resource has none yet), so an explicit Deny keeps such a grant
+ * from re-tagging (claiming) another environment's resource. An untagged resource of the account
+ * stays claimable: docs/day-0.md, "Tagging at create time".
+ */
+const taggedForAnotherEnvironment = (scope: EnvironmentScope): Condition => ({
+  StringNotEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: scope.environment },
+  Null: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: "false" },
 });
 
 const secrets = (scope: EnvironmentScope) => scope.names("aws_secretsmanager_secret", "name").map((name) => scope.secretArn(name));
@@ -211,6 +226,12 @@ export const PERMISSION_TABLE: Readonly<Record<string, TypePermissions>> = {
       },
       { access: "write", actions: ["kms:TagResource"], resources: kmsKeys, condition: keepsEnvironmentTag },
       { access: "write", actions: ["kms:UntagResource"], resources: kmsKeys, condition: keepsEnvironmentTagKey },
+      // CreateKey passes the default tags in its Tags parameter, which KMS authorizes as
+      // kms:TagResource in an IAM policy covering every key of the account and Region (the key has no
+      // tags yet, so aws:ResourceTag cannot scope it): KMS developer guide, "Controlling access to
+      // tags" and "Managing KMS key tags with API operations".
+      { access: "write", actions: ["kms:TagResource"], resources: kmsKeys, condition: requestTagged },
+      { access: "write", effect: "Deny", actions: ["kms:TagResource", "kms:UntagResource"], resources: kmsKeys, condition: taggedForAnotherEnvironment },
     ],
   },
   aws_kms_key_policy: {
@@ -412,5 +433,12 @@ export const EC2_TAGGING: readonly Grant[] = [
     actions: ["ec2:DeleteTags"],
     resources: (scope) => [scope.arn("ec2", "security-group/*"), scope.arn("ec2", "security-group-rule/*"), scope.arn("ec2", "vpc-endpoint/*")],
     condition: keepsEnvironmentTagKey,
+  },
+  {
+    access: "write",
+    effect: "Deny",
+    actions: ["ec2:CreateTags", "ec2:DeleteTags"],
+    resources: (scope) => [scope.arn("ec2", "security-group/*"), scope.arn("ec2", "security-group-rule/*"), scope.arn("ec2", "vpc-endpoint/*")],
+    condition: taggedForAnotherEnvironment,
   },
 ];

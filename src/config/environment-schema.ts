@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { AUTHENTICATION_MODES, DATABASE_DEFAULTS } from "../modules/database/variables";
+import { ATLAS_AWS_REGION_NAMES } from "../atlas/regions";
+import { ATLAS_SNAPSHOT_FREQUENCIES, POLICY_SNAPSHOT_FREQUENCIES } from "../atlas/snapshot-frequencies";
 import * as field from "./fields";
 
 const BACKUP = DATABASE_DEFAULTS.backup;
@@ -152,6 +154,17 @@ export const backupSection = z
       .boolean()
       .default(BACKUP.retainBackupsAfterClusterDeletion)
       .describe("true or false: keep snapshots when the cluster is deleted"),
+    copyToRegions: z
+      .array(z.string())
+      .default([...BACKUP.copyToRegions])
+      .describe(
+        `a list of Atlas AWS region names other than the cluster's (${ATLAS_AWS_REGION_NAMES.slice(0, 4).join(", ")}, ...) that keep a copy of the snapshots (and of the oplog with pointInTimeRestore); [] for none`,
+      ),
+    copyFrequencies: z
+      .array(z.enum(ATLAS_SNAPSHOT_FREQUENCIES))
+      .min(1)
+      .default([...BACKUP.copyFrequencies])
+      .describe(`a non-empty list of the snapshot kinds copied to copyToRegions, among those the policy takes: ${POLICY_SNAPSHOT_FREQUENCIES.join(", ")}`),
   })
   .describe("an object describing backups");
 

@@ -119,7 +119,8 @@ async function environmentChecks(get: Get, repo: string, spec: GithubEnvironment
   }
 
   // Secret names (values stay out of Terraform and out of this check).
-  const wanted = spec.purpose.secrets.length > 0 ? [...spec.purpose.secrets, ...extraAtlasSecrets] : [];
+  // The webhook secret goes where Terraform runs with the Atlas keys (plan and deploy), not to the drill.
+  const wanted = spec.purpose.secrets.includes("ATLAS_PUBLIC_API_KEY") ? [...spec.purpose.secrets, ...extraAtlasSecrets] : [...spec.purpose.secrets];
   if (wanted.length > 0) {
     const secrets = await get(`${path}/secrets`);
     const present = new Set(((secrets.body as Json | undefined)?.secrets as Json[] | undefined)?.map((secret) => secret.name) ?? []);

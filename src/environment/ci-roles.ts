@@ -11,11 +11,19 @@ import type { EnvironmentRoles } from "./roles";
  * these, so a role's trust and its session limit cannot drift from the jobs that use it.
  */
 
+/**
+ * Minutes of the apply job: set-up (checkout, install, synth, init), the fresh plan under the state
+ * lock (waiting for the lock up to `lockTimeout`), the apply of the saved plan, and what is left for
+ * Terraform to stop cleanly and for the errored-state push when the apply is interrupted at its
+ * limit (.github/scripts/terraform-interruptible.sh). A first apply waits for the cluster and the
+ * endpoint service (each can take tens of minutes).
+ */
+export const APPLY_MINUTES = { setup: 10, freshPlan: 30, apply: 105, stop: 15, lockTimeout: 15 } as const;
+
 /** Job timeouts (minutes) and AWS session lengths (seconds): every session outlives its job. */
 export const CI_LIMITS = {
   plan: { timeoutMinutes: 30, sessionSeconds: 3600 },
-  // A first apply waits for the cluster and the endpoint service (each can take tens of minutes).
-  apply: { timeoutMinutes: 120, sessionSeconds: 10800 },
+  apply: { timeoutMinutes: APPLY_MINUTES.setup + APPLY_MINUTES.freshPlan + APPLY_MINUTES.apply + APPLY_MINUTES.stop, sessionSeconds: 10800 },
   seedPlan: { timeoutMinutes: 30, sessionSeconds: 3600 },
   // Index builds on large collections.
   seedApply: { timeoutMinutes: 90, sessionSeconds: 7200 },

@@ -50,6 +50,11 @@ export const GITHUB_ENVIRONMENT_SUFFIXES = {
   seed: "seed",
   /** Holds no role and no secret: its required reviewers approve a production seed plan. */
   seedApproval: "seed-approval",
+  /**
+   * The restore drill (drill.yml): holds only the drill's Atlas API key (ATLAS_DRILL_PUBLIC_API_KEY,
+   * ATLAS_DRILL_PRIVATE_API_KEY), no AWS role; main only, no reviewer (docs/operations.md).
+   */
+  drill: "drill",
 } as const;
 
 export type GitHubEnvironmentPurpose = keyof typeof GITHUB_ENVIRONMENT_SUFFIXES;

@@ -39,6 +39,7 @@ const SETTINGS: { readonly [P in GitHubEnvironmentPurpose]: PurposeSettings } = 
   deploy: { reviewersKey: "deploy", openToPullRequests: false, purpose: "apply with the deploy role and key (production: the approval)", secrets: ATLAS_SECRETS },
   seed: { openToPullRequests: false, purpose: "seed with the seeder role, on the VPC runner", secrets: [] },
   seedApproval: { reviewersKey: "seedApproval", openToPullRequests: false, purpose: "approve a production seed plan (no secrets, no role)", secrets: [] },
+  drill: { openToPullRequests: false, purpose: "the restore drill (drill.yml): the drill's Atlas key only, no AWS role", secrets: ["ATLAS_DRILL_PUBLIC_API_KEY", "ATLAS_DRILL_PRIVATE_API_KEY"] },
 };
 
 export const ENVIRONMENT_PURPOSES: readonly EnvironmentPurpose[] = (Object.keys(GITHUB_ENVIRONMENT_SUFFIXES) as GitHubEnvironmentPurpose[]).map((key) => ({

@@ -22,7 +22,7 @@ export const MAIN_BRANCH = "main";
  * __tests__/github checks that every workflow with a self-hosted job is listed here. The day-2
  * drill and drift workflows add one entry each.
  */
-export const VPC_WORKFLOWS: readonly string[] = ["deploy-environment.yml"];
+export const VPC_WORKFLOWS: readonly string[] = ["deploy-environment.yml", "drill.yml", "drift.yml"];
 
 /** The `selected_workflows` entry of a workflow file: `<owner>/<repo>/.github/workflows/<file>@refs/heads/main`. */
 export const selectedWorkflow = (repository: string, file: string) => `${repository}/.github/workflows/${file}@refs/heads/${MAIN_BRANCH}`;

@@ -5,11 +5,13 @@
  */
 import { githubEnvironmentName } from "../../../src/environment/names";
 import { entryInputs } from "../environment-entry";
-import { queuedJob, type QueuedJobSpec } from "./queued-job";
+import { applyStepScript, freshPlanStepScript } from "../lock-holding-steps";
+import { FRESH_HEAD_CHECK, queuedJob, type QueuedJobSpec } from "./queued-job";
 import {
   ATLAS_ENV,
   awsCredentials,
   checkout,
+  currentHeadStep,
   deployPrelude,
   environmentEnv,
   fromInputs,
@@ -17,6 +19,8 @@ import {
   install,
   LIMITS,
   render,
+  requiredSecretsStep,
+  RUN_DEFAULTS,
   setupNode,
   STACK_DIR,
   terraformInit,
@@ -52,7 +56,8 @@ export const ENVIRONMENT_INPUTS = {
 /** One environment's jobs of the deploy pipeline, reading the environment from `inputs`. */
 function environmentJobs(): Record<string, Job> {
   const environment = value(fromInputs, "environment");
-  const erroredState = `\${{ failure() && hashFiles(format('{0}/errored.tfstate', env.STACK_DIR)) != '' }}`;
+  // On a failure and on a cancel (a job timeout is one): a step with failure() alone does not run then.
+  const erroredState = `\${{ (failure() || cancelled()) && hashFiles(format('{0}/errored.tfstate', env.STACK_DIR)) != '' }}`;
   const seedLabel = value(fromInputs, "runner_label");
 
   const plan = queuedJob({
@@ -67,9 +72,17 @@ function environmentJobs(): Record<string, Job> {
       addresses: "${{ steps.review.outputs.addresses }}",
       changes: "${{ steps.review.outputs.changes }}",
     },
+    // To see whether another run is applying this environment (its apply job is in no queue).
+    readPermissions: ["actions"],
     steps: [
       ...deployPrelude,
+      {
+        name: "Wait for another run's apply of this environment to finish",
+        env: { GH_TOKEN: "${{ github.token }}" },
+        run: 'npx tsx .github/scripts/deploy-order.ts --running-applies --environment "$ENVIRONMENT"',
+      },
       awsCredentials("plan", fromInputs, LIMITS.plan.sessionSeconds),
+      requiredSecretsStep(githubEnvironmentName("$ENVIRONMENT", "plan")),
       terraformInit(),
       {
         name: "terraform plan -out",
@@ -99,20 +112,30 @@ function environmentJobs(): Record<string, Job> {
     when: "needs.plan.outputs.changes == 'true'",
     runsOn: "ubuntu-24.04",
     timeoutMinutes: LIMITS.apply.timeoutMinutes,
-    // Production: required reviewers on <environment>-deploy make this the approval.
+    // Production: required reviewers on <environment>-deploy make this the approval. It waits for
+    // them in no queue (docs/ci-cd.md): two applies of one environment are kept apart by the state
+    // lock (-lock-timeout) and the head-of-main check that starts the job.
     purpose: "deploy",
     changesAnything: true,
-    readsApprovals: true,
+    waitsForApproval: true,
+    // To see, in this run's jobs, that the environments before it have finished.
+    readPermissions: ["actions"],
     steps: [
       ...deployPrelude,
       approvalCheck(githubEnvironmentName(environment, "deploy")),
+      {
+        name: "Wait for the environments this one deploys after (this run, this commit)",
+        env: { GH_TOKEN: "${{ github.token }}" },
+        run: 'npx tsx .github/scripts/deploy-order.ts --environment "$ENVIRONMENT"',
+      },
       awsCredentials("deploy", fromInputs, LIMITS.apply.sessionSeconds),
+      requiredSecretsStep(githubEnvironmentName("$ENVIRONMENT", "deploy")),
       terraformInit(),
       {
         name: "terraform plan -out (fresh, under the state lock)",
         "working-directory": STACK_DIR,
         env: ATLAS_ENV,
-        run: "terraform plan -input=false -no-color -out=tfplan",
+        run: freshPlanStepScript(),
       },
       {
         name: "Refuse a plan other than the approved one",
@@ -127,14 +150,14 @@ function environmentJobs(): Record<string, Job> {
         name: "terraform apply (the saved, approved plan)",
         "working-directory": STACK_DIR,
         env: ATLAS_ENV,
-        run: "terraform apply -input=false -no-color tfplan",
+        run: applyStepScript(),
       },
       awsCredentials("deploy", fromInputs, LIMITS.apply.sessionSeconds, {
         name: "AWS credentials again (fresh session of the deploy role, to save the state)",
         if: erroredState,
       }),
       {
-        name: "Push errored.tfstate (Terraform could not save the state after applying)",
+        name: "Push errored.tfstate (Terraform could not save the state: failed, cancelled or timed out)",
         if: erroredState,
         "working-directory": STACK_DIR,
         run: "bash ../../../.github/scripts/push-errored-state.sh",
@@ -157,7 +180,7 @@ function environmentJobs(): Record<string, Job> {
       timeoutMinutes: limits.timeoutMinutes,
       purpose: "seed",
       changesAnything: command === "apply",
-      readsApprovals: spec.approval !== undefined,
+      ...(spec.approval ? { readPermissions: ["actions"] as const } : {}),
       steps: [checkout, setupNode, install, ...(spec.approval ? [spec.approval] : []), awsCredentials("seed", fromInputs, limits.sessionSeconds), spec.step],
     });
   };
@@ -178,14 +201,17 @@ function environmentJobs(): Record<string, Job> {
   const seedApproval: Job = {
     name: "approve the seed of ${{ inputs.stack }}",
     needs: ["seed-plan"],
-    // Production only, and only when the seed plan changes anything.
-    if: "${{ inputs.production && needs.seed-plan.outputs.changes == 'true' }}",
+    // Production only, and only when the seed plan changes anything; like every job after the
+    // first, only in the attempt that checked the head of main, and it checks again once approved.
+    if: `\${{ ${FRESH_HEAD_CHECK} && inputs.production && needs.seed-plan.outputs.changes == 'true' }}`,
     "runs-on": "ubuntu-24.04",
     "timeout-minutes": 5,
-    // Required reviewers; no secrets, no role: the seed role trusts only <env>-seed.
+    // Required reviewers; no secrets, no role: the seed role trusts only <env>-seed. No concurrency
+    // group: it waits for approval. contents: read is what the head check needs to read main.
     environment: githubEnvironmentName(environment, "seedApproval"),
-    permissions: {},
+    permissions: { contents: "read" },
     steps: [
+      currentHeadStep,
       {
         name: "Record the approved seed plan",
         env: { SEED_DIGEST: "${{ needs.seed-plan.outputs.digest }}" },
@@ -217,6 +243,7 @@ export function deployEnvironmentWorkflow(): string {
     name: "deploy one environment",
     on: { workflow_call: { inputs } },
     permissions: {},
+    defaults: RUN_DEFAULTS,
     env: { ...WORKFLOW_ENV, ...environmentEnv(fromInputs) },
     jobs: environmentJobs(),
   };

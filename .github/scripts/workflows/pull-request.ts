@@ -24,6 +24,8 @@ import {
   terraformInit,
   value,
   WORKFLOW_ENV,
+  requiredSecretsStep,
+  RUN_DEFAULTS,
   type Job,
 } from "./shared";
 
@@ -52,6 +54,7 @@ function pullRequestPlanJob(): Job {
       { ...setupTerraform, ...ready },
       { ...synth, ...ready },
       awsCredentials("plan", fromMatrix, LIMITS.plan.sessionSeconds, ready),
+      requiredSecretsStep(githubEnvironmentName("$ENVIRONMENT", "plan"), ready),
       terraformInit(ready),
       {
         name: "terraform plan -out",
@@ -87,15 +90,15 @@ function pullRequestPlanJob(): Job {
 // writable primary within the bound.
 const MONGODB_START = [
   "docker run -d --name mongo -p 127.0.0.1:27017:27017 mongo:7.0.14 --replSet rs0 --bind_ip_all --setParameter enableTestCommands=1",
-  'fail() { echo "::error::$1"; docker logs mongo 2>&1 | tail -n 50; exit 1; }',
+  'fail() { echo "::error::$1"; docker logs --tail 50 mongo 2>&1; exit 1; }',
   'up=""',
-  "for attempt in $(seq 1 60); do",
+  "for _ in $(seq 1 60); do",
   "  if docker exec mongo mongosh --quiet --eval 'db.runCommand({ ping: 1 }).ok' >/dev/null 2>&1; then up=1; break; fi",
   "  sleep 2",
   "done",
   '[ -n "$up" ] || fail "MongoDB did not answer within 2 minutes"',
   "docker exec mongo mongosh --quiet --eval 'rs.initiate()' || fail \"rs.initiate() failed\"",
-  "for attempt in $(seq 1 60); do",
+  "for _ in $(seq 1 60); do",
   "  writable=\"$(docker exec mongo mongosh --quiet --eval 'db.hello().isWritablePrimary' 2>/dev/null || true)\"",
   '  if [ "$writable" = "true" ]; then echo "MongoDB 7.0 is the writable primary of rs0"; exit 0; fi',
   "  sleep 2",
@@ -114,7 +117,11 @@ const COMMENT_SCRIPT = [
   "const run = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;",
   "const { PLANNED, LATER } = process.env;",
   'const scope = `Planned here: ${PLANNED || "nothing"} (non-production).` + (LATER ? ` ${LATER}: planned after the merge, by the deploy workflow, for the approvers of their deploy.` : "");',
-  'const body = [marker, `### Terraform plan for ${context.payload.pull_request.head.sha.slice(0, 7)}`, "", ...parts, scope, "", `Full plan: [run ${context.runId}](${run}).`].join("\\n");',
+  // GitHub refuses a comment over 65,536 characters: each summary gets an equal share, cut at a line
+  // (closing an open code block) and pointing at the run, which has the full plans.
+  'const share = Math.floor(60000 / Math.max(1, parts.length));',
+  'const fit = (part) => { if (part.length <= share) return part; const lines = part.slice(0, share - 200).split("\\n").slice(0, -1); const open = lines.filter((line) => line.trim().startsWith("```")).length % 2 === 1; return [...lines, ...(open ? ["  ```"] : []), "", `> Cut here (comment size limit): the full plan is in [run ${context.runId}](${run}).`, ""].join("\\n"); };',
+  'const body = [marker, `### Terraform plan for ${context.payload.pull_request.head.sha.slice(0, 7)}`, "", ...parts.map(fit), scope, "", `Full plan: [run ${context.runId}](${run}).`].join("\\n");',
   "const issue_number = context.payload.pull_request.number;",
   "const comments = await github.paginate(github.rest.issues.listComments, { ...context.repo, issue_number });",
   'const previous = comments.find((c) => c.user?.type === "Bot" && c.body?.startsWith(marker));',
@@ -187,6 +194,7 @@ export function pullRequestWorkflow(): string {
     permissions: {},
     // A new push makes the checks of the previous push pointless (plans here take no lock).
     concurrency: { group: "pull-request-${{ github.event.pull_request.number }}", "cancel-in-progress": true },
+    defaults: RUN_DEFAULTS,
     env: WORKFLOW_ENV,
     jobs,
   };

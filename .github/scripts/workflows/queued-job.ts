@@ -1,13 +1,14 @@
 /*
  * The one builder of the jobs that join an environment's deploy queue or change anything (plan,
  * apply, seed plan, seed apply of deploy-environment.yml). Whatever the job, it always gets:
- * - the fresh head check in its `if:` (GitHub evaluates it before the job is queued);
+ * - the fresh head check in its `if:` (GitHub evaluates it before the job is queued), when it
+ *   joins the queue;
  * - the current-head step first, when the job changes anything;
- * - the environment's concurrency group (one queue per environment, never cancelled, so a
- *   waiting production approval never blocks another environment, and only a newer commit of
- *   main replaces a pending job);
- * - the permissions to request an OIDC token and nothing else (plus `actions: read` for a job that
- *   checks its approval in the run's review history);
+ * - the environment's concurrency group (one queue per environment, never cancelled, so only a
+ *   newer commit of main replaces a pending job), unless it waits for approval: a job waiting for
+ *   approval would hold the queue, and every newer commit's job in it would wait or be cancelled
+ *   (the apply: kept apart from other applies by the state lock and the head check instead);
+ * - the permissions to request an OIDC token and nothing else;
  * - the GitHub environment of its purpose, whose role is the only one it can assume.
  * So the rules hold by construction; __tests__/delivery checks them on the generated files too.
  */
@@ -37,9 +38,15 @@ export interface QueuedJobSpec {
   readonly purpose: Extract<GitHubEnvironmentPurpose, "plan" | "deploy" | "seed">;
   /** The job applies something: the current-head step comes first. */
   readonly changesAnything: boolean;
+  /**
+   * The job waits for an approval (required reviewers on its GitHub environment): it joins no
+   * queue, and needs no fresh head check in its `if:` (its first step checks the head in any attempt).
+   * @default false
+   */
+  readonly waitsForApproval?: boolean;
+  /** Read permissions beyond the OIDC token's (e.g. actions: read). @default none */
+  readonly readPermissions?: readonly string[];
   readonly outputs?: Readonly<Record<string, string>>;
-  /** The job reads the run's review history (approval-check.ts): it gets `actions: read`. */
-  readonly readsApprovals?: boolean;
   readonly steps: readonly Step[];
 }
 
@@ -47,7 +54,9 @@ export interface QueuedJobSpec {
 const DEPLOY_QUEUE = { group: `deploy-${value(fromInputs, "environment")}`, "cancel-in-progress": false };
 
 export function queuedJob(spec: QueuedJobSpec): Job {
-  const conditions = [...(spec.evenAfterFailure ? ["!cancelled()"] : []), FRESH_HEAD_CHECK, ...(spec.when ? [spec.when] : [])];
+  if (spec.waitsForApproval && !spec.changesAnything) throw new Error(`${spec.name}: a job that waits for approval checks the head of main first (changesAnything)`);
+  const queued = !spec.waitsForApproval;
+  const conditions = [...(spec.evenAfterFailure ? ["!cancelled()"] : []), ...(queued ? [FRESH_HEAD_CHECK] : []), ...(spec.when ? [spec.when] : [])];
   return {
     name: spec.name,
     ...(spec.needs ? { needs: [...spec.needs] } : {}),
@@ -55,8 +64,8 @@ export function queuedJob(spec: QueuedJobSpec): Job {
     "runs-on": typeof spec.runsOn === "string" ? spec.runsOn : [...spec.runsOn],
     "timeout-minutes": spec.timeoutMinutes,
     environment: githubEnvironmentName(value(fromInputs, "environment"), spec.purpose),
-    concurrency: DEPLOY_QUEUE,
-    permissions: { contents: "read", ...(spec.readsApprovals ? { actions: "read" } : {}), "id-token": "write" },
+    ...(queued ? { concurrency: DEPLOY_QUEUE } : {}),
+    permissions: { ...Object.fromEntries((spec.readPermissions ?? []).map((scope) => [scope, "read"])), contents: "read", "id-token": "write" },
     ...(spec.outputs ? { outputs: spec.outputs } : {}),
     steps: spec.changesAnything ? [currentHeadStep, ...spec.steps] : [...spec.steps],
   };

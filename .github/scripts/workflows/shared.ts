@@ -7,6 +7,7 @@ import { stringify } from "yaml";
 import { CI_LIMITS as LIMITS } from "../../../src/environment/ci-roles";
 import { TERRAFORM_VERSION } from "../../../src/terraform/terraform-version";
 import { entryEnv } from "../environment-entry";
+import { ALL_SECRETS } from "../required-secrets";
 
 export { LIMITS };
 
@@ -44,6 +45,26 @@ export const ATLAS_ENV = {
 };
 
 /**
+ * Stops a job whose secrets arrived empty before Terraform runs, naming each secret and the GitHub
+ * environment (`githubName`, e.g. "$ENVIRONMENT-plan") that must hold it. Each secret is passed
+ * under its own name, only to this step and the Terraform steps.
+ */
+export function requiredSecretsStep(githubName: string, extra: Step = {}): Step {
+  return {
+    name: "Refuse empty secrets (each named)",
+    ...extra,
+    env: Object.fromEntries(ALL_SECRETS.map((name) => [name, `\${{ secrets.${name} }}`])),
+    run: `npx tsx .github/scripts/required-secrets.ts "$ENVIRONMENT" --github-environment "${githubName}"`,
+  };
+}
+
+/**
+ * Every `run:` script under `bash --noprofile --norc -eo pipefail`: without `shell:` GitHub runs
+ * `bash -e`, where a failure inside a pipeline goes unnoticed.
+ */
+export const RUN_DEFAULTS = { run: { shell: "bash" } };
+
+/**
  * Where a job's environment values come from: the called workflow's `inputs`, or the pull-request
  * matrix entry. Scripts read them through the environment variables ENVIRONMENT, STACK, STACK_DIR
  * and SEED_SECRET_ID, never through an expression inside `run:`.
@@ -75,30 +96,8 @@ export function awsCredentials(purpose: "plan" | "deploy" | "seed", source: Sour
   };
 }
 
-/**
- * The check that a deploy run deploys the current head of main: the first job runs it, and so does
- * every job that applies anything (a re-run of an old run's failed job skips the first job).
- */
-export const CURRENT_HEAD_SCRIPT = [
-  'if [ "$GITHUB_REF" != "refs/heads/main" ]; then',
-  '  echo "::error title=Only main is deployed::This run is for $GITHUB_REF. Nothing was deployed."',
-  "  exit 1",
-  "fi",
-  // curl and grep, not gh or jq: this also runs first on the self-hosted VPC runners.
-  'head="$(curl -fsS -H "Authorization: Bearer $GH_TOKEN" -H "Accept: application/vnd.github+json" "$GITHUB_API_URL/repos/$GITHUB_REPOSITORY/git/ref/heads/main" | grep -o \'"sha": *"[0-9a-f]\\{40\\}"\' | head -n 1 | grep -o \'[0-9a-f]\\{40\\}\')"',
-  'if [ "$head" != "$GITHUB_SHA" ]; then',
-  '  echo "::error title=Superseded by a newer commit of main::This run deploys $GITHUB_SHA, but main is now at $head, whose run deploys a superset. Nothing was deployed by this job."',
-  "  exit 1",
-  "fi",
-  'echo "This run deploys $GITHUB_SHA, the current head of main."',
-  "",
-].join("\n");
-
-export const currentHeadStep: Step = {
-  name: "Refuse anything but the current head of main",
-  env: { GH_TOKEN: "${{ github.token }}" },
-  run: CURRENT_HEAD_SCRIPT,
-};
+// The head-of-main check, and its step, live in ../current-head.ts (a script of their own, tested there).
+export { CURRENT_HEAD_SCRIPT, currentHeadStep } from "../current-head";
 
 export function preflight(mode: "deploy" | "pull-request", summaryFile?: string): Step {
   const summary = summaryFile ? ` --summary-file ${summaryFile}` : "";
@@ -142,7 +141,7 @@ export function annotatePins(text: string): string {
 export const render = (workflow: object) => annotatePins(stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false }));
 
 /** The job that lists the environments of config/ for a matrix (outputs list, names, later). */
-export function listJob(mode: "deploy" | "pull-request", extra: Job = {}): Job {
+export function listJob(mode: "deploy" | "pull-request" | "ready", extra: Job = {}): Job {
   return {
     name: "list the environments (config/)",
     ...extra,

@@ -26,6 +26,12 @@ function conditionHolds(operator: string, key: string, expected: string | boolea
     case "StringEquals":
     case "ArnEquals":
       return values.length > 0 && values.every((value) => wanted.includes(value));
+    case "StringNotEquals":
+      // A negated operator matches when the key is absent (IAM User Guide, "Condition operators").
+      return values.every((value) => !wanted.includes(value));
+    case "Null":
+      // "true": the key is absent; "false": it is present.
+      return (values.length === 0) === (wanted[0] === "true");
     case "StringEqualsIfExists":
       return values.length === 0 || values.every((value) => wanted.includes(value));
     case "StringLike":

@@ -7,6 +7,7 @@ import { fcvPinWithinAtlasLimit } from "../../../src/config/rules/fcv-pin-within
 import { roleArnsBelongToTheAccount } from "../../../src/config/rules/role-arns-belong-to-the-account";
 import { pullRequestEnvironmentsUseAwsIam } from "../../../src/config/rules/pull-request-environments-use-aws-iam";
 import { restoreWindowWithinHourlyRetention } from "../../../src/config/rules/restore-window-within-hourly-retention";
+import { snapshotCopyRegions } from "../../../src/config/rules/snapshot-copy-regions";
 import { snapshotRetentionOrder } from "../../../src/config/rules/snapshot-retention-order";
 import { noIgnoredValues } from "../../../src/config/rules/no-ignored-values";
 import { productionRemoteState } from "../../../src/config/rules/production-remote-state";
@@ -84,6 +85,12 @@ const cases: { rule: ConfigRule<unknown>; compliant: unknown; noncompliant: unkn
     path: "database.authentication",
   },
   {
+    rule: snapshotCopyRegions,
+    compliant: { region: "us-east-1", backup: { copyToRegions: ["US_WEST_2"] } },
+    noncompliant: { region: "us-east-1", backup: { copyToRegions: ["US_WEST_2", "US_EAST_1"] } },
+    path: "backup.copyToRegions.1",
+  },
+  {
     rule: dayZeroArnsBelongToTheAccount,
     compliant: { aws: { accountId: "111122223333", permissionsBoundaryArn: "arn:aws:iam::111122223333:policy/b" } },
     noncompliant: { aws: { accountId: "111122223333", permissionsBoundaryArn: "arn:aws:iam::444455556666:policy/b" } },
@@ -151,6 +158,27 @@ describe("config rules", () => {
     expect(paths({ database: { authentication: "password", retainPasswordUsers: true } })).toEqual(["database.retainPasswordUsers"]);
     // While switching to aws-iam (step 1), the password users and their fields still exist.
     expect(paths({ database: { authentication: "aws-iam", retainPasswordUsers: true, username: "app", passwordVersion: 2 } })).toEqual([]);
+  });
+
+  it("check each snapshot copy region: an Atlas name (with the spelling when AWS's is used), not the cluster's, once", () => {
+    const issues = (input: unknown) => run(snapshotCopyRegions, input)?.map((issue) => [issue.path.join("."), issue.message]);
+    expect(issues({ region: "eu-west-1", backup: { copyToRegions: ["us-west-2", "MARS_1", "EU_WEST_1", "US_WEST_2", "US_WEST_2"] } })).toEqual([
+      ["backup.copyToRegions.0", expect.stringMatching(/^not an Atlas AWS region name \(write "US_WEST_2"/)],
+      ["backup.copyToRegions.1", expect.stringMatching(/^not an Atlas AWS region name; allowed: US_EAST_1, /)],
+      ["backup.copyToRegions.2", expect.stringMatching(/^is the cluster's own region \(region "eu-west-1"\)/)],
+      ["backup.copyToRegions.4", "is listed twice; allowed: each region once"],
+    ]);
+  });
+
+  it("accept only copy frequencies the backup policy takes", () => {
+    const issues = run(snapshotCopyRegions, { backup: { copyToRegions: ["US_WEST_2"], copyFrequencies: ["DAILY", "YEARLY", "ON_DEMAND"] } });
+    expect(issues?.map((issue) => issue.path.join("."))).toEqual(["backup.copyFrequencies.1", "backup.copyFrequencies.2"]);
+    expect(issues?.[0].message).toMatch(/takes no YEARLY snapshots.*allowed: HOURLY, DAILY, WEEKLY, MONTHLY/);
+  });
+
+  it("refuse copy frequencies without a copy region (they would be ignored)", () => {
+    expect(run(noIgnoredValues, { backup: { copyFrequencies: ["DAILY"] } })?.map((issue) => issue.path.join("."))).toEqual(["backup.copyFrequencies"]);
+    expect(run(noIgnoredValues, { backup: { copyToRegions: ["US_WEST_2"], copyFrequencies: ["DAILY"] } })).toEqual([]);
   });
 
   it("leave local state alone outside production", () => {

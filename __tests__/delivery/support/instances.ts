@@ -17,8 +17,8 @@ import { needsOf, stringsIn, WORKFLOW_DIR, type Job, type Workflow } from "./wor
 /** The list mode the `environments` job of `workflow` runs (`environments.ts deploy|pull-request`). */
 export function listMode(workflow: Workflow): ListMode {
   const run = workflow.jobs.environments?.steps.map((step) => step.run ?? "").find((text) => text.includes("environments.ts"));
-  const mode = /environments\.ts\s+(deploy|pull-request)\b/.exec(run ?? "")?.[1];
-  if (!mode) throw new Error(`${workflow.name}: no environments job running .github/scripts/environments.ts deploy|pull-request`);
+  const mode = /environments\.ts\s+(deploy|pull-request|ready)\b/.exec(run ?? "")?.[1];
+  if (!mode) throw new Error(`${workflow.name}: no environments job running .github/scripts/environments.ts deploy|pull-request|ready`);
   return mode as ListMode;
 }
 
@@ -180,22 +180,39 @@ export function simulateDeploy(
   const callers = Object.entries(deploy.jobs) as [string, CallJob][];
   const [callId, callJob] = callers.find(([, job]) => job.uses !== undefined) ?? [];
   if (!callId || !callJob) throw new Error("deploy.yml calls no workflow");
+  // Jobs that wait for the call job (a verdict at the end) are evaluated after every entry.
+  const after = callers.filter(([id]) => id !== callId && needsOf(deploy.jobs[id]).includes(callId)).map(([id]) => id);
+  const before = callers.filter(([id]) => !after.includes(id));
   const finished = { results: {} as Record<string, JobResult>, outputs: {} as Record<string, Readonly<Record<string, string>>> };
   // The call job itself: does it start (its if:, its needs)?
-  const callerOnly = { ...deploy, jobs: Object.fromEntries(callers.map(([id, job]) => [id, id === callId ? { ...job, steps: [] } : job])) } as Workflow;
+  const callerOnly = { ...deploy, jobs: Object.fromEntries(before.map(([id, job]) => [id, id === callId ? { ...job, steps: [] } : job])) } as Workflow;
   simulate(callerOnly, (id) => (id === callId ? { result: "success" } : outcome(id)), github, finished);
   const started = finished.results[callId] !== "skipped";
   delete finished.results[callId];
   const sequential = callJob.strategy?.["max-parallel"] === 1 && callJob.strategy?.["fail-fast"] === true;
   let stopped = !started;
+  let failed = false;
+  const entryJobs: string[] = [];
   for (const entry of entriesFor(deploy, configDir)) {
     const jobs = instantiateCall(called, callJob, entry);
+    entryJobs.push(...Object.keys(jobs));
     if (stopped) {
       for (const id of Object.keys(jobs)) finished.results[id] = "skipped";
       continue;
     }
-    simulate({ ...deploy, jobs: { ...Object.fromEntries(callers.filter(([id]) => id !== callId)), ...jobs } } as Workflow, outcome, github, finished);
-    if (sequential && Object.keys(jobs).some((id) => finished.results[id] === "failure")) stopped = true;
+    simulate({ ...deploy, jobs: { ...Object.fromEntries(before.filter(([id]) => id !== callId)), ...jobs } } as Workflow, outcome, github, finished);
+    if (Object.keys(jobs).some((id) => finished.results[id] === "failure")) {
+      failed = true;
+      if (sequential) stopped = true;
+    }
+  }
+  if (after.length > 0) {
+    // The call job's result, as the jobs after it see it: failure if an entry failed, skipped if it never started.
+    const results = { ...finished.results, [callId]: (!started ? "skipped" : failed ? "failure" : "success") as JobResult };
+    const outputs = { ...finished.outputs };
+    const rest = { ...deploy, jobs: Object.fromEntries(callers.filter(([id]) => id === callId || before.some(([other]) => other === id) || after.includes(id)).map(([id, job]) => [id, id === callId ? { ...job, steps: [] } : job])) } as Workflow;
+    simulate(rest, outcome, github, { results, outputs });
+    for (const id of after) finished.results[id] = results[id];
   }
   return finished.results;
 }

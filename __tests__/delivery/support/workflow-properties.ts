@@ -14,8 +14,8 @@ export function environmentName(job: Job): string | undefined {
 export function ownerOf(
   githubEnvironment: string,
   environments: readonly PipelineEnvironment[],
-): { readonly environment: PipelineEnvironment; readonly purpose: "plan" | "deploy" | "seed" | "seed-approval" } | undefined {
-  for (const purpose of ["seed-approval", "plan", "deploy", "seed"] as const) {
+): { readonly environment: PipelineEnvironment; readonly purpose: "plan" | "deploy" | "seed" | "seed-approval" | "drill" } | undefined {
+  for (const purpose of ["seed-approval", "plan", "deploy", "seed", "drill"] as const) {
     const environment = environments.find((candidate) => githubEnvironment === `${candidate.name}-${purpose}`);
     if (environment) return { environment, purpose };
   }
@@ -81,7 +81,16 @@ export function appliesNotOfSavedPlan(workflow: Workflow): string[] {
 }
 
 /** Artifact and cache paths that could hold a plan file, plan JSON or state. */
-const ALLOWED_ARTIFACT_PATHS = [/\.md$/, /(^|\/)cdk\.tf\.json$/, /(^|\/)cdk\.tf$/, /(^|\/)manifest\.json$/];
+const ALLOWED_ARTIFACT_PATHS = [
+  /\.md$/,
+  /(^|\/)cdk\.tf\.json$/,
+  /(^|\/)cdk\.tf$/,
+  /(^|\/)manifest\.json$/,
+  // drift.yml: facts written by drift-report.ts (addresses, actions, attribute names; the plan stays in its memory).
+  /^drift-facts\/$/,
+  // drill.yml: the drill's report (times, RTO, RPO, counts; no credential).
+  /^drill-(report|cleanup)-\*\.json$/,
+];
 
 export function artifactsHoldingPlanOrState(workflow: Workflow): string[] {
   const problems: string[] = [];
@@ -132,7 +141,9 @@ export function jobsMixingEnvironments(workflow: Workflow, environments: readonl
     for (const role of roles) {
       if (role !== roleOf(owner.environment, owner.purpose)) problems.push(`${id}: assumes ${role} in ${name}, whose role is ${roleOf(owner.environment, owner.purpose) ?? "none"}`);
     }
-    if (secrets.length > 0 && owner.purpose !== "plan" && owner.purpose !== "deploy") problems.push(`${id}: reads secrets in ${name}, which holds none`);
+    if (secrets.length > 0 && owner.purpose !== "plan" && owner.purpose !== "deploy" && owner.purpose !== "drill") problems.push(`${id}: reads secrets in ${name}, which holds none`);
+    // <env>-drill holds the drill's Atlas key and nothing else.
+    if (owner.purpose === "drill") for (const secret of secrets.filter((candidate) => !/^ATLAS_DRILL_/.test(candidate))) problems.push(`${id}: reads secrets.${secret} in ${name}, which holds only the drill key`);
     // Nothing of another environment: no other file's roles, stacks or environment names in the job.
     const others = environments.filter((environment) => environment.name !== owner.environment.name);
     for (const { value } of stringsIn(job)) {
@@ -161,10 +172,20 @@ export function sessionsShorterThanJobs(workflow: Workflow): string[] {
 
 const HEAD_CHECK = /\/repos\/\$GITHUB_REPOSITORY\/git\/ref\/heads\/main"[\s\S]*"\$head" != "\$GITHUB_SHA"[\s\S]*exit 1/;
 
+/** Whether a job's GitHub environment is one that has (or may have) required reviewers: `<env>-deploy`, `<env>-seed-approval`. */
+export function waitsForApproval(job: Job, environments: readonly PipelineEnvironment[]): boolean {
+  const name = environmentName(job);
+  const owner = name === undefined ? undefined : ownerOf(name, environments);
+  return owner?.purpose === "deploy" || owner?.purpose === "seed-approval";
+}
+
 /**
  * Deploy concurrency: no workflow-level group; the first job joins none and checks the run deploys
- * the head of main; every job holding an environment's credentials queues in that environment's
- * own group without cancelling; every job that applies checks the head again first.
+ * the head of main. A job that waits for approval joins no group (a waiting approval would hold
+ * the environment's queue, and every newer commit's job in it would wait or be cancelled), and
+ * checks the head of main first once approved. Every other job holding an environment's
+ * credentials queues in that environment's own group without cancelling, and only in the attempt
+ * whose first job checked the head. Every job that applies checks the head again first.
  */
 export function deployConcurrencyProblems(workflow: Workflow, environments: readonly PipelineEnvironment[]): string[] {
   const problems: string[] = [];
@@ -179,7 +200,11 @@ export function deployConcurrencyProblems(workflow: Workflow, environments: read
     const name = environmentName(job);
     const owner = name === undefined ? undefined : ownerOf(name, environments);
     const credentials = typeof job.permissions === "object" && job.permissions["id-token"] === "write";
-    if (credentials) {
+    const approval = waitsForApproval(job, environments);
+    if (approval) {
+      if (job.concurrency !== undefined) problems.push(`${id}: waits for approval inside a concurrency group (the waiting approval would hold the queue of ${owner?.environment.name})`);
+      if (!HEAD_CHECK.test(runOf(job.steps[0] ?? {}))) problems.push(`${id}: waits for approval without checking the head of main first once approved`);
+    } else if (credentials) {
       const group = typeof job.concurrency === "object" ? job.concurrency : undefined;
       if (!owner || group?.group !== `deploy-${owner.environment.name}`) problems.push(`${id}: not in the concurrency group of its environment`);
       if (group?.["cancel-in-progress"] !== false) problems.push(`${id}: its concurrency group may cancel a job in progress`);

@@ -8,6 +8,7 @@ import { productionRemoteState } from "./production-remote-state";
 import { pullRequestEnvironmentsUseAwsIam } from "./pull-request-environments-use-aws-iam";
 import { roleArnsBelongToTheAccount } from "./role-arns-belong-to-the-account";
 import { restoreWindowWithinHourlyRetention } from "./restore-window-within-hourly-retention";
+import { snapshotCopyRegions } from "./snapshot-copy-regions";
 import { snapshotRetentionOrder } from "./snapshot-retention-order";
 import { tierOffersRequestedFeatures } from "./tier-offers-requested-features";
 import { tierWithComputeAutoScaling } from "./tier-with-compute-auto-scaling";
@@ -23,6 +24,7 @@ export const CONFIG_RULES: readonly ConfigRule<unknown>[] = [
   noIgnoredValues,
   fcvPinWithinAtlasLimit,
   roleArnsBelongToTheAccount,
+  snapshotCopyRegions,
   breakGlassRoleOfItsOwn,
   dayZeroArnsBelongToTheAccount,
   pullRequestEnvironmentsUseAwsIam,

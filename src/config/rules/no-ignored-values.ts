@@ -33,6 +33,14 @@ export const IGNORED_VALUES: readonly IgnoredValue[] = [
     message: "is ignored while backup.pointInTimeRestore is false (there is no point-in-time window); allowed: remove it, or turn pointInTimeRestore on",
   },
   {
+    field: ["backup", "copyFrequencies"],
+    ignoredWhen: (file) => {
+      const regions = at(file, ["backup", "copyToRegions"]);
+      return !Array.isArray(regions) || regions.length === 0;
+    },
+    message: "is ignored while backup.copyToRegions is empty (no snapshot is copied); allowed: remove it, or list a region in copyToRegions",
+  },
+  {
     field: ["monitoring", "idlePeriods"],
     ignoredWhen: (file) => at(file, ["monitoring", "expectTraffic"]) === false,
     message: "is ignored while monitoring.expectTraffic is false (there is no idle alarm); allowed: remove it, or turn expectTraffic on",

@@ -7,6 +7,11 @@ export interface BackupScheduleProps {
   readonly projectId: string;
   readonly clusterName: string;
   readonly policy: Required<BackupPolicy>;
+  /**
+   * The cluster's zone (`replication_specs[0].zone_id`), which snapshot copies name. Provider
+   * 1.41.1 deprecates `replication_spec_id` for it.
+   */
+  readonly zoneId: string;
 }
 
 // Atlas frequency_interval values: daily must be 1; weekly 6 = Saturday; monthly 40 = last day of the month.
@@ -42,6 +47,18 @@ export class BackupSchedule extends Construct {
       policyItemMonthly: [
         { frequencyInterval: LAST_DAY_OF_MONTH, retentionUnit: "months", retentionValue: policy.monthlyRetentionMonths },
       ],
+      // A copy in another region survives an outage of the cluster's region. The oplog goes too
+      // when point-in-time restore is on, so the copy region can restore to any minute.
+      copySettings:
+        policy.copyToRegions.length === 0
+          ? undefined
+          : policy.copyToRegions.map((regionName) => ({
+              cloudProvider: "AWS",
+              regionName,
+              zoneId: props.zoneId,
+              frequencies: [...policy.copyFrequencies],
+              shouldCopyOplogs: policy.pointInTimeRestore,
+            })),
     });
   }
 }

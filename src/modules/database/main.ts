@@ -105,7 +105,12 @@ export class DatabaseModule extends Construct {
     });
     const clusterName = this.cluster.cluster.name;
 
-    this.backup = new BackupSchedule(this, "backup", { projectId, clusterName, policy: settings.backup });
+    this.backup = new BackupSchedule(this, "backup", {
+      projectId,
+      clusterName,
+      policy: settings.backup,
+      zoneId: this.cluster.cluster.replicationSpecs.get(0).zoneId,
+    });
 
     this.accessList = new AccessList(this, "access_list", {
       projectId,

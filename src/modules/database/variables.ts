@@ -1,6 +1,7 @@
 import type { DedicatedTier } from "../../atlas/cluster-tiers";
 import type { MongoDbMajorVersion } from "../../atlas/mongodb-versions";
 import type { AwsRegion } from "../../atlas/regions";
+import { POLICY_SNAPSHOT_FREQUENCIES, type SnapshotFrequency } from "../../atlas/snapshot-frequencies";
 import type { TerraformRoles } from "./key-policy";
 
 /*
@@ -88,6 +89,18 @@ export interface BackupPolicy {
    * @default true
    */
   readonly retainBackupsAfterClusterDeletion?: boolean;
+  /**
+   * Atlas regions (AWS, Atlas spelling such as US_WEST_2) that receive a copy of each snapshot
+   * of `copyFrequencies`, and of the oplog when point-in-time restore is on, so a restore does
+   * not depend on the cluster's own region. Never the cluster's region.
+   * @default []
+   */
+  readonly copyToRegions?: readonly string[];
+  /**
+   * Which snapshots are copied to `copyToRegions`: HOURLY, DAILY, WEEKLY, MONTHLY.
+   * @default ["HOURLY", "DAILY", "WEEKLY", "MONTHLY"]
+   */
+  readonly copyFrequencies?: readonly SnapshotFrequency[];
 }
 
 /**
@@ -395,6 +408,8 @@ export const DATABASE_DEFAULTS = {
     weeklyRetentionWeeks: 4,
     monthlyRetentionMonths: 3,
     retainBackupsAfterClusterDeletion: true,
+    copyToRegions: [],
+    copyFrequencies: POLICY_SNAPSHOT_FREQUENCIES,
   },
   monitoring: {
     packetsDroppedThreshold: 100,
