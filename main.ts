@@ -18,7 +18,8 @@ try {
   });
   for (const warning of result.warnings) console.warn(`warning: ${warning}`);
   if (result.placeholderNotice) console.log(result.placeholderNotice);
-  console.log(`Synthesized ${result.stacks.join(", ")} into ${path.join(outdir, "stacks")}/`);
+  const stacks = result.githubStack ? [...result.stacks, result.githubStack] : result.stacks;
+  console.log(`Synthesized ${stacks.join(", ")} into ${path.join(outdir, "stacks")}/`);
   if (hcl) console.log(`Reviewer HCL (not deployed) in ${path.join(outdir, "hcl")}/`);
 } catch (error) {
   if (!(error instanceof ConfigError || error instanceof SynthesisError || error instanceof BootstrapError || error instanceof ReviewerHclError)) throw error;

@@ -16,6 +16,8 @@ import * as path from "node:path";
 import { resolveEnvironments } from "../src/environment/resolve";
 import { bootstrapPlaceholderReport, placeholderReport } from "../src/config/placeholders";
 import { bootstrapStackName, stackName } from "../src/environment/names";
+import { GITHUB_STACK, loadGithubSettings } from "../src/github/load-github-settings";
+import { githubPlaceholderReport } from "../src/github/placeholders";
 
 const GUARDED = new Set(["diff", "deploy"]);
 
@@ -35,10 +37,13 @@ export function selects(argument: string, stack: string): boolean {
  */
 export function placeholderRefusals(stacks: readonly string[], configDir = "config"): string[] {
   const chosen = (stack: string) => stacks.length === 0 || stacks.some((argument) => selects(argument, stack));
-  const lines = resolveEnvironments(configDir).flatMap(({ file, config }) => {
+  const environments = resolveEnvironments(configDir);
+  const lines = environments.flatMap(({ file, config }) => {
     if (chosen(bootstrapStackName(config.aws.accountId))) return bootstrapPlaceholderReport(file, config);
     return chosen(stackName(config.environment)) ? placeholderReport(file, config) : [];
   });
+  const github = loadGithubSettings(configDir, environments);
+  if (github && chosen(GITHUB_STACK)) lines.push(...githubPlaceholderReport(github));
   return [...new Set(lines)];
 }
 

@@ -3,6 +3,7 @@ import ts from "typescript";
 import { Testing } from "cdktf";
 import { z } from "zod";
 import { environmentSchema } from "../src/config/environment-schema";
+import { githubSettingsSchema } from "../src/github/settings-schema";
 import { resolveEnvironmentText } from "../src/environment/resolve";
 import { DatabaseStack } from "../src/stacks/database-stack";
 
@@ -72,6 +73,11 @@ export function environmentJsonSchema(): string {
 }
 
 /** Markdown tables of the module's inputs, read from the JSDoc in variables.ts. */
+/** The JSON schema of config/github.json (editors validate the file with it). */
+export function githubJsonSchema(): string {
+  return `${JSON.stringify(z.toJSONSchema(githubSettingsSchema, { io: "input" }), null, 2)}\n`;
+}
+
 export function moduleInputsTables(): string {
   const file = "src/modules/database/variables.ts";
   const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
@@ -126,5 +132,6 @@ if (require.main === module) {
     fs.writeFileSync(block.file, withBlock(fs.readFileSync(block.file, "utf8"), block.marker, block.content));
   }
   fs.writeFileSync("config/environment.schema.json", environmentJsonSchema());
+  fs.writeFileSync("config/github.schema.json", githubJsonSchema());
   console.log("docs regenerated");
 }

@@ -4,9 +4,11 @@ import { AnnotationMetadataEntryType, App, type TerraformStack } from "cdktf";
 import { environmentFiles } from "./config/load-environment";
 import { resolveEnvironments, type ResolvedEnvironment } from "./environment/resolve";
 import { placeholderNotice } from "./config/placeholders";
+import { GITHUB_STACK, loadGithubSettings, type LoadedGithubSettings } from "./github/load-github-settings";
 import { removeReviewerHcl, updateReviewerHcl } from "./hcl/reviewer-hcl";
 import { buildBootstrapStacks } from "./stacks/bootstrap-stacks";
 import { DatabaseStack } from "./stacks/database-stack";
+import { GithubStack } from "./stacks/github-stack";
 import { BOOTSTRAP_STACK_PREFIX, stackName } from "./environment/names";
 
 /** Where the app reads environments and writes Terraform JSON. */
@@ -27,6 +29,8 @@ export interface SynthesizeOptions {
 export interface SynthesisResult {
   /** Stack names: one per environment file, then one bootstrap stack per AWS account. */
   readonly stacks: readonly string[];
+  /** The github stack's name, when config/github.json exists (docs/day-0.md). */
+  readonly githubStack?: string;
   /** Warning annotations, each distinct message once (a concern shared by stacks is one line). */
   readonly warnings: readonly string[];
   /** The one line about committed placeholders, when any file still holds one. */
@@ -65,6 +69,7 @@ export function synthesizeApp(options: SynthesizeOptions): SynthesisResult {
       fs.rmSync(path.join(outdir, "stacks", stack), { recursive: true, force: true });
       removeReviewerHcl(outdir, stack);
     }
+    fs.rmSync(path.join(outdir, "stacks", GITHUB_STACK), { recursive: true, force: true });
     const stacksDir = path.join(outdir, "stacks");
     const bootstraps = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).filter((name) => name.startsWith(BOOTSTRAP_STACK_PREFIX)) : [];
     for (const stack of bootstraps) {
@@ -78,21 +83,30 @@ export function synthesizeApp(options: SynthesizeOptions): SynthesisResult {
 
 function synthesizeAll(configDir: string, outdir: string, hcl: boolean): SynthesisResult {
   const environments = resolveEnvironments(configDir);
+  const github = loadGithubSettings(configDir, environments);
   fs.mkdirSync(path.dirname(outdir), { recursive: true });
   const staging = fs.mkdtempSync(`${outdir}.staging-`);
   try {
-    const { stacks, warnings } = synthesizeInto(staging, environments);
+    const { stacks, warnings } = synthesizeInto(staging, environments, github);
     const names = stacks.map((stack) => stack.node.id);
-    publish(staging, outdir, names);
+    publish(staging, outdir, github ? [...names, GITHUB_STACK] : names);
     updateReviewerHcl({ outdir, stacks, write: hcl });
-    return { stacks: names, warnings, placeholderNotice: placeholderNotice(environments), constructs: stacks };
+    return { stacks: names, ...(github ? { githubStack: GITHUB_STACK } : {}), warnings, placeholderNotice: placeholderNotice(environments), constructs: stacks };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
 }
 
-/** Synthesizes every environment's stack into `directory`; throws SynthesisError on any error annotation. */
-function synthesizeInto(directory: string, environments: readonly ResolvedEnvironment[]): { stacks: TerraformStack[]; warnings: string[] } {
+/**
+ * Synthesizes every environment's stack, the bootstrap stacks, and the github stack (from
+ * config/github.json) into `directory`; throws SynthesisError on any error annotation. Returns the
+ * environment and bootstrap stacks.
+ */
+function synthesizeInto(
+  directory: string,
+  environments: readonly ResolvedEnvironment[],
+  github: LoadedGithubSettings | undefined,
+): { stacks: TerraformStack[]; warnings: string[] } {
   // cdktf reads both switches from the environment while the app and its stacks are built:
   // keep going after an error annotation (so every stack's errors are reported), and always JSON
   // (`cdktf synth --hcl` sets SYNTH_HCL_OUTPUT; the reviewer HCL is rendered from the JSON instead).
@@ -102,6 +116,7 @@ function synthesizeInto(directory: string, environments: readonly ResolvedEnviro
     // One bootstrap stack per AWS account, its CI roles' permissions generated from the stacks above
     // (throws BootstrapError, before anything is written, when they cannot be generated safely).
     const bootstraps = buildBootstrapStacks(app, databaseStacks.map((stack, index) => ({ config: environments[index].config, stack })));
+    if (github) new GithubStack(app, github);
     return { app, stacks: [...databaseStacks, ...bootstraps] as TerraformStack[] };
   });
 

@@ -28,9 +28,9 @@ const LIST_MODES: readonly string[] = ["deploy", "pull-request", "ready"] satisf
 /** Set up for real: what the deploy preflight would let through. */
 const isReady = (environment: PipelineEnvironment, configDir: string) => preflightProblems(environment.name, "deploy", configDir).length === 0;
 
-/** The matrix of `mode` from environments in deploy order: deploy: all of them; pull-request: the production: false ones; ready: those set up for real. */
+/** The matrix of `mode` from environments in deploy order: deploy: all of them; pull-request: those pull requests plan (ci.pullRequestPlan, default: production: false); ready: those set up for real. */
 function entriesFor(mode: ListMode, all: readonly PipelineEnvironment[], configDir = "config"): EnvironmentEntry[] {
-  const chosen = mode === "deploy" ? all : mode === "pull-request" ? all.filter((environment) => !environment.production) : all.filter((environment) => isReady(environment, configDir));
+  const chosen = mode === "deploy" ? all : mode === "pull-request" ? all.filter((environment) => environment.pullRequestPlan) : all.filter((environment) => isReady(environment, configDir));
   return chosen.map(environmentEntry);
 }
 
@@ -53,7 +53,7 @@ function main(argv: readonly string[]): number {
   const later =
     mode === "ready"
       ? all.filter((environment) => !list.some((entry) => entry.environment === environment.name)).map((environment) => `${environment.name} (not set up: placeholders, local state or no runner label)`).join(", ")
-      : all.filter((environment) => environment.production).map((environment) => environment.name).join(", ");
+      : all.filter((environment) => !environment.pullRequestPlan).map((environment) => environment.name).join(", ");
   if (process.env.GITHUB_OUTPUT) {
     fs.appendFileSync(process.env.GITHUB_OUTPUT, `list=${JSON.stringify(list)}\nnames=${names}\nlater=${later}\n`);
   }

@@ -9,6 +9,7 @@
  * a refusal in one environment stops it and every environment after it.
  */
 import { ConfigError, type ConfigIssue } from "../../src/config/config-issue";
+import { pullRequestPlans } from "../../src/config/pull-request-plans";
 import { resolveEnvironments, type ResolvedEnvironment } from "../../src/environment/resolve";
 
 /** One environment as the pipeline orders it: a flat view of the resolved environment (src/environment/), nothing derived here. */
@@ -20,6 +21,8 @@ export interface PipelineEnvironment {
   /** The synthesized stack (cdktf.out/stacks/<stack>). */
   readonly stack: string;
   readonly production: boolean;
+  /** ci.pullRequestPlan (default: not production): pull requests plan it. */
+  readonly pullRequestPlan: boolean;
   /** Where STS and Secrets Manager are called. */
   readonly region: string;
   /** ci.planRoleArn: read-only, trusted by the `<name>-plan` GitHub environment only. */
@@ -42,6 +45,7 @@ export function pipelineEnvironment({ file, config, names, roles }: ResolvedEnvi
     file,
     stack: names.stack,
     production: config.production,
+    pullRequestPlan: pullRequestPlans(config),
     region: config.region,
     planRoleArn: roles.plan,
     deployRoleArn: roles.deploy,

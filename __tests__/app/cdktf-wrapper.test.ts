@@ -42,6 +42,26 @@ describe("placeholderRefusals (npm run diff / deploy)", () => {
   });
 });
 
+describe("placeholderRefusals of the github stack (config/github.json)", () => {
+  it("refuses the example owner, placeholder reviewers and the example state bucket; nothing once they are real", () => {
+    const configDir = path.join(workspace, "config");
+    for (const name of ["dev", "prod"]) writeConfigFile(configDir, name, deployableConfigJson(name));
+    const github = JSON.parse(fs.readFileSync("config/github.json", "utf8"));
+    writeConfigFile(configDir, "github", github);
+    const refusals = placeholderRefusals(["audio-pipeline-github"], configDir);
+    expect(refusals).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/github\.json: repository is a placeholder \(example-org\/audio-pipeline-database\); set the real value/),
+        expect.stringMatching(/github\.json: reviewers\.prod\.deploy\[0\] is a placeholder \(placeholder-prod-approvers, id 1\)/),
+        expect.stringMatching(/github\.json: state\.bucket is a placeholder/),
+      ]),
+    );
+    const real = { ...github, repository: "audio-team/audio-pipeline-database", state: { bucket: "audio-pipeline-terraform-state-prod", region: "us-east-1" }, reviewers: { prod: { deploy: [{ team: "prod-approvers", id: 4242 }], seedApproval: [{ team: "prod-approvers", id: 4242 }] } } };
+    writeConfigFile(configDir, "github", real);
+    expect(placeholderRefusals(["audio-pipeline-github"], configDir)).toEqual([]);
+  });
+});
+
 describe("placeholderRefusals for a bootstrap stack (audio-pipeline-bootstrap-<account>)", () => {
   const ACCOUNT = "123456789012";
   const BOOTSTRAP = `audio-pipeline-bootstrap-${ACCOUNT}`;
@@ -129,7 +149,8 @@ describe("cliEnvironment", () => {
 describe("listStacks (npm run list)", () => {
   it("lists each synthesized stack with its directory, as cdktf list does", () => {
     const outdir = path.join(workspace, "out");
-    const { stacks } = synthesizeApp({ configDir: "config", outdir });
+    const { stacks: environmentStacks, githubStack } = synthesizeApp({ configDir: "config", outdir });
+    const stacks = githubStack ? [...environmentStacks, githubStack] : environmentStacks;
     const lines = listStacks(outdir);
     expect(lines[0]).toMatch(/^Stack name\s+Path$/);
     expect(lines.slice(1).map((line) => line.split(/\s+/))).toEqual(stacks.map((stack) => [stack, path.join(outdir, "stacks", stack)]).sort(([a], [b]) => a.localeCompare(b)));

@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { GITHUB_STACK, githubSettingsPath } from "../../src/github/load-github-settings";
 import { expectedStacks, synthesizedFiles } from "../support/config-files";
 import { temporaryDirectory } from "../support/temporary-directory";
 
@@ -43,7 +44,7 @@ describe("npm run synth (scripts/synth.cjs)", () => {
     fs.symlinkSync(process.execPath, path.join(nodeOnly, "node"));
     const { status, stdout, stderr } = synth({ PATH: nodeOnly });
     expect(status, stderr).toBe(0);
-    const stacks = expectedStacks("config");
+    const stacks = [...expectedStacks("config"), ...(fs.existsSync(githubSettingsPath("config")) ? [GITHUB_STACK] : [])];
     expect(synthesizedFiles(path.join(copy, "cdktf.out")).sort()).toEqual(stacks.map((stack) => path.join("stacks", stack, "cdk.tf.json")).sort());
     expect(fs.existsSync(path.join(copy, "cdktf.out", "manifest.json"))).toBe(true);
     expect(stderr).toBe("");

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { GITHUB_STACK, githubSettingsPath } from "../../src/github/load-github-settings";
 import { synthesizeApp } from "../../src/app";
 import { ConfigError } from "../../src/config/config-issue";
 import { environmentFiles } from "../../src/config/load-environment";
@@ -15,14 +16,16 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
 describe("synthesizeApp, the code path `npm run synth` and `cdktf synth` run", () => {
-  it("writes one stack named audio-pipeline-<env> per environment file and one audio-pipeline-bootstrap-<account> per AWS account, and a manifest", () => {
+  it("writes one stack named audio-pipeline-<env> per environment file, one audio-pipeline-bootstrap-<account> per AWS account (and the github stack, with config/github.json), and a manifest", () => {
     const outdir = path.join(workspace, "out");
     const expected = expectedStacks("config");
+    const github = fs.existsSync(githubSettingsPath("config")) ? [GITHUB_STACK] : [];
     const result = synthesizeApp({ configDir: "config", outdir });
     expect(result.stacks).toEqual(expected);
-    expect(synthesizedFiles(outdir).sort()).toEqual(expected.map((stack) => path.join("stacks", stack, "cdk.tf.json")).sort());
+    expect(result.githubStack).toBe(github[0]);
+    expect(synthesizedFiles(outdir).sort()).toEqual([...expected, ...github].map((stack) => path.join("stacks", stack, "cdk.tf.json")).sort());
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-    expect(Object.keys(manifest.stacks).sort()).toEqual([...expected].sort());
+    expect(Object.keys(manifest.stacks).sort()).toEqual([...expected, ...github].sort());
   });
 
   it("has no warning to print for the committed files, and one line naming the files that still hold placeholders", () => {

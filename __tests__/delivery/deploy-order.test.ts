@@ -11,6 +11,7 @@ describe("deploy order from config/", () => {
     file: `config/${name}.json`,
     stack: `audio-pipeline-${name}`,
     production,
+    pullRequestPlan: !production,
     region: "us-east-1",
     planRoleArn: "",
     deployRoleArn: "",

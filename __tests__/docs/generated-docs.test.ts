@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import ts from "typescript";
 import { DATABASE_DEFAULTS } from "../../src/modules/database/variables";
-import { environmentJsonSchema, generatedBlocks, withBlock } from "../../scripts/generated-docs";
+import { environmentJsonSchema, generatedBlocks, githubJsonSchema, withBlock } from "../../scripts/generated-docs";
 
 describe("generated documentation", () => {
   it.each(generatedBlocks().map((block) => [`${block.file} (${block.marker})`, block] as const))(
@@ -11,6 +11,10 @@ describe("generated documentation", () => {
       expect(withBlock(committed, block.marker, block.content)).toBe(committed);
     },
   );
+
+  it("config/github.schema.json is up to date", () => {
+    expect(fs.readFileSync("config/github.schema.json", "utf8")).toBe(githubJsonSchema());
+  });
 
   it("config/environment.schema.json is up to date", () => {
     expect(fs.readFileSync("config/environment.schema.json", "utf8")).toBe(environmentJsonSchema());

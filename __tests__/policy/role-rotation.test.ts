@@ -85,7 +85,7 @@ const cases = resolveEnvironments("config").flatMap(({ config }) => ROTATIONS.ma
 describe.each(cases)("replacing %s in two steps", (_name, committed, rotation) => {
   const name = committed.environment;
   const { section, field, next } = rotation;
-  const old = (committed[section] as Record<string, string>)[field];
+  const old = (committed[section] as unknown as Record<string, string>)[field];
   const replacement = `arn:aws:iam::${committed.aws.accountId}:role/audio-pipeline-${name}-${field.replace(/RoleArn$/, "")}-2`;
   // Step 0 is the committed file with the role written out (a derived placeholder becomes explicit).
   const file0 = committedConfigJson(name);

@@ -104,10 +104,14 @@ function synthesizeConfigs(label: string, configs: Record<string, Config>): Reco
 
 const FIELDS = schemaFields();
 
-/** dev, in password mode when the schema has the switch, so that rotation has passwords to rotate. */
+/**
+ * dev, in password mode when the schema has the switch, so that rotation has passwords to rotate
+ * (password mode needs an environment that pull requests do not plan).
+ */
 function baseDev(): Config {
   const dev = committedConfigJson("dev");
   if (FIELDS.has("database.authentication")) dev.database = { ...dev.database, authentication: "password" };
+  if (FIELDS.has("ci.pullRequestPlan")) dev.ci = { ...dev.ci, pullRequestPlan: false };
   return dev;
 }
 

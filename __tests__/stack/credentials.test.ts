@@ -6,6 +6,7 @@
  */
 import { AnnotationMetadataEntryType } from "cdktf";
 import { resolveEnvironmentText } from "../../src/environment/resolve";
+import { DATABASE_DEFAULTS } from "../../src/modules/database/variables";
 import { DatabaseStack } from "../../src/stacks/database-stack";
 import { atlasRegionName } from "../../src/atlas/regions";
 import { committedConfigJson } from "../support/config-files";
@@ -62,17 +63,29 @@ const list = (value: string | string[] | undefined): string[] => (value === unde
 const principalsOf = (statement: Statement): string[] => (statement.Principal === "*" ? ["*"] : list(statement.Principal.AWS));
 const CRYPTOGRAPHIC = /^kms:(Encrypt|Decrypt|ReEncrypt.*|GenerateDataKey.*|GenerateMac|VerifyMac|Sign|Verify|CreateGrant|\*)$|^\*$/;
 
-// The committed files: dev is in password mode, prod in aws-iam mode (both as their files say).
+// The committed files: both in aws-iam mode (dev because pull requests plan it).
 const dev = committedEnvironment("dev");
 const prod = committedEnvironment("prod");
 const devStack = synthesizeEnvironment(dev);
 const prodStack = synthesizeEnvironment(prod);
 
-describe("password mode (config/dev.json)", () => {
-  const { json } = devStack;
+// Password mode stays possible only where no pull request plans (production: true); the
+// committed files are both aws-iam, so it is checked on prod in password mode.
+const passwordMode = (config: Config) => {
+  config.database = { name: config.database.name, authentication: "password", appRoleArn: config.database.appRoleArn, seederRoleArn: config.database.seederRoleArn };
+};
 
-  it("is what config/dev.json asks for", () => {
-    expect(dev.config.database.authentication).toBe("password");
+describe("password mode (an environment no pull request plans)", () => {
+  const passwordStack = variant("prod", passwordMode);
+  const { json } = passwordStack;
+
+  it("is refused where pull requests plan (production: false) and allowed where only main plans", () => {
+    const devInPasswordMode = committedConfigJson("dev");
+    devInPasswordMode.database.authentication = "password";
+    const { issues } = resolveEnvironmentText(JSON.stringify(devInPasswordMode), "dev");
+    expect(issues.map((issue) => issue.path.join("."))).toEqual(["database.authentication"]);
+    expect(dev.config.production).toBe(false);
+    expect(dev.config.database.authentication).toBe("aws-iam");
   });
 
   it("keeps today's users and passwords at today's addresses, with no keepers at password version 1", () => {
@@ -80,7 +93,8 @@ describe("password mode (config/dev.json)", () => {
     expect(Object.keys(json.resource.random_password).sort()).toEqual(["database_password", "seeder_password"]);
     for (const password of Object.values(json.resource.random_password)) expect(password).not.toHaveProperty("keepers");
     expect(resourceNamed(json, "mongodbatlas_database_user", "app_user")).toMatchObject({
-      username: dev.config.database.username,
+      // No database.username in the file: the module's default name.
+      username: DATABASE_DEFAULTS.database.username,
       password: "${random_password.database_password.result}",
       auth_database_name: "admin",
     });
@@ -97,7 +111,10 @@ describe("password mode (config/dev.json)", () => {
   });
 
   it("rotates both passwords when database.passwordVersion is raised, and changes nothing else but what they feed", () => {
-    const rotated = variant("dev", (config) => (config.database.passwordVersion = 2)).json;
+    const rotated = variant("prod", (config) => {
+      passwordMode(config);
+      config.database.passwordVersion = 2;
+    }).json;
     for (const name of ["database_password", "seeder_password"]) {
       expect(resourceNamed(rotated, "random_password", name).keepers).toEqual({ password_version: "2" });
     }

@@ -92,7 +92,8 @@ describe("dev stack: every rule that is not prod-only still holds", () => {
   });
 
   it("gives the user readWrite on audio_pipeline only and allows only the VPC CIDR", () => {
-    expect(resourceNamed(json, "mongodbatlas_database_user", "app_user").roles).toEqual([
+    const appUser = dev.config.database.authentication === "password" ? "app_user" : "app_iam_user";
+    expect(resourceNamed(json, "mongodbatlas_database_user", appUser).roles).toEqual([
       { role_name: "readWrite", database_name: "audio_pipeline" },
     ]);
     expect(Object.values(json.resource.mongodbatlas_project_ip_access_list).map((entry) => entry.cidr_block)).toEqual([

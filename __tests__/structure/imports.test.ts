@@ -15,9 +15,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ["src/modules"],
   ["src/config"],
   ["src/environment"],
-  ["src/seed", "src/hcl", "src/bootstrap"],
+  ["src/seed", "src/hcl", "src/bootstrap", "src/github"],
   ["src/stacks", "src/drill"],
-  ["src/app.ts"],
+  ["src/app.ts", "src/doctor"],
   [".github/scripts", "main.ts"],
 ];
 

@@ -256,6 +256,12 @@ const ci = z
     deployRoleArn: field.iamRoleArn
       .optional()
       .describe(`${field.iamRoleArn.description}: the role CI applies this environment with; default: a flagged placeholder`),
+    pullRequestPlan: z
+      .boolean()
+      .optional()
+      .describe(
+        "true or false: pull requests plan this environment with its <env>-plan credentials, so its plan environment is open to every branch and password mode is refused; default: true when production is false; production cannot set it true",
+      ),
     breakGlassRoleArn: field.iamRoleArn
       .optional()
       .describe(

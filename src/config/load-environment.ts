@@ -56,11 +56,11 @@ export function checkEnvironmentText(
   return all.length === 0 && data ? { parsed: data, issues: [] } : { issues: all };
 }
 
-/** The environment files of a config directory: every *.json except the schema. */
+/** The environment files of a config directory: every *.json except the schemas and github.json (the repository's GitHub settings). */
 export function environmentFiles(configDir: string): string[] {
   return fs
     .readdirSync(configDir)
-    .filter((name) => name.endsWith(".json") && !name.endsWith(".schema.json"))
+    .filter((name) => name.endsWith(".json") && !name.endsWith(".schema.json") && name !== "github.json")
     .sort()
     .map((name) => path.join(configDir, name));
 }

@@ -32,6 +32,20 @@ import {
 
 export const DEPLOY_ENVIRONMENT_FILE = "deploy-environment.yml";
 
+/**
+ * Production only, before any role is assumed: GitHub's review history of this run must hold an
+ * approval of `approvalEnvironment` by someone other than the commit's author (approval-check.ts).
+ * A missing or bypassed reviewer rule then stops the job instead of applying unreviewed.
+ */
+function approvalCheck(approvalEnvironment: string): Step {
+  return {
+    name: "Refuse to go on without a recorded approval by someone other than the commit's author (production)",
+    if: "${{ inputs.production }}",
+    env: { GITHUB_TOKEN: "${{ github.token }}", APPROVAL_ENVIRONMENT: approvalEnvironment },
+    run: 'npx tsx .github/scripts/approval-check.ts --environment "$APPROVAL_ENVIRONMENT"',
+  };
+}
+
 /** The inputs of deploy-environment.yml: one environment entry (environments.ts), plus the head check's attempt. */
 export const ENVIRONMENT_INPUTS = {
   ...entryInputs(),
@@ -108,6 +122,7 @@ function environmentJobs(): Record<string, Job> {
     readPermissions: ["actions"],
     steps: [
       ...deployPrelude,
+      approvalCheck(githubEnvironmentName(environment, "deploy")),
       {
         name: "Wait for the environments this one deploys after (this run, this commit)",
         env: { GH_TOKEN: "${{ github.token }}" },
@@ -150,8 +165,11 @@ function environmentJobs(): Record<string, Job> {
     ],
   });
 
-  /** A seed job: on the environment's VPC runner, with the seed role, after whatever its `when` says. */
-  const seedJob = (command: "plan" | "apply", spec: Pick<QueuedJobSpec, "name" | "needs" | "when" | "outputs"> & { readonly step: Step }) => {
+  /**
+   * A seed job: on the environment's VPC runner, with the seed role, after whatever its `when`
+   * says; `approval`, when given, runs before the role is assumed (and the job may read approvals).
+   */
+  const seedJob = (command: "plan" | "apply", spec: Pick<QueuedJobSpec, "name" | "needs" | "when" | "outputs"> & { readonly step: Step; readonly approval?: Step }) => {
     const limits = command === "plan" ? LIMITS.seedPlan : LIMITS.seedApply;
     return queuedJob({
       ...spec,
@@ -162,7 +180,8 @@ function environmentJobs(): Record<string, Job> {
       timeoutMinutes: limits.timeoutMinutes,
       purpose: "seed",
       changesAnything: command === "apply",
-      steps: [checkout, setupNode, install, awsCredentials("seed", fromInputs, limits.sessionSeconds), spec.step],
+      ...(spec.approval ? { readPermissions: ["actions"] as const } : {}),
+      steps: [checkout, setupNode, install, ...(spec.approval ? [spec.approval] : []), awsCredentials("seed", fromInputs, limits.sessionSeconds), spec.step],
     });
   };
   const seedEnv = { AWS_REGION: value(fromInputs, "region") };
@@ -206,6 +225,7 @@ function environmentJobs(): Record<string, Job> {
     needs: ["seed-plan", "approve-seed"],
     // Production: only after the approval; otherwise the approval job is skipped.
     when: "needs.seed-plan.result == 'success' && needs.seed-plan.outputs.changes == 'true' && (needs.approve-seed.result == 'success' || (!inputs.production && needs.approve-seed.result == 'skipped'))",
+    approval: approvalCheck(githubEnvironmentName(environment, "seedApproval")),
     step: {
       name: "Refuse a seed plan other than the approved one, then apply it",
       env: { ...seedEnv, APPROVED_SEED_DIGEST: "${{ needs.seed-plan.outputs.digest }}" },

@@ -56,6 +56,7 @@ export function deployWorkflow(): string {
       needs: ["current-head", "environments"],
       if: `\${{ ${CALLER_FRESH_HEAD_CHECK} && needs.environments.outputs.list != '[]' }}`,
       // The ceiling for the called jobs; each of them that uses it names its own environment.
+      // actions: read: deploy order, and the production apply jobs check their approval in the run's review history.
       permissions: { actions: "read", contents: "read", "id-token": "write" },
       strategy: {
         matrix: { target: "${{ fromJSON(needs.environments.outputs.list) }}" },

@@ -3,6 +3,7 @@
  * the list), each under its own <env>-plan environment, and one comment with every plan summary.
  */
 import { githubEnvironmentName } from "../../../src/environment/names";
+import { REQUIRED_CHECK } from "../../../src/github/repository-rules";
 import {
   ACTIONS,
   ATLAS_ENV,
@@ -132,7 +133,7 @@ const COMMENT_SCRIPT = [
 export function pullRequestWorkflow(): string {
   const jobs: Record<string, Job> = {
     check: {
-      name: "test and synth",
+      name: REQUIRED_CHECK,
       "runs-on": "ubuntu-24.04",
       "timeout-minutes": 20,
       permissions: { contents: "read" },

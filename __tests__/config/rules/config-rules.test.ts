@@ -5,6 +5,7 @@ import { CONFIG_RULES } from "../../../src/config/rules";
 import { dayZeroArnsBelongToTheAccount } from "../../../src/config/rules/day-zero-arns-belong-to-the-account";
 import { fcvPinWithinAtlasLimit } from "../../../src/config/rules/fcv-pin-within-atlas-limit";
 import { roleArnsBelongToTheAccount } from "../../../src/config/rules/role-arns-belong-to-the-account";
+import { pullRequestEnvironmentsUseAwsIam } from "../../../src/config/rules/pull-request-environments-use-aws-iam";
 import { restoreWindowWithinHourlyRetention } from "../../../src/config/rules/restore-window-within-hourly-retention";
 import { snapshotCopyRegions } from "../../../src/config/rules/snapshot-copy-regions";
 import { snapshotRetentionOrder } from "../../../src/config/rules/snapshot-retention-order";
@@ -74,6 +75,14 @@ const cases: { rule: ConfigRule<unknown>; compliant: unknown; noncompliant: unkn
     compliant: { aws: { accountId: "111122223333" }, database: { appRoleArn: "arn:aws:iam::111122223333:role/app" } },
     noncompliant: { aws: { accountId: "111122223333" }, database: { appRoleArn: "arn:aws:iam::444455556666:role/app" } },
     path: "database.appRoleArn",
+  },
+  {
+    rule: pullRequestEnvironmentsUseAwsIam,
+    // Password mode stays possible where no pull request plans; step 1 of the switch is aws-iam.
+    compliant: { production: false, database: { authentication: "aws-iam", retainPasswordUsers: true } },
+    // (and { production: false, ci: { pullRequestPlan: false }, database: { authentication: "password" } }, below)
+    noncompliant: { production: false, database: { authentication: "password" } },
+    path: "database.authentication",
   },
   {
     rule: snapshotCopyRegions,
@@ -174,6 +183,17 @@ describe("config rules", () => {
 
   it("leave local state alone outside production", () => {
     expect(run(productionRemoteState, { production: false })).toBeUndefined();
+  });
+});
+
+describe("config rule 'pull-request-environments-use-aws-iam': password mode only where no pull request plans", () => {
+  it("allows password mode in an environment pull requests do not plan", () => {
+    expect(run(pullRequestEnvironmentsUseAwsIam, { production: false, ci: { pullRequestPlan: false }, database: { authentication: "password" } })).toEqual([]);
+    expect(run(pullRequestEnvironmentsUseAwsIam, { production: true, database: { authentication: "password" } })).toEqual([]);
+  });
+  it("refuses password mode by default for production: false (aws-iam is the default mode)", () => {
+    expect(run(pullRequestEnvironmentsUseAwsIam, { production: false, database: { authentication: "password" } })?.map((issue) => issue.path.join("."))).toEqual(["database.authentication"]);
+    expect(run(pullRequestEnvironmentsUseAwsIam, { production: false })).toEqual([]);
   });
 });
 

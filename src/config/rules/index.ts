@@ -5,6 +5,7 @@ import { dayZeroArnsBelongToTheAccount } from "./day-zero-arns-belong-to-the-acc
 import { fcvPinWithinAtlasLimit } from "./fcv-pin-within-atlas-limit";
 import { noIgnoredValues } from "./no-ignored-values";
 import { productionRemoteState } from "./production-remote-state";
+import { pullRequestEnvironmentsUseAwsIam } from "./pull-request-environments-use-aws-iam";
 import { roleArnsBelongToTheAccount } from "./role-arns-belong-to-the-account";
 import { restoreWindowWithinHourlyRetention } from "./restore-window-within-hourly-retention";
 import { snapshotCopyRegions } from "./snapshot-copy-regions";
@@ -26,4 +27,5 @@ export const CONFIG_RULES: readonly ConfigRule<unknown>[] = [
   snapshotCopyRegions,
   breakGlassRoleOfItsOwn,
   dayZeroArnsBelongToTheAccount,
+  pullRequestEnvironmentsUseAwsIam,
 ];

@@ -1,0 +1,130 @@
+import * as os from "node:os";
+import * as path from "node:path";
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { IAMClient } from "@aws-sdk/client-iam";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { App } from "cdktf";
+import { leastPlanRole } from "../atlas/api-key-roles";
+import { ConfigError } from "../config/config-issue";
+import { pullRequestPlans } from "../config/pull-request-plans";
+import { githubSettingsPath, loadGithubSettings, type LoadedGithubSettings } from "../github/load-github-settings";
+import { DatabaseStack } from "../stacks/database-stack";
+import { ciRolesOf, trustPolicy } from "../environment/ci-roles";
+import { stackName } from "../environment/names";
+import { resolveEnvironments, type ResolvedEnvironment } from "../environment/resolve";
+import { atlasChecks } from "./atlas-checks";
+import { awsChecks, awsClients } from "./aws-checks";
+import { fail, formatCheck, ServiceStop, type Check, type Service } from "./check";
+import { githubChecks } from "./github-checks";
+import { runnerPlacementChecks } from "./runner-placement";
+
+/*
+ * `npm run doctor -- <env>`: read-only checks of a live set-up with the caller's credentials, one
+ * line per check. Exit 1 when any check fails. Base URLs: GITHUB_API_URL, MONGODB_ATLAS_BASE_URL,
+ * AWS_ENDPOINT_URL(_IAM|_S3).
+ */
+
+export interface DoctorOptions {
+  readonly environment: string;
+  readonly configDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** AWS clients (tests pass mocked ones); default: clients for the environment's regions. */
+  readonly aws?: { readonly iam: IAMClient; readonly s3: S3Client; readonly ec2: EC2Client };
+}
+
+export interface DoctorResult {
+  readonly checks: readonly Check[];
+  readonly lines: readonly string[];
+  readonly exitCode: number;
+}
+
+const resourceTypes = new Map<string, string[]>();
+
+/** The Atlas resource types of an environment's stack, synthesized in memory (nothing written; once per configuration). */
+function atlasResourceTypes({ file, config }: ResolvedEnvironment): string[] {
+  const key = JSON.stringify(config);
+  const known = resourceTypes.get(key);
+  if (known) return known;
+  const stack = new DatabaseStack(new App({ outdir: path.join(os.tmpdir(), "doctor-unused"), stackTraces: false }), { config, configFile: file });
+  const json = stack.toTerraform() as { resource?: Record<string, unknown> };
+  const types = Object.keys(json.resource ?? {}).filter((type) => type.startsWith("mongodbatlas_"));
+  resourceTypes.set(key, types);
+  return types;
+}
+
+async function guarded(service: Service, run: () => Promise<Check[]>): Promise<Check[]> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ServiceStop) return [error.check];
+    return [fail(service, "doctor", `stopped: ${(error as Error).message.split("\n")[0]}`, "report this; the other services' lines stand")];
+  }
+}
+
+export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
+  const { env } = options;
+  let environments: ResolvedEnvironment[];
+  let github: LoadedGithubSettings | undefined;
+  try {
+    environments = [...resolveEnvironments(options.configDir)];
+    github = loadGithubSettings(options.configDir, environments);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const check = fail("aws", "config/", error.message.split("\n").slice(1).join("; ").trim(), "fix config/ first (npm run synth lists every problem)");
+    return { checks: [check], lines: [formatCheck(check)], exitCode: 1 };
+  }
+  const loaded = environments.find(({ config }) => config.environment === options.environment);
+  if (!loaded) {
+    const names = environments.map(({ config }) => config.environment).join(", ");
+    const line = `FAIL doctor: no environment "${options.environment}" in ${options.configDir}/; allowed: ${names}`;
+    return { checks: [], lines: [line], exitCode: 1 };
+  }
+  const { config } = loaded;
+  const stack = stackName(config.environment);
+  const specs = github?.environments.filter((spec) => spec.environment === config.environment) ?? [];
+
+  const runners: string[] = [];
+  const stateRegion = config.state?.region ?? config.region;
+  const clients = options.aws ?? awsClients(config.region, stateRegion);
+  const githubPart = guarded("github", async () => {
+    if (!github) throw new ServiceStop(fail("github", "settings", `${githubSettingsPath(options.configDir)} does not exist, so nothing on GitHub can be compared`, "create it (docs/day-0.md) and deploy the github stack"));
+    return githubChecks({ apiUrl: env.GITHUB_API_URL || "https://api.github.com", token: env.GITHUB_TOKEN || env.GH_TOKEN, settings: github.settings, specs,
+      runnerLabel: config.ci.runnerLabel,
+      onRunners: (names) => runners.push(...names),
+      // The workflows pass it to Terraform only when monitoring.atlasWebhookUrl is set.
+      extraAtlasSecrets: config.monitoring.atlasWebhookUrl ? ["ATLAS_ALERT_WEBHOOK_SECRET"] : [],
+    });
+  });
+
+  const atlasPart = guarded("atlas", async () =>
+    atlasChecks({
+      baseUrl: env.MONGODB_ATLAS_BASE_URL || "https://cloud.mongodb.com",
+      publicKey: env.MONGODB_ATLAS_PUBLIC_API_KEY,
+      privateKey: env.MONGODB_ATLAS_PRIVATE_API_KEY,
+      orgId: env.MONGODB_ATLAS_ORG_ID || env.TF_VAR_atlas_org_id,
+      stack,
+      projectName: config.atlas.projectName,
+      planRole: () => leastPlanRole(atlasResourceTypes(loaded)),
+      pullRequestPlans: pullRequestPlans(config),
+    }),
+  );
+
+  const awsPart = guarded("aws", async () => {
+    // The repository the bootstrap stack's roles trust: the environment file's github.repository.
+    const repository = config.github.repository;
+    const roles = ciRolesOf(loaded.names.environment, loaded.roles).map((role) => ({
+      purpose: role.purpose,
+      roleArn: role.roleArn,
+      trustPolicy: trustPolicy(role, repository),
+      maxSessionSeconds: role.maxSessionSeconds,
+    }));
+    return awsChecks({ iam: clients.iam, s3: clients.s3, roles, stateBucket: config.state ? { bucket: config.state.bucket, region: stateRegion } : undefined, production: config.production });
+  });
+
+  const [aws, githubLines, atlas] = await Promise.all([awsPart, githubPart, atlasPart]);
+  // Needs both: the runners GitHub lists, and AWS credentials that worked.
+  const awsWorked = aws.length > 1 || aws[0]?.status === "ok";
+  const placement = awsWorked && runners.length > 0 ? await guarded("aws", () => runnerPlacementChecks({ ec2: clients.ec2, runners, vpcId: config.network.vpcId, clientSecurityGroups: config.network.clientSecurityGroups })) : [];
+  const checks = [...aws, ...placement, ...githubLines, ...atlas];
+  return { checks, lines: checks.map(formatCheck), exitCode: checks.some((check) => check.status === "FAIL") ? 1 : 0 };
+}
