@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import { OLDEST_TERRAFORM_WITH_S3_LOCKFILE, REQUIRED_TERRAFORM_VERSION, TERRAFORM_VERSION } from "../../src/terraform/terraform-version";
-import { synthesizeEveryStack } from "../terraform/synthesized-stacks";
+import { synthesizedGithubStack, synthesizeEveryStack } from "../terraform/synthesized-stacks";
 
 type Version = [number, number, number];
 const parse = (text: string): Version => {
@@ -43,7 +43,8 @@ function admits(constraint: string, version: string): boolean {
 
 /** Every stack the app writes, whatever produces it (environment files or any other stack). */
 function synthesizedTerraformBlocks(): Record<string, { required_version?: string }> {
-  return Object.fromEntries(synthesizeEveryStack().map((stack) => [stack.name, stack.json.terraform as { required_version?: string }]));
+  const github = synthesizedGithubStack();
+  return Object.fromEntries([...synthesizeEveryStack(), ...(github ? [github] : [])].map((stack) => [stack.name, stack.json.terraform as { required_version?: string }]));
 }
 
 describe("terraform.required_version", () => {

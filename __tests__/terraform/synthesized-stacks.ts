@@ -46,10 +46,18 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The github stack's JSON (config/github.json), which the app writes apart from the others; undefined without that file. */
+export function synthesizedGithubStack(): { readonly name: string; readonly json: TerraformJson } | undefined {
+  synthesizeEveryStack();
+  return githubStack;
+}
+let githubStack: { readonly name: string; readonly json: TerraformJson } | undefined;
+
 function synthesizeEveryStackOnce(): readonly AppStack[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "aws-part-synth-"));
   try {
-    const { stacks, constructs } = synthesizeApp({ configDir: CONFIG_DIR, outdir });
+    const { stacks, constructs, githubStack: github } = synthesizeApp({ configDir: CONFIG_DIR, outdir });
+    if (github) githubStack = { name: github, json: deepFreeze(JSON.parse(fs.readFileSync(path.join(outdir, "stacks", github, "cdk.tf.json"), "utf8")) as TerraformJson) };
     const environments = resolveEnvironments(CONFIG_DIR);
     return stacks.map((name, index) => {
       const environment = environments.find(({ config }) => stackName(config.environment) === name);

@@ -9,6 +9,7 @@ import type { Construct } from "constructs";
 import { GITHUB_STACK, type GithubEnvironmentSpec, type LoadedGithubSettings } from "../github/load-github-settings";
 import { GITHUB_ACTIONS_APP_ID, MAIN_BRANCH, REQUIRED_CHECK, VPC_WORKFLOWS, selectedWorkflow } from "../github/repository-rules";
 import { repositoryParts } from "../github/settings-schema";
+import { REQUIRED_TERRAFORM_VERSION } from "../terraform/terraform-version";
 
 /*
  * The repository's GitHub settings as code (integrations/github 6.9.0 through
@@ -22,6 +23,8 @@ import { repositoryParts } from "../github/settings-schema";
 export class GithubStack extends TerraformStack {
   constructor(scope: Construct, { settings, environments }: LoadedGithubSettings) {
     super(scope, GITHUB_STACK);
+    // Like every stack of the app (StableAddressStack sets it for the others): the Terraform it is tested with.
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     const { owner, name } = repositoryParts(settings.repository);
 
     if (settings.state) {
