@@ -10,6 +10,7 @@ import { resolveEnvironments } from "../../src/environment/resolve";
 import { loadGithubSettings, type GithubEnvironmentSpec } from "../../src/github/load-github-settings";
 import { REQUIRED_CHECK, VPC_WORKFLOWS, selectedWorkflow } from "../../src/github/repository-rules";
 import { expectedCiRoles, runDoctor } from "../../src/doctor/doctor";
+import { doctorAtlasClient } from "../../src/doctor/atlas-checks";
 import { committedConfigJson, writeConfigFile } from "../support/config-files";
 import { startStandIn, type Route, type StandIn } from "../support/http-stand-in";
 import { temporaryDirectory } from "../support/temporary-directory";
@@ -249,6 +250,16 @@ describe("npm run doctor -- prod against a healthy set-up", () => {
     expect(commands.length).toBeGreaterThan(5);
     expect(commands).toContain("DescribeInstancesCommand");
     for (const command of commands) expect(command).toMatch(/^(Get|List|Describe)[A-Za-z]+Command$/);
+  });
+});
+
+describe("the doctor's Atlas client", () => {
+  it("is the one Atlas client, read-only: a write is refused before anything is sent", async () => {
+    atlasStandIn = await startStandIn(atlasRoutes());
+    const client = doctorAtlasClient(atlasStandIn.url, PUBLIC_KEY, PRIVATE_KEY);
+    await expect(client.post(`/groups/${PROJECT_ID}/clusters`, {})).rejects.toThrow(/refusing POST .*read-only/);
+    await expect(client.delete(`/groups/${PROJECT_ID}`)).rejects.toThrow(/refusing DELETE .*read-only/);
+    expect(atlasStandIn.requests).toEqual([]);
   });
 });
 
