@@ -44,7 +44,7 @@ fs.copyFileSync("config/github.json", path.join(configDir, "github.json"));
 const environments = resolveEnvironments(configDir);
 const github = loadGithubSettings(configDir, environments);
 if (!github) throw new Error("config/github.json is needed for these tests");
-const repository = github.settings.repository;
+const repository = github.repository;
 const [owner] = repository.split("/");
 const prod = environments.find(({ config }) => config.environment === "prod");
 if (!prod) throw new Error("config/prod.json is needed for these tests");

@@ -104,7 +104,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   const clients = options.aws ?? awsClients(config.region, stateRegion);
   const githubPart = guarded("github", async () => {
     if (!github) throw new ServiceStop(fail("github", "settings", `${githubSettingsPath(options.configDir)} does not exist, so nothing on GitHub can be compared`, "create it (docs/day-0.md) and deploy the github stack"));
-    return githubChecks({ apiUrl: env.GITHUB_API_URL || "https://api.github.com", token: env.GITHUB_TOKEN || env.GH_TOKEN, settings: github.settings, specs,
+    return githubChecks({ apiUrl: env.GITHUB_API_URL || "https://api.github.com", token: env.GITHUB_TOKEN || env.GH_TOKEN, settings: github.settings, repository: github.repository, specs,
       runnerLabel: config.ci.runnerLabel,
       onRunners: (names) => runners.push(...names),
       // The workflows pass it to Terraform only when monitoring.atlasWebhookUrl is set.

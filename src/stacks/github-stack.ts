@@ -20,9 +20,9 @@ import { repositoryParts } from "../github/settings-schema";
  * (docs/day-0.md, "GitHub settings as code", lists the file and line of each).
  */
 export class GithubStack extends TerraformStack {
-  constructor(scope: Construct, { settings, environments }: LoadedGithubSettings) {
+  constructor(scope: Construct, { settings, repository: fullName, environments }: LoadedGithubSettings) {
     super(scope, GITHUB_STACK);
-    const { owner, name } = repositoryParts(settings.repository);
+    const { owner, name } = repositoryParts(fullName);
 
     if (settings.state) {
       const backend = new S3Backend(this, {
@@ -65,14 +65,14 @@ export class GithubStack extends TerraformStack {
 
     if (settings.runnerGroup) {
       // The repository's numeric id, which selected_repository_ids takes (read at plan time).
-      const repository = new DataGithubRepository(this, "repository", { fullName: settings.repository });
+      const repository = new DataGithubRepository(this, "repository", { fullName });
       new ActionsRunnerGroup(this, "vpc_runner_group", {
         name: settings.runnerGroup.name,
         visibility: "selected",
         selectedRepositoryIds: [repository.repoId],
         allowsPublicRepositories: false,
         restrictedToWorkflows: true,
-        selectedWorkflows: VPC_WORKFLOWS.map((file) => selectedWorkflow(settings.repository, file)),
+        selectedWorkflows: VPC_WORKFLOWS.map((file) => selectedWorkflow(fullName, file)),
       });
     }
   }
