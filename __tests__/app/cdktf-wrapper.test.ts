@@ -43,7 +43,7 @@ describe("placeholderRefusals (npm run diff / deploy)", () => {
 });
 
 describe("placeholderRefusals of the github stack (config/github.json)", () => {
-  it("refuses the example owner, placeholder reviewers and the example state bucket; nothing once they are real", () => {
+  it("refuses a placeholder repository (the environment files' github.repository), placeholder reviewers and the example state bucket; nothing once they are real", () => {
     const configDir = path.join(workspace, "config");
     for (const name of ["dev", "prod"]) writeConfigFile(configDir, name, deployableConfigJson(name));
     const github = JSON.parse(fs.readFileSync("config/github.json", "utf8"));
@@ -51,12 +51,13 @@ describe("placeholderRefusals of the github stack (config/github.json)", () => {
     const refusals = placeholderRefusals(["audio-pipeline-github"], configDir);
     expect(refusals).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/github\.json: repository is a placeholder \(example-org\/audio-pipeline-database\); set the real value/),
+        expect.stringMatching(/config\/<env>\.json: github\.repository is a placeholder \(placeholder-owner\/audio-pipeline\); set the real value/),
         expect.stringMatching(/github\.json: reviewers\.prod\.deploy\[0\] is a placeholder \(placeholder-prod-approvers, id 1\)/),
         expect.stringMatching(/github\.json: state\.bucket is a placeholder/),
       ]),
     );
-    const real = { ...github, repository: "audio-team/audio-pipeline-database", state: { bucket: "audio-pipeline-terraform-state-prod", region: "us-east-1" }, reviewers: { prod: { deploy: [{ team: "prod-approvers", id: 4242 }], seedApproval: [{ team: "prod-approvers", id: 4242 }] } } };
+    for (const name of ["dev", "prod"]) writeConfigFile(configDir, name, { ...deployableConfigJson(name), github: { repository: "audio-team/audio-pipeline-database" } });
+    const real = { ...github, state: { bucket: "audio-pipeline-terraform-state-prod", region: "us-east-1" }, reviewers: { prod: { deploy: [{ team: "prod-approvers", id: 4242 }], seedApproval: [{ team: "prod-approvers", id: 4242 }] } } };
     writeConfigFile(configDir, "github", real);
     expect(placeholderRefusals(["audio-pipeline-github"], configDir)).toEqual([]);
   });

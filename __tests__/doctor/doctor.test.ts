@@ -2,16 +2,15 @@ import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from "@aws-sdk/client-iam";
+import { GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from "@aws-sdk/client-iam";
 import { GetBucketEncryptionCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
-import { ciRoles, trustPolicy } from "../../.github/scripts/trust-policies";
-import { pipelineEnvironment } from "../../.github/scripts/pipeline";
 import { resolveEnvironments } from "../../src/environment/resolve";
 import { loadGithubSettings, type GithubEnvironmentSpec } from "../../src/github/load-github-settings";
 import { REQUIRED_CHECK, VPC_WORKFLOWS, selectedWorkflow } from "../../src/github/repository-rules";
-import { runDoctor } from "../../src/doctor/doctor";
+import { expectedCiRoles, runDoctor } from "../../src/doctor/doctor";
+import { doctorAtlasClient } from "../../src/doctor/atlas-checks";
 import { committedConfigJson, writeConfigFile } from "../support/config-files";
 import { startStandIn, type Route, type StandIn } from "../support/http-stand-in";
 import { temporaryDirectory } from "../support/temporary-directory";
@@ -35,18 +34,20 @@ const workspace = temporaryDirectory("doctor");
 const configDir = path.join(workspace, "config");
 const prodJson = committedConfigJson("prod");
 prodJson.ci.runnerLabel = RUNNER_LABEL;
+// A seed role that also trusts a bastion, and a plan role in rotation: the bootstrap stack generates both, so both are healthy.
+const BASTION = "arn:aws:iam::000000000000:role/audio-pipeline-prod-bastion";
+prodJson.database.seederTrustedRoleArns = [BASTION];
+prodJson.ci.nextPlanRoleArn = "arn:aws:iam::000000000000:role/placeholder-audio-pipeline-prod-plan-2";
 writeConfigFile(configDir, "prod", prodJson);
 writeConfigFile(configDir, "dev", committedConfigJson("dev"));
 fs.copyFileSync("config/github.json", path.join(configDir, "github.json"));
 const environments = resolveEnvironments(configDir);
 const github = loadGithubSettings(configDir, environments);
 if (!github) throw new Error("config/github.json is needed for these tests");
-const repository = github.settings.repository;
+const repository = github.repository;
 const [owner] = repository.split("/");
 const prod = environments.find(({ config }) => config.environment === "prod");
 if (!prod) throw new Error("config/prod.json is needed for these tests");
-/** The repository the CI roles trust: the environment file's github.repository (the bootstrap stack's). */
-const trustedRepository = prod.config.github.repository;
 const specs = github.environments.filter((spec) => spec.environment === "prod");
 
 /** Healthy GitHub answers for the prod environments; `change` breaks one. */
@@ -153,7 +154,20 @@ function testClients() {
   return { iam: new IAMClient({ region: "us-east-1", credentials }), s3: new S3Client({ region: "us-east-1", credentials }), ec2: new EC2Client({ region: "us-east-1", credentials }) };
 }
 const s3Mock = mockClient(S3Client);
-const roles = ciRoles([pipelineEnvironment(prod)]);
+/** The prod CI roles as the bootstrap stack generates them (plan, next plan, deploy, seed), with their documents. */
+const generated = expectedCiRoles(prod, environments);
+const roles = generated.map((role) => ({ ...role, roleArn: role.arn }));
+const roleOf = (purpose: string, next = false) => roles.find((role) => role.purpose === purpose && role.next === next)!;
+const policyArn = (roleArn: string, index: number) => `arn:aws:iam::000000000000:policy/${roleArn.split("/").pop()}-${index + 1}`;
+const roleBody = (role: (typeof roles)[number], trust: unknown, maxSession = role.maxSessionSeconds) => {
+  const name = role.roleArn.split("/").pop();
+  return { Role: { Path: "/", RoleName: name, RoleId: "AROAEXAMPLEID", Arn: role.roleArn, CreateDate: new Date("2026-01-01"), AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(trust)), MaxSessionDuration: maxSession } };
+};
+/** A document as IAM may return it: statements reversed, one-element arrays as strings. */
+const asIamReturnsIt = (document: any) => ({
+  ...document,
+  Statement: [...document.Statement].reverse().map((statement: Json) => Object.fromEntries(Object.entries(statement).map(([key, value]) => [key, Array.isArray(value) && value.length === 1 ? value[0] : value]))),
+});
 
 function healthyAws(change: () => void = () => {}): void {
   iamMock.reset();
@@ -163,11 +177,13 @@ function healthyAws(change: () => void = () => {}): void {
   ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: "i-0a1b2c3d4e5f60718", PrivateIpAddress: "10.0.1.23", VpcId: prodJson.network.vpcId, SecurityGroups: [{ GroupId: prodJson.network.clientSecurityGroups.worker, GroupName: "worker" }] }] }] });
   for (const role of roles) {
     const name = role.roleArn.split("/").pop();
-    iamMock.on(GetRoleCommand, { RoleName: name }).resolves({
-      Role: { Path: "/", RoleName: name, RoleId: "AROAEXAMPLEID", Arn: role.roleArn, CreateDate: new Date("2026-01-01"), AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(trustPolicy(role, trustedRepository))), MaxSessionDuration: role.maxSessionSeconds },
+    iamMock.on(GetRoleCommand, { RoleName: name }).resolves(roleBody(role, asIamReturnsIt(role.trust)));
+    iamMock.on(ListAttachedRolePoliciesCommand, { RoleName: name }).resolves({ AttachedPolicies: role.policies.map((_, index) => ({ PolicyName: `${name}-${index + 1}`, PolicyArn: policyArn(role.roleArn, index) })) });
+    role.policies.forEach((document, index) => {
+      iamMock.on(GetPolicyCommand, { PolicyArn: policyArn(role.roleArn, index) }).resolves({ Policy: { PolicyName: `${name}-${index + 1}`, Arn: policyArn(role.roleArn, index), DefaultVersionId: "v3" } });
+      iamMock.on(GetPolicyVersionCommand, { PolicyArn: policyArn(role.roleArn, index), VersionId: "v3" }).resolves({ PolicyVersion: { VersionId: "v3", IsDefaultVersion: true, Document: encodeURIComponent(JSON.stringify(asIamReturnsIt(document))) } });
     });
   }
-  iamMock.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [{ PolicyName: "audio-pipeline-prod-plan", PolicyArn: "arn:aws:iam::000000000000:policy/audio-pipeline-prod-plan" }] });
   iamMock.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] });
   s3Mock.on(GetBucketVersioningCommand).resolves({ Status: "Enabled" });
   s3Mock.on(GetBucketEncryptionCommand).resolves({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms" }, BucketKeyEnabled: true }] } });
@@ -213,7 +229,15 @@ describe("npm run doctor -- prod against a healthy set-up", () => {
     expect(result.exitCode).toBe(0);
     for (const service of ["aws", "github", "atlas"]) expect(result.lines.some((line) => line.startsWith(`ok   ${service}`)), service).toBe(true);
     for (const spec of specs) expect(result.lines.some((line) => line.includes(spec.name)), spec.name).toBe(true);
-    expect(result.lines.filter((line) => line.startsWith("WARN")).every((line) => /permission policies: .*not compared/.test(line))).toBe(true);
+    expect(result.lines.filter((line) => line.startsWith("WARN"))).toEqual([]);
+    for (const role of roles) {
+      const name = role.roleArn.split("/").pop();
+      expect(result.lines, name).toContainEqual(expect.stringMatching(new RegExp(`^ok   aws    ${role.next ? "next " : ""}${role.purpose} role ${name}: trust policy: equals`)));
+      expect(result.lines, name).toContainEqual(expect.stringMatching(new RegExp(`^ok   aws    ${role.next ? "next " : ""}${role.purpose} role ${name}: permission policies: ${role.policies.length} attached, equal`)));
+    }
+    // The seed role's generated trust names the bastion; the next plan role is checked beside the plan role.
+    expect(JSON.stringify(roleOf("seed").trust)).toContain(BASTION);
+    expect(roles.filter((role) => role.next).map((role) => role.purpose)).toEqual(["plan"]);
     expect(result.lines.every((line) => !line.includes("\n") && /^(ok  |WARN|FAIL) (aws   |github|atlas ) /.test(line))).toBe(true);
   });
 
@@ -226,6 +250,16 @@ describe("npm run doctor -- prod against a healthy set-up", () => {
     expect(commands.length).toBeGreaterThan(5);
     expect(commands).toContain("DescribeInstancesCommand");
     for (const command of commands) expect(command).toMatch(/^(Get|List|Describe)[A-Za-z]+Command$/);
+  });
+});
+
+describe("the doctor's Atlas client", () => {
+  it("is the one Atlas client, read-only: a write is refused before anything is sent", async () => {
+    atlasStandIn = await startStandIn(atlasRoutes());
+    const client = doctorAtlasClient(atlasStandIn.url, PUBLIC_KEY, PRIVATE_KEY);
+    await expect(client.post(`/groups/${PROJECT_ID}/clusters`, {})).rejects.toThrow(/refusing POST .*read-only/);
+    await expect(client.delete(`/groups/${PROJECT_ID}`)).rejects.toThrow(/refusing DELETE .*read-only/);
+    expect(atlasStandIn.requests).toEqual([]);
   });
 });
 
@@ -290,16 +324,43 @@ describe("npm run doctor -- prod: each broken setting is a FAIL line naming it",
 
   it.each([
     ["a trust policy that differs from the generated one", () => {
-      const role = roles[0];
-      const other = trustPolicy({ ...role, githubEnvironment: "dev-plan" }, trustedRepository);
-      iamMock.on(GetRoleCommand, { RoleName: role.roleArn.split("/").pop() }).resolves({ Role: { Path: "/", RoleName: "x", RoleId: "x", Arn: role.roleArn, CreateDate: new Date(), AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(other)), MaxSessionDuration: role.maxSessionSeconds } });
-    }, /^FAIL aws    plan role placeholder-audio-pipeline-prod-plan: trust policy: differs from the generated one/],
+      const role = roleOf("plan");
+      const other = JSON.parse(JSON.stringify(role.trust).split(":environment:prod-plan").join(":environment:dev-plan"));
+      iamMock.on(GetRoleCommand, { RoleName: role.roleArn.split("/").pop() }).resolves(roleBody(role, other));
+    }, /^FAIL aws    plan role placeholder-audio-pipeline-prod-plan: trust policy: differs from the one the bootstrap stack generates: missing .*prod-plan.*\. Fix: npm run deploy -- audio-pipeline-bootstrap-000000000000/],
+    ["a seed role that no longer trusts the bastion", () => {
+      const role = roleOf("seed");
+      const trust = role.trust as any;
+      iamMock.on(GetRoleCommand, { RoleName: role.roleArn.split("/").pop() }).resolves(roleBody(role, { ...trust, Statement: trust.Statement.slice(0, 1) }));
+    }, /^FAIL aws    seed role placeholder-audio-pipeline-prod-seeder: trust policy: differs .*: missing .*audio-pipeline-prod-bastion/],
+    ["a next role trusted by another repository", () => {
+      const role = roleOf("plan", true);
+      const other = JSON.parse(JSON.stringify(role.trust).replace(/repo:[^:]+:/, "repo:someone/else:"));
+      iamMock.on(GetRoleCommand, { RoleName: role.roleArn.split("/").pop() }).resolves(roleBody(role, other));
+    }, /^FAIL aws    next plan role placeholder-audio-pipeline-prod-plan-2: trust policy: differs/],
+    ["a permission policy with one more action than generated", () => {
+      const role = roleOf("seed");
+      const document = structuredClone(role.policies[0]) as any;
+      document.Statement[0].Action = [...document.Statement[0].Action, "secretsmanager:PutSecretValue"];
+      iamMock.on(GetPolicyVersionCommand, { PolicyArn: policyArn(role.roleArn, 0), VersionId: "v3" }).resolves({ PolicyVersion: { VersionId: "v3", Document: encodeURIComponent(JSON.stringify(document)) } });
+    }, /^FAIL aws    seed role placeholder-audio-pipeline-prod-seeder: permission policies: differ from the ones the bootstrap stack generates: missing .*GetSecretValue.*Fix: npm run deploy -- audio-pipeline-bootstrap-000000000000/],
+    ["a generated permission policy detached", () => {
+      const role = roleOf("deploy");
+      iamMock.on(ListAttachedRolePoliciesCommand, { RoleName: role.roleArn.split("/").pop() }).resolves({ AttachedPolicies: [] });
+    }, /^FAIL aws    deploy role placeholder-audio-pipeline-prod-deploy: permission policies: differ .*: missing /],
+    ["an extra statement in a plan policy", () => {
+      const role = roleOf("plan");
+      const document = structuredClone(role.policies[0]) as any;
+      document.Statement.push({ Effect: "Allow", Action: "s3:PutObject", Resource: "*" });
+      iamMock.on(GetPolicyVersionCommand, { PolicyArn: policyArn(role.roleArn, 0), VersionId: "v3" }).resolves({ PolicyVersion: { VersionId: "v3", Document: encodeURIComponent(JSON.stringify(document)) } });
+    }, /^FAIL aws    plan role placeholder-audio-pipeline-prod-plan: permission policies: differ .*: not generated .*s3:PutObject/],
+    ["an inline policy on a CI role", () => iamMock.on(ListRolePoliciesCommand, { RoleName: roleOf("deploy").roleArn.split("/").pop() }).resolves({ PolicyNames: ["extra"] }), /^FAIL aws    deploy role .*: permission policies: inline policies extra/],
     ["a MaxSessionDuration shorter than the apply", () => {
-      const role = roles[1];
-      iamMock.on(GetRoleCommand, { RoleName: role.roleArn.split("/").pop() }).resolves({ Role: { Path: "/", RoleName: "x", RoleId: "x", Arn: role.roleArn, CreateDate: new Date(), AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(trustPolicy(role, trustedRepository))), MaxSessionDuration: 3600 } });
+      const role = roleOf("deploy");
+      iamMock.on(GetRoleCommand, { RoleName: role.roleArn.split("/").pop() }).resolves(roleBody(role, role.trust, 3600));
     }, /^FAIL aws    deploy role placeholder-audio-pipeline-prod-deploy: MaxSessionDuration: 3600 s, shorter than the 10800 s the workflows ask for/],
-    ["a missing role", () => iamMock.on(GetRoleCommand, { RoleName: roles[2].roleArn.split("/").pop() }).rejects(Object.assign(new Error("The role cannot be found."), { name: "NoSuchEntityException" })), /^FAIL aws    seed role placeholder-audio-pipeline-prod-seeder: does not exist/],
-    ["AdministratorAccess on a CI role", () => iamMock.on(ListAttachedRolePoliciesCommand, { RoleName: roles[0].roleArn.split("/").pop() }).resolves({ AttachedPolicies: [{ PolicyName: "AdministratorAccess", PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }] }), /^FAIL aws    plan role .*: permission policies: AdministratorAccess attached/],
+    ["a missing role", () => iamMock.on(GetRoleCommand, { RoleName: roleOf("seed").roleArn.split("/").pop() }).rejects(Object.assign(new Error("The role cannot be found."), { name: "NoSuchEntityException" })), /^FAIL aws    seed role placeholder-audio-pipeline-prod-seeder: does not exist/],
+    ["AdministratorAccess on a CI role", () => iamMock.on(ListAttachedRolePoliciesCommand, { RoleName: roleOf("plan").roleArn.split("/").pop() }).resolves({ AttachedPolicies: [{ PolicyName: "AdministratorAccess", PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }] }), /^FAIL aws    plan role .*: permission policies: AdministratorAccess attached/],
     ["a VPC runner whose security group the endpoint does not admit", () => ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: "i-0a1b2c3d4e5f60718", SecurityGroups: [{ GroupId: "sg-0ffffffffffffffff" }] }] }] }), /^FAIL aws    runner ip-10-0-1-23: security group: sg-0ffffffffffffffff, none of network\.clientSecurityGroups: the endpoint refuses it/],
     ["a runner outside the environment's VPC", () => ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] }), /^FAIL aws    runner ip-10-0-1-23: security group: no instance with address 10\.0\.1\.23 in vpc-/],
     ["a state bucket without versioning", () => s3Mock.on(GetBucketVersioningCommand).resolves({ Status: "Suspended" }), /^FAIL aws    state bucket .*: versioning: Suspended/],

@@ -101,13 +101,13 @@ describe("github stack (config/github.json and every config/<env>.json)", () => 
     expect(group.allows_public_repositories).toBe(false);
     expect(group.restricted_to_workflows).toBe(true);
     expect(group.selected_repository_ids).toEqual(["${data.github_repository.repository.repo_id}"]);
-    expect(json.data.github_repository.repository.full_name).toBe(githubJson().repository);
+    expect(json.data.github_repository.repository.full_name).toBe(committed.repository);
     const selfHosted = fs
       .readdirSync(".github/workflows")
       .filter((file) => Object.values(parse(fs.readFileSync(path.join(".github/workflows", file), "utf8")).jobs as Record<string, Json>).some((job) => JSON.stringify(job["runs-on"] ?? "").includes("self-hosted")));
     expect(selfHosted.length).toBeGreaterThan(0);
     expect([...VPC_WORKFLOWS].sort()).toEqual(selfHosted.sort());
-    expect(group.selected_workflows).toEqual(VPC_WORKFLOWS.map((file) => `${githubJson().repository}/.github/workflows/${file}@refs/heads/main`));
+    expect(group.selected_workflows).toEqual(VPC_WORKFLOWS.map((file) => `${committed.repository}/.github/workflows/${file}@refs/heads/main`));
   });
 
   it("has no runner group when config/github.json names none (the doctor warns instead)", () => {
@@ -142,15 +142,20 @@ describe("config/github.json: bad input gets a named error", () => {
     expect(issues.join("\n")).toMatch(/reviewers\.prod\.seedApproval: a production environment needs at least one reviewer on prod-seed-approval/);
   });
 
-  it("reviewers for an environment with no file, and a malformed repository", () => {
+  it("reviewers for an environment with no file; a repository in config/github.json (it is the environment files' github.repository)", () => {
     expect(issuesOf({ ...githubJson(), reviewers: { ...githubJson().reviewers, nosuchenv: { deploy: [{ user: "octocat", id: 1 }] } } }).join("\n")).toMatch(/reviewers\.nosuchenv: names no environment file in config\/; allowed: .*"prod"/);
-    expect(issuesOf({ ...githubJson(), repository: "audio-pipeline-database" }).join("\n")).toMatch(/repository: must be "<owner>\/<repository>"/);
+    expect(issuesOf({ ...githubJson(), repository: "o/r" }).join("\n")).toMatch(/unrecognized key.*"repository"/i);
   });
 
-  it("a repository other than the one the CI roles trust (an environment file's github.repository)", () => {
-    const trusting = { ...environments[0], config: { ...environments[0].config, github: { repository: "audio-team/audio-pipeline-database" } } } as ResolvedEnvironment;
-    const issues = crossFileIssues(githubSettingsSchema.parse({ repository: "example-org/audio-pipeline-database" }), [trusting]);
-    expect(issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("\n")).toMatch(/^repository: differs from config\/.*\.json's github\.repository \("audio-team\/audio-pipeline-database"\), which the CI roles trust; allowed: "audio-team\/audio-pipeline-database"/m);
+  it("takes the repository from the environment files' github.repository, the one the CI roles trust (one fact)", () => {
+    expect(githubJson().repository).toBeUndefined();
+    expect(committed.repository).toBe(environments[0].config.github.repository);
+    const trusting = environments.map((environment) => ({ ...environment, config: { ...environment.config, github: { repository: "audio-team/audio-pipeline-database" } } }) as ResolvedEnvironment);
+    const loaded = loadGithubSettings("config", trusting) as LoadedGithubSettings;
+    expect(loaded.repository).toBe("audio-team/audio-pipeline-database");
+    const other = synthesize(loaded);
+    expect(other.data.github_repository.repository.full_name).toBe("audio-team/audio-pipeline-database");
+    expect(Object.values(other.resource.github_repository_ruleset ?? {}).length + Object.values(other.resource.github_repository_environment).length).toBeGreaterThan(0);
   });
 
   it("an environment name GitHub would refuse: too long, a control character, or the same name in another case", () => {
@@ -160,9 +165,9 @@ describe("config/github.json: bad input gets a named error", () => {
     expect(githubEnvironmentNameProblem("prod-deploy")).toBeUndefined();
     // The schema of config/<env>.json cannot produce these names; the check still guards the GitHub side.
     const crafted = (name: string) => ({ ...environments[0], file: `config/${name}.json`, config: { ...environments[0].config, environment: name, production: false } }) as ResolvedEnvironment;
-    const long = crossFileIssues(githubSettingsSchema.parse({ repository: "o/r" }), [crafted("e".repeat(250))]);
+    const long = crossFileIssues(githubSettingsSchema.parse({}), [crafted("e".repeat(250))]);
     expect(long.map((issue) => issue.message).join("\n")).toMatch(/the GitHub environment name "e{250}-deploy" \(of environment "e{250}"\) is 257 characters long; GitHub allows at most 255/);
-    const twins = crossFileIssues(githubSettingsSchema.parse({ repository: "o/r" }), [crafted("qa"), crafted("QA")]);
+    const twins = crossFileIssues(githubSettingsSchema.parse({}), [crafted("qa"), crafted("QA")]);
     expect(twins.map((issue) => issue.message).join("\n")).toMatch(/"QA-plan" of "QA" is the same name as one of "qa" \(GitHub names are not case sensitive\)/);
   });
 

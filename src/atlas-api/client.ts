@@ -2,7 +2,7 @@ import DigestClient from "digest-fetch";
 
 /*
  * One small client for the MongoDB Atlas Administration API v2, shared by every tool that talks
- * to Atlas outside Terraform (the restore drill; the doctor can take it over). API keys sign in
+ * to Atlas outside Terraform (the restore drill, and the doctor with `readOnly: true`). API keys sign in
  * with HTTP digest authentication, done by `digest-fetch` (3.1.1, ISC, about two million
  * downloads a month, four small pure-JS dependencies, installs offline from the lockfile): it
  * answers the 401 challenge and reuses the nonce with a rising nonce count, which is all the

@@ -1,9 +1,10 @@
 import { apiKeyDescription, roleLabel, type ProjectRole } from "../atlas/api-key-roles";
 import { fail, ok, ServiceStop, warn, type Check } from "./check";
-import { getWithDigest, Unreachable, type HttpAnswer } from "./http";
+import { AtlasAdminClient, AtlasApiError } from "../atlas-api/client";
 
 /*
- * Atlas, read with the caller's API key through the Admin API v2 and HTTP digest authentication:
+ * Atlas, read with the caller's API key through the Admin API v2, with the one Atlas client
+ * (src/atlas-api/client.ts: digest authentication, `readOnly: true` refuses every non-GET):
  * the environment's project, its plan and deploy keys (found by description, `<stack>-plan` and
  * `<stack>-deploy`), their roles and their access lists. Response shapes: MongoDB's OpenAPI
  * description (mongodb/openapi) — `Group`, `PaginatedApiApiUser` (ApiKeyUserDetails with
@@ -24,7 +25,17 @@ export interface AtlasCheckInput {
 }
 
 type Json = Record<string, any>;
-const ACCEPT = { Accept: "application/vnd.atlas.2023-01-01+json" };
+
+/** An Admin API answer: 200 with its body, or the error status Atlas answered. */
+interface Answer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** The doctor's Atlas client: the one Atlas client, read-only (every non-GET is refused before it is sent), one retry. */
+export function doctorAtlasClient(baseUrl: string, publicKey: string, privateKey: string): AtlasAdminClient {
+  return new AtlasAdminClient({ baseUrl, publicKey, privateKey, readOnly: true, getRetries: 1, retryDelayMs: 1_000, requestTimeoutMs: 20_000 });
+}
 
 export async function atlasChecks(input: AtlasCheckInput): Promise<Check[]> {
   if (!input.publicKey || !input.privateKey) {
@@ -34,13 +45,18 @@ export async function atlasChecks(input: AtlasCheckInput): Promise<Check[]> {
   }
   if (!input.orgId) throw new ServiceStop(fail("atlas", "organization", "MONGODB_ATLAS_ORG_ID (or TF_VAR_atlas_org_id) is not set", "export MONGODB_ATLAS_ORG_ID=<24 hex digits>"));
   const { publicKey, privateKey } = input;
-  const base = `${input.baseUrl.replace(/\/+$/, "")}/api/atlas/v2`;
-  const get = async (path: string): Promise<HttpAnswer> => {
+  let client: AtlasAdminClient;
+  try {
+    client = doctorAtlasClient(input.baseUrl, publicKey, privateKey);
+  } catch (error) {
+    throw new ServiceStop(fail("atlas", "Admin API", (error as Error).message, "fix MONGODB_ATLAS_BASE_URL"));
+  }
+  const get = async (path: string, query?: Record<string, number>): Promise<Answer> => {
     try {
-      return await getWithDigest(`${base}${path}`, publicKey, privateKey, ACCEPT);
+      return { status: 200, body: await client.get<unknown>(path, { query }) };
     } catch (error) {
-      if (error instanceof Unreachable) throw new ServiceStop(fail("atlas", "Admin API", `${error.message}, so nothing in Atlas was checked`, "check the network, or MONGODB_ATLAS_BASE_URL"));
-      throw error;
+      if (error instanceof AtlasApiError) return { status: error.status, body: undefined };
+      throw new ServiceStop(fail("atlas", "Admin API", `${(error as Error).message}, so nothing in Atlas was checked`, "check the network, or MONGODB_ATLAS_BASE_URL"));
     }
   };
 
@@ -55,7 +71,7 @@ export async function atlasChecks(input: AtlasCheckInput): Promise<Check[]> {
       : warn("atlas", `project ${input.projectName}`, "does not exist yet: the first apply creates it with the deploy key", "first apply; then remove Organization Project Creator from the deploy key (docs/day-0.md)"),
   ];
 
-  const keys = await get(`/orgs/${input.orgId}/apiKeys?itemsPerPage=500&pageNum=1`);
+  const keys = await get(`/orgs/${input.orgId}/apiKeys`, { itemsPerPage: 500, pageNum: 1 });
   if (keys.status !== 200) return [...checks, fail("atlas", "API keys", `could not list the organization's API keys (${keys.status})`, "use a key with Organization Member or more")];
   const all = ((keys.body as Json).results as Json[] | undefined) ?? [];
   for (const purpose of ["plan", "deploy"] as const) {

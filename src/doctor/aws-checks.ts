@@ -1,22 +1,28 @@
-import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from "@aws-sdk/client-iam";
+import { GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from "@aws-sdk/client-iam";
 import { GetBucketEncryptionCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { fail, ok, ServiceStop, warn, type Check } from "./check";
 
 /*
  * AWS, read with the caller's credentials (the SDK's default chain): each CI role of the
- * environment exists, trusts exactly what the generated trust policy says, allows sessions as long
- * as the workflows ask for, and carries no broad AWS-managed policy; the state bucket is
+ * environment exists, trusts exactly what the bootstrap stack generates, allows sessions as long
+ * as the workflows ask for, and carries exactly the generated permission policies (compared
+ * statement by statement, whatever their order or packing); the state bucket is
  * versioned, encrypted and closed to the public. Only Get/List commands (a test checks).
  * Endpoints follow AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL_S3 (SDK-native).
  */
 
 export interface ExpectedRole {
+  /** What the role is for, as the lines name it: "plan", "next seed", ... */
   readonly purpose: string;
   readonly roleArn: string;
-  /** The trust policy the role must have (trust-policies.ts). */
-  readonly trustPolicy: Record<string, unknown>;
+  /** The trust policy the role must have (the bootstrap stack's). */
+  readonly trustPolicy: unknown;
+  /** The permission policies the bootstrap stack attaches to it. */
+  readonly policies: readonly unknown[];
   readonly maxSessionSeconds: number;
+  /** The command that puts the generated documents back: `npm run deploy -- audio-pipeline-bootstrap-<account>`. */
+  readonly fix: string;
 }
 
 export interface AwsCheckInput {
@@ -36,6 +42,47 @@ export function canonicalJson(value: unknown): string {
   const sort = (node: unknown): unknown =>
     Array.isArray(node) ? node.map(sort) : node && typeof node === "object" ? Object.fromEntries(Object.entries(node as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, inner]) => [key, sort(inner)])) : node;
   return JSON.stringify(sort(value));
+}
+
+type Statement = Record<string, unknown>;
+
+/** A policy value as IAM treats it: a string and a one-element array are the same, order does not matter, true is "true". */
+function normalizeValues(value: unknown): unknown {
+  if (Array.isArray(value) || typeof value !== "object" || value === null) return [...new Set((Array.isArray(value) ? value : [value]).map(String))].sort();
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, normalizeValues(inner)]));
+}
+
+/** The statements of a policy document, each normalized and as canonical JSON, sorted. */
+export function normalizedStatements(document: unknown): string[] {
+  const raw = (document as { Statement?: unknown } | undefined)?.Statement;
+  const statements = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) as Statement[];
+  return statements
+    .map((statement) =>
+      canonicalJson(
+        Object.fromEntries(Object.entries(statement).map(([key, value]) => [key, key === "Effect" || key === "Sid" ? value : normalizeValues(value)])),
+      ),
+    )
+    .sort();
+}
+
+/** The first difference between the live and the generated statements, or undefined when they are equal as multisets. */
+export function firstDifference(live: readonly string[], generated: readonly string[]): string | undefined {
+  const remaining = [...live];
+  for (const statement of generated) {
+    const index = remaining.indexOf(statement);
+    if (index < 0) return `missing ${statement.slice(0, 300)}`;
+    remaining.splice(index, 1);
+  }
+  return remaining.length > 0 ? `not generated ${remaining[0].slice(0, 300)}` : undefined;
+}
+
+/** Reads a URL-encoded policy document; undefined when it is not JSON. */
+function decodeDocument(text: string | undefined): unknown {
+  try {
+    return JSON.parse(decodeURIComponent(text ?? ""));
+  } catch {
+    return undefined;
+  }
 }
 
 const roleName = (arn: string) => arn.split("/").pop() ?? arn;
@@ -61,7 +108,7 @@ async function roleChecks(iam: IAMClient, expected: ExpectedRole): Promise<Check
     role = (await iam.send(new GetRoleCommand({ RoleName: name }))).Role;
   } catch (error) {
     if (errorName(error) === "NoSuchEntity" || errorName(error) === "NoSuchEntityException") {
-      return [fail("aws", what, "does not exist", "deploy the bootstrap stack (docs/day-0.md), or fix the ARN in config/")];
+      return [fail("aws", what, "does not exist", `${expected.fix} (docs/day-0.md), or fix the ARN in config/`)];
     }
     const message = (error as Error).message;
     if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ENETUNREACH|socket|connect/i.test(message)) throw new ServiceStop(fail("aws", "IAM", `cannot reach IAM (${message}), so nothing in AWS was checked`, "check the network, or AWS_ENDPOINT_URL"));
@@ -69,16 +116,16 @@ async function roleChecks(iam: IAMClient, expected: ExpectedRole): Promise<Check
   }
   const checks: Check[] = [];
   if (role?.Arn !== expected.roleArn) checks.push(fail("aws", what, `its ARN is ${role?.Arn}, config/ names ${expected.roleArn}`, "fix the ARN in config/"));
-  let trust: unknown;
-  try {
-    trust = JSON.parse(decodeURIComponent(role?.AssumeRolePolicyDocument ?? ""));
-  } catch {
-    trust = undefined;
-  }
+  const trust = decodeDocument(role?.AssumeRolePolicyDocument);
+  const version = (trust as { Version?: unknown } | undefined)?.Version;
+  const trustDifference =
+    version !== (expected.trustPolicy as { Version?: unknown }).Version
+      ? `Version is ${String(version)}`
+      : firstDifference(normalizedStatements(trust), normalizedStatements(expected.trustPolicy));
   checks.push(
-    canonicalJson(trust) === canonicalJson(expected.trustPolicy)
-      ? ok("aws", `${what}: trust policy`, "equals the generated one (one GitHub environment, audience sts.amazonaws.com)")
-      : fail("aws", `${what}: trust policy`, `differs from the generated one: ${canonicalJson(trust).slice(0, 300)}`, "deploy the bootstrap stack, or set the trust policy of docs/ci-cd.md"),
+    trustDifference === undefined
+      ? ok("aws", `${what}: trust policy`, "equals the one the bootstrap stack generates")
+      : fail("aws", `${what}: trust policy`, `differs from the one the bootstrap stack generates: ${trustDifference}`, expected.fix),
   );
   const duration = role?.MaxSessionDuration ?? 3600;
   checks.push(
@@ -89,16 +136,24 @@ async function roleChecks(iam: IAMClient, expected: ExpectedRole): Promise<Check
   const attached = (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }))).AttachedPolicies ?? [];
   const inline = (await iam.send(new ListRolePoliciesCommand({ RoleName: name }))).PolicyNames ?? [];
   const broad = attached.filter((policy) => BROAD_POLICIES.test(policy.PolicyArn ?? ""));
-  checks.push(
-    broad.length > 0
-      ? fail("aws", `${what}: permission policies`, `${broad.map((policy) => policy.PolicyName).join(", ")} attached: least privilege is gone`, "detach it; attach the generated policy (docs/day-0.md)")
-      : warn(
-          "aws",
-          `${what}: permission policies`,
-          `${attached.length} managed, ${inline.length} inline; not compared with generated policies yet (the day-0 AWS issue's generator is not in this branch)`,
-          "compare with the generated policies once they exist",
-        ),
-  );
+  if (broad.length > 0) {
+    checks.push(fail("aws", `${what}: permission policies`, `${broad.map((policy) => policy.PolicyName).join(", ")} attached: least privilege is gone`, `detach it; ${expected.fix}`));
+  } else if (inline.length > 0) {
+    checks.push(fail("aws", `${what}: permission policies`, `inline policies ${inline.join(", ")}, which the bootstrap stack does not generate`, `aws iam delete-role-policy --role-name ${name} --policy-name ${inline[0]}; ${expected.fix}`));
+  } else {
+    const live: string[] = [];
+    for (const policy of attached) {
+      const defaultVersion = (await iam.send(new GetPolicyCommand({ PolicyArn: policy.PolicyArn }))).Policy?.DefaultVersionId;
+      const document = (await iam.send(new GetPolicyVersionCommand({ PolicyArn: policy.PolicyArn, VersionId: defaultVersion }))).PolicyVersion?.Document;
+      live.push(...normalizedStatements(decodeDocument(document)));
+    }
+    const difference = firstDifference(live.sort(), expected.policies.flatMap(normalizedStatements).sort());
+    checks.push(
+      difference === undefined
+        ? ok("aws", `${what}: permission policies`, `${attached.length} attached, equal statement by statement to the ones the bootstrap stack generates`)
+        : fail("aws", `${what}: permission policies`, `differ from the ones the bootstrap stack generates: ${difference}`, expected.fix),
+    );
+  }
   return checks;
 }
 

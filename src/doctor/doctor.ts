@@ -9,8 +9,9 @@ import { ConfigError } from "../config/config-issue";
 import { pullRequestPlans } from "../config/pull-request-plans";
 import { githubSettingsPath, loadGithubSettings, type LoadedGithubSettings } from "../github/load-github-settings";
 import { DatabaseStack } from "../stacks/database-stack";
-import { ciRolesOf, trustPolicy } from "../environment/ci-roles";
-import { stackName } from "../environment/names";
+import { EnvironmentScope, type StackJson } from "../bootstrap/environment-scope";
+import { generatedCiRoles, type BootstrapRole } from "../stacks/bootstrap-stack";
+import { bootstrapStackName, stackName } from "../environment/names";
 import { resolveEnvironments, type ResolvedEnvironment } from "../environment/resolve";
 import { atlasChecks } from "./atlas-checks";
 import { awsChecks, awsClients } from "./aws-checks";
@@ -38,18 +39,33 @@ export interface DoctorResult {
   readonly exitCode: number;
 }
 
-const resourceTypes = new Map<string, string[]>();
+const stackJsons = new Map<string, StackJson>();
 
-/** The Atlas resource types of an environment's stack, synthesized in memory (nothing written; once per configuration). */
-function atlasResourceTypes({ file, config }: ResolvedEnvironment): string[] {
+/** An environment's stack, synthesized in memory (nothing written; once per configuration). */
+function stackJson({ file, config }: ResolvedEnvironment): StackJson {
   const key = JSON.stringify(config);
-  const known = resourceTypes.get(key);
+  const known = stackJsons.get(key);
   if (known) return known;
   const stack = new DatabaseStack(new App({ outdir: path.join(os.tmpdir(), "doctor-unused"), stackTraces: false }), { config, configFile: file });
-  const json = stack.toTerraform() as { resource?: Record<string, unknown> };
-  const types = Object.keys(json.resource ?? {}).filter((type) => type.startsWith("mongodbatlas_"));
-  resourceTypes.set(key, types);
-  return types;
+  const json = stack.toTerraform() as StackJson;
+  stackJsons.set(key, json);
+  return json;
+}
+
+/** The Atlas resource types of an environment's stack. */
+function atlasResourceTypes(environment: ResolvedEnvironment): string[] {
+  return Object.keys(stackJson(environment).resource ?? {}).filter((type) => type.startsWith("mongodbatlas_"));
+}
+
+/**
+ * The CI roles of `environment` as its account's bootstrap stack generates them (one function:
+ * src/stacks/bootstrap-stack.ts generatedCiRoles), trust and permission documents included.
+ */
+export function expectedCiRoles(environment: ResolvedEnvironment, environments: readonly ResolvedEnvironment[]): BootstrapRole[] {
+  const accountId = environment.config.aws.accountId;
+  // The other environments of the account only decide which OIDC provider is trusted: their configuration is enough.
+  const accountScopes = environments.filter(({ config }) => config.aws.accountId === accountId).map(({ config }) => new EnvironmentScope(config, {}));
+  return generatedCiRoles(new EnvironmentScope(environment.config, stackJson(environment)), accountScopes);
 }
 
 async function guarded(service: Service, run: () => Promise<Check[]>): Promise<Check[]> {
@@ -88,7 +104,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   const clients = options.aws ?? awsClients(config.region, stateRegion);
   const githubPart = guarded("github", async () => {
     if (!github) throw new ServiceStop(fail("github", "settings", `${githubSettingsPath(options.configDir)} does not exist, so nothing on GitHub can be compared`, "create it (docs/day-0.md) and deploy the github stack"));
-    return githubChecks({ apiUrl: env.GITHUB_API_URL || "https://api.github.com", token: env.GITHUB_TOKEN || env.GH_TOKEN, settings: github.settings, specs,
+    return githubChecks({ apiUrl: env.GITHUB_API_URL || "https://api.github.com", token: env.GITHUB_TOKEN || env.GH_TOKEN, settings: github.settings, repository: github.repository, specs,
       runnerLabel: config.ci.runnerLabel,
       onRunners: (names) => runners.push(...names),
       // The workflows pass it to Terraform only when monitoring.atlasWebhookUrl is set.
@@ -110,13 +126,14 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   );
 
   const awsPart = guarded("aws", async () => {
-    // The repository the bootstrap stack's roles trust: the environment file's github.repository.
-    const repository = config.github.repository;
-    const roles = ciRolesOf(loaded.names.environment, loaded.roles).map((role) => ({
-      purpose: role.purpose,
-      roleArn: role.roleArn,
-      trustPolicy: trustPolicy(role, repository),
+    const fix = `npm run deploy -- ${bootstrapStackName(config.aws.accountId)}`;
+    const roles = expectedCiRoles(loaded, environments).map((role) => ({
+      purpose: role.next ? `next ${role.purpose}` : role.purpose,
+      roleArn: role.arn,
+      trustPolicy: role.trust,
+      policies: role.policies,
       maxSessionSeconds: role.maxSessionSeconds,
+      fix,
     }));
     return awsChecks({ iam: clients.iam, s3: clients.s3, roles, stateBucket: config.state ? { bucket: config.state.bucket, region: stateRegion } : undefined, production: config.production });
   });

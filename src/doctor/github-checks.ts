@@ -17,6 +17,8 @@ export interface GithubCheckInput {
   readonly apiUrl: string;
   readonly token: string | undefined;
   readonly settings: GithubSettings;
+  /** The repository (the environment files' github.repository). */
+  readonly repository: string;
   /** The GitHub environments of the one environment checked. */
   readonly specs: readonly GithubEnvironmentSpec[];
   /** ci.runnerLabel of the environment, when set. */
@@ -45,7 +47,7 @@ export async function githubChecks(input: GithubCheckInput): Promise<Check[]> {
       throw error;
     }
   };
-  const repo = input.settings.repository;
+  const repo = input.repository;
   const checks: Check[] = [];
 
   const repository = await get(`/repos/${repo}`);
@@ -56,7 +58,7 @@ export async function githubChecks(input: GithubCheckInput): Promise<Check[]> {
 
   for (const spec of input.specs) checks.push(...(await environmentChecks(get, repo, spec, input.extraAtlasSecrets ?? [])));
   checks.push(...(await mainRules(get, repo, input.settings)));
-  checks.push(...(await runnerGroup(get, input.settings, input.runnerLabel, input.onRunners)));
+  checks.push(...(await runnerGroup(get, input.settings, repo, input.runnerLabel, input.onRunners)));
   return checks;
 }
 
@@ -160,8 +162,8 @@ async function mainRules(get: Get, repo: string, settings: GithubSettings): Prom
   ];
 }
 
-async function runnerGroup(get: Get, settings: GithubSettings, runnerLabel: string | undefined, onRunners?: (names: readonly string[]) => void): Promise<Check[]> {
-  const owner = settings.repository.split("/")[0];
+async function runnerGroup(get: Get, settings: GithubSettings, repository: string, runnerLabel: string | undefined, onRunners?: (names: readonly string[]) => void): Promise<Check[]> {
+  const owner = repository.split("/")[0];
   if (!settings.runnerGroup) {
     return [
       warn(
@@ -180,7 +182,7 @@ async function runnerGroup(get: Get, settings: GithubSettings, runnerLabel: stri
   const group = ((groups.body as Json).runner_groups as Json[] | undefined)?.find((candidate) => candidate.name === name);
   if (!group) return [fail("github", `runner group ${name}`, `not found in ${owner}`, FIX_STACK)];
   const checks: Check[] = [];
-  const expected = VPC_WORKFLOWS.map((file) => selectedWorkflow(settings.repository, file)).sort();
+  const expected = VPC_WORKFLOWS.map((file) => selectedWorkflow(repository, file)).sort();
   const selected = [...((group.selected_workflows as string[] | undefined) ?? [])].sort();
   checks.push(
     group.restricted_to_workflows === true && JSON.stringify(selected) === JSON.stringify(expected)
@@ -190,8 +192,8 @@ async function runnerGroup(get: Get, settings: GithubSettings, runnerLabel: stri
   const repositories = group.visibility === "selected" ? await get(`/orgs/${owner}/actions/runner-groups/${group.id}/repositories?per_page=100`) : undefined;
   const names = ((repositories?.body as Json | undefined)?.repositories as Json[] | undefined)?.map((repository) => repository.full_name) ?? [];
   checks.push(
-    group.visibility === "selected" && group.allows_public_repositories !== true && names.length === 1 && names[0] === settings.repository
-      ? ok("github", `runner group ${name}: repositories`, `only ${settings.repository}`)
+    group.visibility === "selected" && group.allows_public_repositories !== true && names.length === 1 && names[0] === repository
+      ? ok("github", `runner group ${name}: repositories`, `only ${repository}`)
       : fail("github", `runner group ${name}: repositories`, `visibility ${group.visibility}, repositories ${names.join(", ") || "all"}`, FIX_STACK),
   );
   if (runnerLabel) {

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, type ConfigIssue } from "../config/config-issue";
-import { PLACEHOLDER_MARK } from "../config/environment-config";
+import { PLACEHOLDER_REPOSITORY } from "../config/environment-config";
 import { pullRequestPlans } from "../config/pull-request-plans";
 import { validateAgainstSchema } from "../config/schema-issues";
 import { stackName } from "../environment/names";
@@ -31,6 +31,11 @@ export interface GithubEnvironmentSpec {
 
 export interface LoadedGithubSettings {
   readonly file: string;
+  /**
+   * The repository whose workflows deploy config/: the environment files' github.repository (one
+   * fact, also the one the CI roles trust; the files must agree, src/config/account-wide.ts).
+   */
+  readonly repository: string;
   readonly settings: GithubSettings;
   readonly environments: readonly GithubEnvironmentSpec[];
 }
@@ -63,12 +68,7 @@ export function crossFileIssues(settings: GithubSettings, environments: readonly
       issues.push({ path: ["reviewers", environment], value: reviewers, message: `names no environment file in config/; allowed: ${names.map((name) => `"${name}"`).join(", ")}` });
     }
   }
-  for (const { file, config } of environments) {
-    // The CI roles (bootstrap stack) trust the environment files' github.repository; both must name one repository.
-    const trusted = config.github?.repository;
-    if (trusted && !trusted.includes(PLACEHOLDER_MARK) && trusted !== settings.repository) {
-      issues.push({ path: ["repository"], value: settings.repository, message: `differs from ${file}'s github.repository ("${trusted}"), which the CI roles trust; allowed: "${trusted}"` });
-    }
+  for (const { config } of environments) {
     if (stackName(config.environment) === GITHUB_STACK) {
       issues.push({ path: [], value: undefined, message: `the environment "${config.environment}" would share its stack name with the github stack (${GITHUB_STACK}); rename the environment` });
     }
@@ -114,5 +114,5 @@ export function loadGithubSettings(configDir: string, environments: readonly Res
   const { data, issues } = validateAgainstSchema(githubSettingsSchema, raw);
   const all = data ? [...issues, ...crossFileIssues(data, environments)] : issues;
   if (all.length > 0 || !data) throw new ConfigError(all.map((issue) => ({ file, issue })));
-  return { file, settings: data, environments: githubEnvironments(data, environments) };
+  return { file, settings: data, repository: environments[0]?.config.github.repository ?? PLACEHOLDER_REPOSITORY, environments: githubEnvironments(data, environments) };
 }

@@ -1,17 +1,21 @@
+import { PLACEHOLDER_MARK } from "../config/environment-config";
 import type { LoadedGithubSettings } from "./load-github-settings";
 
 /*
- * What in config/github.json is still an example: the owner example-org, reviewers named
+ * What the github stack reads that is still an example: the repository (the environment files'
+ * github.repository) with the owner example-org or a placeholder, reviewers named
  * placeholder-*, a state bucket with "placeholder" in its name. `npm run diff` and `deploy` of the
  * github stack refuse them, as they refuse an environment file's placeholders.
  */
 const PLACEHOLDER_OWNER = /^example-(org|com)\//;
 const PLACEHOLDER_NAME = /^placeholder-/;
 
-export function githubPlaceholderReport({ file, settings }: LoadedGithubSettings): string[] {
+export function githubPlaceholderReport({ file, settings, repository }: LoadedGithubSettings): string[] {
   const lines: string[] = [];
   const placeholder = (field: string, value: string) => lines.push(`${file}: ${field} is a placeholder (${value}); set the real value before planning or applying`);
-  if (PLACEHOLDER_OWNER.test(settings.repository)) placeholder("repository", settings.repository);
+  if (PLACEHOLDER_OWNER.test(repository) || repository.includes(PLACEHOLDER_MARK)) {
+    lines.push(`config/<env>.json: github.repository is a placeholder (${repository}); set the real value before planning or applying`);
+  }
   for (const [environment, byPurpose] of Object.entries(settings.reviewers)) {
     for (const [purpose, reviewers] of Object.entries(byPurpose)) {
       (reviewers ?? []).forEach((reviewer, index) => {

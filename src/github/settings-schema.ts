@@ -2,7 +2,7 @@ import { z } from "zod";
 import * as field from "../config/fields";
 
 /*
- * config/github.json: the repository-wide GitHub settings (the repository, the ruleset of main,
+ * config/github.json: the repository-wide GitHub settings (the ruleset of main,
  * the VPC runner group) and each environment's required reviewers. The github stack is built from
  * it and from the environment files; unknown fields are refused so that a typo cannot pass.
  *
@@ -15,8 +15,6 @@ import * as field from "../config/fields";
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 // Team slugs: GitHub derives them from the team name: lower-case letters, digits, hyphens, underscores.
 const TEAM_SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/;
-// owner/repo: the owner is a login; repository names are letters, digits, '.', '_' and '-' (at most 100).
-const REPOSITORY = /^([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})\/([A-Za-z0-9._-]{1,100})$/;
 
 const githubId = z
   .number({ error: "must be a number: the numeric id GitHub gives the user or team (GET /users/<login> or /orgs/<org>/teams/<slug>, field id)" })
@@ -62,10 +60,6 @@ export const githubSettingsSchema = z
   .strictObject({
     $schema: z.string().optional().describe("a path to the JSON schema, for editors"),
     $comment: z.string().optional().describe("free text for readers"),
-    repository: z
-      .string()
-      .regex(REPOSITORY, { error: 'must be "<owner>/<repository>", e.g. "example-org/audio-pipeline-database"' })
-      .describe('"<owner>/<repository>": the repository whose workflows deploy config/'),
     main: z
       .strictObject({
         requiredApprovals: field

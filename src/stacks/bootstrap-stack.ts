@@ -91,6 +91,17 @@ export function oidcProviderArnOf(environments: readonly EnvironmentScope[], acc
 }
 
 /**
+ * The CI roles of one environment exactly as its account's bootstrap stack creates them: trust
+ * (GitHub's OIDC provider of the account, adopted or created; database.seederTrustedRoleArns for
+ * the seed role) and permission documents, `next` rotation roles included. `accountScopes` are the
+ * environments of the same account (they decide which OIDC provider is trusted). The doctor
+ * compares live roles with these.
+ */
+export function generatedCiRoles(scope: EnvironmentScope, accountScopes: readonly EnvironmentScope[]): BootstrapRole[] {
+  return bootstrapRoles(scope, oidcProviderArnOf(accountScopes, scope.accountId).arn);
+}
+
+/**
  * Day 0 of one AWS account, deployed once by an administrator (`npm run deploy -- <stack>`):
  * the Terraform state buckets its environments name, the GitHub OIDC provider (or the adopted
  * one), and per environment its permissions boundary and its plan, deploy and seed roles with
@@ -162,7 +173,7 @@ export class BootstrapStack extends StableAddressStack {
           policy: JSON.stringify(boundaryDocument(environment)),
         });
       }
-      for (const role of bootstrapRoles(environment, oidc.arn)) {
+      for (const role of generatedCiRoles(environment, environments)) {
         if (role.policies.length > MANAGED_POLICIES_PER_ROLE) {
           throw new Error(`${role.arn} needs ${role.policies.length} managed policies; IAM attaches at most ${MANAGED_POLICIES_PER_ROLE}`);
         }

@@ -21,11 +21,11 @@ import { REQUIRED_TERRAFORM_VERSION } from "../terraform/terraform-version";
  * (docs/day-0.md, "GitHub settings as code", lists the file and line of each).
  */
 export class GithubStack extends TerraformStack {
-  constructor(scope: Construct, { settings, environments }: LoadedGithubSettings) {
+  constructor(scope: Construct, { settings, repository: fullName, environments }: LoadedGithubSettings) {
     super(scope, GITHUB_STACK);
     // Like every stack of the app (StableAddressStack sets it for the others): the Terraform it is tested with.
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
-    const { owner, name } = repositoryParts(settings.repository);
+    const { owner, name } = repositoryParts(fullName);
 
     if (settings.state) {
       const backend = new S3Backend(this, {
@@ -68,14 +68,14 @@ export class GithubStack extends TerraformStack {
 
     if (settings.runnerGroup) {
       // The repository's numeric id, which selected_repository_ids takes (read at plan time).
-      const repository = new DataGithubRepository(this, "repository", { fullName: settings.repository });
+      const repository = new DataGithubRepository(this, "repository", { fullName });
       new ActionsRunnerGroup(this, "vpc_runner_group", {
         name: settings.runnerGroup.name,
         visibility: "selected",
         selectedRepositoryIds: [repository.repoId],
         allowsPublicRepositories: false,
         restrictedToWorkflows: true,
-        selectedWorkflows: VPC_WORKFLOWS.map((file) => selectedWorkflow(settings.repository, file)),
+        selectedWorkflows: VPC_WORKFLOWS.map((file) => selectedWorkflow(fullName, file)),
       });
     }
   }
