@@ -4,12 +4,12 @@ import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-environment";
 import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/lib/repository-environment-deployment-policy";
 import { RepositoryRuleset } from "@cdktf/provider-github/lib/repository-ruleset";
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { LocalBackend, S3Backend } from "cdktf";
 import type { Construct } from "constructs";
 import { GITHUB_STACK, type GithubEnvironmentSpec, type LoadedGithubSettings } from "../github/load-github-settings";
 import { GITHUB_ACTIONS_APP_ID, MAIN_BRANCH, REQUIRED_CHECK, VPC_WORKFLOWS, selectedWorkflow } from "../github/repository-rules";
 import { repositoryParts } from "../github/settings-schema";
-import { REQUIRED_TERRAFORM_VERSION } from "../terraform/terraform-version";
+import { StableAddressStack } from "./stable-addresses";
 
 /*
  * The repository's GitHub settings as code (integrations/github 6.9.0 through
@@ -20,11 +20,9 @@ import { REQUIRED_TERRAFORM_VERSION } from "../terraform/terraform-version";
  * by name. Every attribute used here is checked against the provider's source at v6.9.0
  * (docs/day-0.md, "GitHub settings as code", lists the file and line of each).
  */
-export class GithubStack extends TerraformStack {
+export class GithubStack extends StableAddressStack {
   constructor(scope: Construct, { settings, repository: fullName, environments }: LoadedGithubSettings) {
     super(scope, GITHUB_STACK);
-    // Like every stack of the app (StableAddressStack sets it for the others): the Terraform it is tested with.
-    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     const { owner, name } = repositoryParts(fullName);
 
     if (settings.state) {
