@@ -15,6 +15,7 @@
  *   GET /repos/{owner}/{repo}/commits/{sha}                    the commit's GitHub author and committer
  */
 import { parseArgs } from "node:util";
+import { DEFAULT_GITHUB_API_URL } from "../../src/github/repository-rules";
 
 /** One entry of the review history (GitHub REST description, schema `environment-approvals`). */
 export interface EnvironmentApproval {
@@ -116,7 +117,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const result = await checkApproval({
-    apiUrl: env.GITHUB_API_URL || "https://api.github.com",
+    apiUrl: env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL,
     token: env.GITHUB_TOKEN as string,
     repository: env.GITHUB_REPOSITORY as string,
     runId: env.GITHUB_RUN_ID as string,

@@ -4,6 +4,7 @@
  * once it no longer does, left alone when the report knows nothing. Found by a marker in its body,
  * under its label. The base URL comes from GITHUB_API_URL, so tests use a loopback stand-in.
  */
+import { DEFAULT_GITHUB_API_URL } from "../../src/github/repository-rules";
 
 export interface IssueKind {
   readonly label: { readonly name: string; readonly color: string; readonly description: string };
@@ -106,7 +107,7 @@ export function gitHubFromEnv(env: Readonly<Record<string, string | undefined>>)
   const { GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_SERVER_URL, GITHUB_RUN_ID } = env;
   if (!GITHUB_TOKEN || !GITHUB_REPOSITORY) throw new Error("GITHUB_TOKEN and GITHUB_REPOSITORY must be set");
   return {
-    github: new GitHubIssues(GITHUB_API_URL || "https://api.github.com", GITHUB_REPOSITORY, GITHUB_TOKEN),
+    github: new GitHubIssues(GITHUB_API_URL || DEFAULT_GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_TOKEN),
     runUrl: `${GITHUB_SERVER_URL || "https://github.com"}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID ?? ""}`,
   };
 }

@@ -4,10 +4,12 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { App } from "cdktf";
+import { DEFAULT_ATLAS_BASE_URL } from "../atlas-api/client";
 import { leastPlanRole } from "../atlas/api-key-roles";
 import { ConfigError } from "../config/config-issue";
 import { pullRequestPlans } from "../config/pull-request-plans";
 import { githubSettingsPath, loadGithubSettings, type LoadedGithubSettings } from "../github/load-github-settings";
+import { DEFAULT_GITHUB_API_URL } from "../github/repository-rules";
 import { DatabaseStack } from "../stacks/database-stack";
 import { EnvironmentScope, type StackJson } from "../bootstrap/environment-scope";
 import { generatedCiRoles, type BootstrapRole } from "../stacks/bootstrap-stack";
@@ -104,7 +106,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   const clients = options.aws ?? awsClients(config.region, stateRegion);
   const githubPart = guarded("github", async () => {
     if (!github) throw new ServiceStop(fail("github", "settings", `${githubSettingsPath(options.configDir)} does not exist, so nothing on GitHub can be compared`, "create it (docs/day-0.md) and deploy the github stack"));
-    return githubChecks({ apiUrl: env.GITHUB_API_URL || "https://api.github.com", token: env.GITHUB_TOKEN || env.GH_TOKEN, settings: github.settings, repository: github.repository, specs,
+    return githubChecks({ apiUrl: env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL, token: env.GITHUB_TOKEN || env.GH_TOKEN, settings: github.settings, repository: github.repository, specs,
       runnerLabel: config.ci.runnerLabel,
       onRunners: (names) => runners.push(...names),
       // The workflows pass it to Terraform only when monitoring.atlasWebhookUrl is set.
@@ -114,7 +116,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
 
   const atlasPart = guarded("atlas", async () =>
     atlasChecks({
-      baseUrl: env.MONGODB_ATLAS_BASE_URL || "https://cloud.mongodb.com",
+      baseUrl: env.MONGODB_ATLAS_BASE_URL || DEFAULT_ATLAS_BASE_URL,
       publicKey: env.MONGODB_ATLAS_PUBLIC_API_KEY,
       privateKey: env.MONGODB_ATLAS_PRIVATE_API_KEY,
       orgId: env.MONGODB_ATLAS_ORG_ID || env.TF_VAR_atlas_org_id,

@@ -26,3 +26,6 @@ export const VPC_WORKFLOWS: readonly string[] = ["deploy-environment.yml", "dril
 
 /** The `selected_workflows` entry of a workflow file: `<owner>/<repo>/.github/workflows/<file>@refs/heads/main`. */
 export const selectedWorkflow = (repository: string, file: string) => `${repository}/.github/workflows/${file}@refs/heads/${MAIN_BRANCH}`;
+
+/** GitHub's REST API; GITHUB_API_URL overrides it (GitHub Enterprise, or a loopback stand-in in tests). */
+export const DEFAULT_GITHUB_API_URL = "https://api.github.com";
